@@ -1,0 +1,255 @@
+"""What is said, and what we know about it.
+
+Writes go through claims.services; in particular a claim's status is only ever written by
+services.change_status, which also appends the StatusChange row.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ClaimStatus(models.TextChoices):
+    # Codes are fixed (partners and archives depend on them); labels may be translated.
+    UNVERIFIED = "unverified", _("Unverified")
+    UNDER_REVIEW = "under_review", _("Under review")
+    DISPUTED = "disputed", _("Disputed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    FALSE = "false", _("False")
+    MISLEADING = "misleading", _("Misleading")
+    UNPROVEN = "unproven", _("Unproven")
+
+
+class Stance(models.TextChoices):
+    ASSERTS = "asserts", _("Asserts")
+    DENIES = "denies", _("Denies")
+    REPORTS = "reports", _("Reports")
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Claim(models.Model):
+    text = models.TextField(max_length=2000)
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+    summary = models.TextField(max_length=5000, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
+    places = models.JSONField(default=list, blank=True, help_text=_("Place names the claim is about"))
+    language = models.CharField(max_length=16, blank=True)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Denormalised from the latest StatusChange; written only by services.change_status.
+    status = models.CharField(
+        max_length=32, choices=ClaimStatus.choices, default=ClaimStatus.UNVERIFIED, editable=False, db_index=True
+    )
+    status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Bumped by every service that adds something to the claim's timeline; the list sorts by it.
+    last_activity_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+    # Distinct sources per stance among accepted, unretracted appearances; recomputed by a task.
+    asserts_count = models.PositiveIntegerField(default=0, editable=False)
+    denies_count = models.PositiveIntegerField(default=0, editable=False)
+    reports_count = models.PositiveIntegerField(default=0, editable=False)
+    is_archived = models.BooleanField(default=False, help_text=_("Archived claims are no longer matched"))
+
+    class Meta:
+        ordering = ["-last_activity_at", "-id"]
+        permissions = [
+            ("change_claim_status", "Can change a claim's verification status"),
+            ("propose_status_change", "Can propose a status change for an editor to rule on"),
+            ("publish_verdict", "Can publish a verdict"),
+            ("review_suggestion", "Can accept or reject a suggested appearance"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def save(self, *args, **kwargs):
+        # An existing claim's status is never written by save(): only change_status may write
+        # it, together with its StatusChange row.
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.attname
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.attname not in {"status", "status_changed_at"}
+            ]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("claims:detail", args=[self.pk])
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError(f"{self.model.__name__} rows are append-only")
+
+    def delete(self):
+        raise PermissionError(f"{self.model.__name__} rows are append-only")
+
+
+class StatusChange(models.Model):
+    """One step of a claim's verification timeline. Append-only."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(max_length=32, choices=ClaimStatus.choices, blank=True)
+    to_status = models.CharField(max_length=32, choices=ClaimStatus.choices)
+    rationale = models.TextField(max_length=5000)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["claim", "changed_at", "id"]
+        indexes = [models.Index(fields=["claim", "changed_at"], name="statuschange_claim_time_idx")]
+
+    def __str__(self):
+        return f"{self.claim_id}: {self.from_status or '∅'} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("StatusChange rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("StatusChange rows are append-only")
+
+
+class Appearance(models.Model):
+    """A source speaking to a claim, once, somewhere, with a stance."""
+
+    class Origin(models.TextChoices):
+        MANUAL = "manual", _("Recorded by a journalist")
+        SUGGESTED = "suggested", _("Suggested by ingestion")
+        PARTNER = "partner", _("Submitted by a partner")
+
+    class ReviewState(models.TextChoices):
+        PENDING = "pending", _("Pending review")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="appearances")
+    source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="appearances")
+    document = models.ForeignKey(
+        "sources.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="appearances"
+    )
+    stance = models.CharField(max_length=16, choices=Stance.choices)
+    quote = models.TextField(max_length=5000, blank=True)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.MANUAL)
+    review_state = models.CharField(
+        max_length=16, choices=ReviewState.choices, default=ReviewState.ACCEPTED, db_index=True
+    )
+    confidence = models.FloatField(null=True, blank=True, help_text=_("Classifier confidence, suggestions only"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    retraction_reason = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["claim", "seen_at", "id"]
+        indexes = [models.Index(fields=["claim", "seen_at"], name="appearance_claim_time_idx")]
+
+    def __str__(self):
+        return f"{self.source} {self.stance} claim {self.claim_id}"
+
+    @property
+    def is_retracted(self):
+        return self.retracted_at is not None
+
+    @property
+    def is_official(self):
+        return self.source.kind == "official_body" or (
+            self.document_id is not None and self.document.kind == "official_statement"
+        )
+
+
+class Verdict(models.Model):
+    """A published rating, exported as a schema.org ClaimReview. The latest one is current."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="verdicts")
+    rating_value = models.IntegerField()
+    rating_name = models.CharField(max_length=64)
+    best_rating = models.IntegerField()
+    worst_rating = models.IntegerField()
+    summary = models.TextField(max_length=5000, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["claim", "published_at", "id"]
+        get_latest_by = "published_at"
+
+    def __str__(self):
+        return f"{self.rating_name} ({self.claim_id})"
+
+
+def evidence_upload_to(instance, filename):
+    # Content-addressed: the stored name never comes from the uploader.
+    extension = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}.get(
+        instance.content_type, "pdf" if instance.content_type == "application/pdf" else "bin"
+    )
+    return f"evidence/{instance.sha256[:2]}/{instance.sha256}.{extension}"
+
+
+class Evidence(models.Model):
+    """A file (screenshot, photo, PDF) kept as evidence, with its SHA-256."""
+
+    file = models.FileField(upload_to=evidence_upload_to, max_length=300)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    original_name = models.CharField(max_length=255, blank=True)
+    caption = models.TextField(max_length=2000, blank=True)
+    captured_at = models.DateTimeField(null=True, blank=True)
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence")
+    appearance = models.ForeignKey(Appearance, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    retraction_reason = models.TextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(claim__isnull=False) | models.Q(appearance__isnull=False),
+                name="evidence_linked_to_claim_or_appearance",
+            )
+        ]
+
+    def __str__(self):
+        return self.caption or self.sha256[:12]
+
+    def clean(self):
+        if self.claim_id is None and self.appearance_id is None:
+            raise ValidationError(_("Evidence must belong to a claim or an appearance."))

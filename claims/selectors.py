@@ -1,0 +1,85 @@
+"""Read queries of the claims domain, shared by pages and the API.
+
+Every selector runs a fixed number of queries, whatever the number of rows it returns.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, QuerySet
+
+from sources.models import DocumentRevision
+
+from .models import Appearance, Claim, StatusChange, Verdict
+
+
+def claim_list(*, include_archived: bool = True) -> QuerySet[Claim]:
+    claims = Claim.objects.select_related("created_by").prefetch_related("tags")
+    if not include_archived:
+        claims = claims.filter(is_archived=False)
+    return claims.order_by("-last_activity_at", "-id")
+
+
+def current_verdict(claim: Claim) -> Verdict | None:
+    return claim.verdicts.order_by("-published_at", "-id").first()
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    kind: str  # "appearance", "status_change", "verdict" or "revision"
+    at: datetime
+    item: object
+
+    @property
+    def anchor(self) -> str:
+        """The fragment of the event's permalink on the claim page."""
+        return f"{self.kind.replace('_', '-')}-{self.item.pk}"
+
+
+_EVENT_ORDER = {"status_change": 0, "appearance": 1, "revision": 2, "verdict": 3}
+
+
+def claim_timeline(
+    claim: Claim, *, include_pending: bool = True, include_retracted: bool = True
+) -> list[TimelineEvent]:
+    """Every event of the claim in time order: appearances, status changes, verdicts and the
+    revisions of documents the claim appears in. Four queries."""
+    appearances = (
+        Appearance.objects.filter(claim=claim)
+        .select_related("source", "document", "recorded_by", "reviewed_by", "retracted_by")
+        .prefetch_related("evidence")
+    )
+    if not include_pending:
+        appearances = appearances.exclude(review_state=Appearance.ReviewState.PENDING)
+        appearances = appearances.exclude(review_state=Appearance.ReviewState.REJECTED)
+    if not include_retracted:
+        appearances = appearances.filter(retracted_at__isnull=True)
+    appearances = list(appearances)
+    document_ids = {a.document_id for a in appearances if a.document_id}
+    events = [TimelineEvent("appearance", a.seen_at, a) for a in appearances]
+    events += [
+        TimelineEvent("status_change", s.changed_at, s)
+        for s in StatusChange.objects.filter(claim=claim).select_related("changed_by")
+    ]
+    events += [
+        TimelineEvent("verdict", v.published_at, v)
+        for v in Verdict.objects.filter(claim=claim).select_related("author")
+    ]
+    if document_ids:
+        # The first revision is the document as first seen; later ones are rewrites.
+        revisions = DocumentRevision.objects.filter(document_id__in=document_ids).select_related("document")
+        seen_documents = set()
+        for revision in revisions.order_by("document_id", "fetched_at", "id"):
+            if revision.document_id in seen_documents:
+                events.append(TimelineEvent("revision", revision.fetched_at, revision))
+            seen_documents.add(revision.document_id)
+    events.sort(key=lambda e: (e.at, _EVENT_ORDER[e.kind], e.item.pk))
+    return events
+
+
+def claim_with_related(claim_id: int) -> Claim:
+    return (
+        Claim.objects.select_related("created_by")
+        .prefetch_related("tags", Prefetch("verdicts", queryset=Verdict.objects.order_by("-published_at", "-id")))
+        .get(pk=claim_id)
+    )

@@ -1,0 +1,11 @@
+"""Celery tasks of the claims app: thin wrappers that call a service with ids."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def refresh_stance_counts(claim_id: int) -> None:
+    # Recomputes from scratch, so running it twice (redelivery) gives the same counts.
+    services.recompute_stance_counts(claim_id=claim_id)

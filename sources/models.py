@@ -1,0 +1,119 @@
+"""Who speaks, and what they published."""
+
+from datetime import timedelta
+
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        NEWS_OUTLET = "news_outlet", _("News outlet")
+        OFFICIAL_BODY = "official_body", _("Official body")
+        SOCIAL_ACCOUNT = "social_account", _("Social media account")
+        INDIVIDUAL = "individual", _("Individual")
+        ORGANISATION = "organisation", _("Organisation")
+
+    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.NEWS_OUTLET)
+    name = models.CharField(max_length=200)
+    homepage = models.URLField(max_length=500, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 code"))
+    language = models.CharField(max_length=16, blank=True, help_text=_("BCP 47 language tag"))
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="source_name_unique_ci")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("sources:detail", args=[self.pk])
+
+
+class Feed(models.Model):
+    class Kind(models.TextChoices):
+        RSS = "rss", "RSS"
+        ATOM = "atom", "Atom"
+        SITEMAP = "sitemap", _("Sitemap")
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="feeds")
+    url = models.URLField(max_length=1000, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.RSS)
+    poll_interval = models.DurationField(default=timedelta(minutes=15))
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    next_fetch_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    items_seen = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    # A feed that failed this many times in a row is shown as unhealthy (it keeps being polled).
+    UNHEALTHY_AFTER_FAILURES = 3
+
+    class Meta:
+        ordering = ["source__name", "url"]
+
+    def __str__(self):
+        return self.url
+
+    @property
+    def is_healthy(self):
+        return self.consecutive_failures < self.UNHEALTHY_AFTER_FAILURES
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        ARTICLE = "article", _("Article")
+        OFFICIAL_STATEMENT = "official_statement", _("Official statement")
+        SOCIAL_POST = "social_post", _("Social media post")
+        PRESS_RELEASE = "press_release", _("Press release")
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="documents")
+    url = models.URLField(max_length=2000)
+    canonical_url = models.URLField(max_length=2000, unique=True)
+    title = models.CharField(max_length=1000, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.ARTICLE)
+    language = models.CharField(max_length=16, blank=True)
+    author = models.CharField(max_length=300, blank=True)
+    # Re-check schedule for catching rewrites; null when no more re-checks are due.
+    next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    checks_done = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-first_seen_at"]
+
+    def __str__(self):
+        return self.title or self.canonical_url
+
+    @property
+    def is_official_statement(self):
+        return self.kind == self.Kind.OFFICIAL_STATEMENT
+
+
+class DocumentRevision(models.Model):
+    """One version of a document's content. A row is written only when the content changed."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="revisions")
+    fetched_at = models.DateTimeField(default=timezone.now)
+    title = models.CharField(max_length=1000, blank=True)
+    text = models.TextField(blank=True)
+    content_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["document", "fetched_at"]
+        indexes = [models.Index(fields=["document", "-fetched_at"], name="revision_latest_idx")]
+        get_latest_by = "fetched_at"
+
+    def __str__(self):
+        return f"{self.document} @ {self.fetched_at:%Y-%m-%d %H:%M}"

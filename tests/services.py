@@ -1,0 +1,35 @@
+"""Finding the real services tests need. A test that needs one and cannot reach it is skipped, or
+fails when CLAIMTRACK_REQUIRE_SERVICES=1 (as in CI), so CI never goes green by skipping."""
+
+import os
+import shutil
+
+import pytest
+
+REQUIRE_SERVICES = os.environ.get("CLAIMTRACK_REQUIRE_SERVICES") == "1"
+DEFAULT_TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def unavailable(reason: str):
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (CLAIMTRACK_REQUIRE_SERVICES=1 forbids skipping)")
+    pytest.skip(reason)
+
+
+def redis_url() -> str:
+    """A reachable Redis for the test: REDIS_URL, else a local one on database 15."""
+    import redis
+
+    url = os.environ.get("REDIS_URL") or DEFAULT_TEST_REDIS_URL
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        unavailable(f"Redis is not reachable at {url}: {error}")
+    return url
+
+
+def chromium_path() -> str:
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        unavailable(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    return CHROMIUM

@@ -1,0 +1,42 @@
+"""The demo's first minute: the claim page and the admin are served."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from claims.demo import demo_password
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    call_command("loaddemo", stdout=io.StringIO())
+
+
+def test_claim_pages_require_login(client, demo):
+    response = client.get("/claims/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_journalist_reads_the_demo_claim_and_its_timeline(client, demo):
+    assert client.login(username="journalist", password=demo_password("journalist"))
+    listing = client.get("/claims/")
+    assert "federal police withdrew from Kirkuk" in listing.content.decode()
+    from claims.models import Claim
+
+    page = client.get(f"/claims/{Claim.objects.get().pk}/").content.decode()
+    assert "fabricated" in page
+    assert "Disputed" in page
+    assert "Unproven" in page
+    assert page.index("Local media") < page.index("Iraq&#x27;s Ministry of Defence")
+
+
+def test_admin_serves_claims_to_the_demo_admin(client, demo):
+    assert client.login(username="admin", password=demo_password("admin"))
+    assert client.get("/admin/").status_code == 200
+    changelist = client.get("/admin/claims/claim/")
+    assert changelist.status_code == 200
+    assert "Kirkuk" in changelist.content.decode()

@@ -1,0 +1,77 @@
+"""Settings come from the environment; production mode refuses to start without a SECRET_KEY."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+PRINT_SETTINGS = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL.split(':')[0], s.SECRET_KEY, s.DEBUG)"
+)
+
+
+def run_django(env_overrides, code=PRINT_SETTINGS):
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "REDIS_URL"}}
+    env.update({"DJANGO_SETTINGS_MODULE": "claimtrack.settings", **env_overrides})
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_production_mode_refuses_to_start_without_secret_key():
+    result = run_django({"DEBUG": "0"})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_manage_py_check_fails_in_production_mode_without_secret_key():
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_secret_key_can_come_from_a_file(tmp_path):
+    secret_file = tmp_path / "secret"
+    secret_file.write_text("from-a-docker-secret\n")
+    result = run_django({"DEBUG": "0", "SECRET_KEY_FILE": str(secret_file)})
+    assert result.returncode == 0, result.stderr
+    assert "from-a-docker-secret False" in result.stdout
+
+
+def test_embedded_default_is_sqlite_and_a_serverless_broker():
+    result = run_django({"DEBUG": "1"})
+    assert result.returncode == 0, result.stderr
+    engine, broker = result.stdout.split()[:2]
+    assert engine == "django.db.backends.sqlite3"
+    assert broker == "filesystem"
+
+
+def test_database_and_redis_urls_select_postgresql_and_redis():
+    result = run_django(
+        {
+            "SECRET_KEY": "x",
+            "DATABASE_URL": "postgres://u@db.internal:5432/claimtrack",
+            "REDIS_URL": "redis://redis:6379/0",
+        }
+    )
+    assert result.returncode == 0, result.stderr
+    engine, broker = result.stdout.split()[:2]
+    assert engine == "django.db.backends.postgresql"
+    assert broker == "redis"
+
+
+def test_redis_visibility_timeout_exceeds_the_longest_task():
+    result = run_django(
+        {"SECRET_KEY": "x", "REDIS_URL": "redis://redis:6379/0"},
+        code="import django; django.setup(); from django.conf import settings as s; "
+        "print(s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'], s.CELERY_TASK_TIME_LIMIT, s.CELERY_TASK_SOFT_TIME_LIMIT)",
+    )
+    visibility, hard, soft = map(int, result.stdout.split())
+    assert soft < hard < visibility
