@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "sources",
     "claims",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -198,7 +199,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_HARD_TIME_LIMIT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-outbox": {"task": "outbox.tasks.sweep_outbox", "schedule": 30.0},
+}
 CELERY_TIMEZONE = "UTC"
 
 # REST framework ------------------------------------------------------------------------------
