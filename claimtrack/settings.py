@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "sources",
     "claims",
     "outbox",
+    "archive",
 ]
 
 MIDDLEWARE = [
