@@ -10,6 +10,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from audit.models import AuditFields
 
 
 class ClaimStatus(models.TextChoices):
@@ -64,6 +67,8 @@ class Claim(models.Model):
     reports_count = models.PositiveIntegerField(default=0, editable=False)
     is_archived = models.BooleanField(default=False, help_text=_("Archived claims are no longer matched"))
 
+    history = HistoricalRecords(bases=[AuditFields])
+
     class Meta:
         ordering = ["-last_activity_at", "-id"]
         permissions = [
@@ -112,6 +117,8 @@ class StatusChange(models.Model):
     changed_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = AppendOnlyQuerySet.as_manager()
+
+    history = HistoricalRecords(bases=[AuditFields])
 
     class Meta:
         ordering = ["claim", "changed_at", "id"]
@@ -169,6 +176,8 @@ class Appearance(models.Model):
     )
     retraction_reason = models.TextField(max_length=2000, blank=True)
 
+    history = HistoricalRecords(bases=[AuditFields])
+
     class Meta:
         ordering = ["claim", "seen_at", "id"]
         indexes = [models.Index(fields=["claim", "seen_at"], name="appearance_claim_time_idx")]
@@ -198,6 +207,8 @@ class Verdict(models.Model):
     summary = models.TextField(max_length=5000, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    history = HistoricalRecords(bases=[AuditFields])
 
     class Meta:
         ordering = ["claim", "published_at", "id"]
@@ -236,6 +247,8 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     retraction_reason = models.TextField(max_length=2000, blank=True)
+
+    history = HistoricalRecords(bases=[AuditFields])
 
     class Meta:
         ordering = ["uploaded_at", "id"]

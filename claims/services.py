@@ -38,6 +38,12 @@ def _unique_slug(text: str) -> str:
     return slug
 
 
+def _attribute(instance, user) -> None:
+    """Record `user` as the author of this write in the audit trail (when the service knows them)."""
+    if user is not None:
+        instance._history_user = user
+
+
 def _touch(claim_id: int, at: datetime | None = None) -> None:
     """Move the claim's last activity forward to the event's time (never backwards)."""
     at = at or timezone.now()
@@ -74,6 +80,7 @@ def create_claim(
         last_activity_at=first_seen_at,
     )
     claim.full_clean(exclude=["slug"] if slug is None else None)
+    _attribute(claim, created_by)
     claim.save()
     set_tags(claim=claim, names=tags)
     StatusChange.objects.create(
@@ -126,7 +133,7 @@ def change_status(
     if locked.status == to_status:
         raise ValidationError({"to_status": _("The claim already has this status.")})
     changed_at = changed_at or timezone.now()
-    status_change = StatusChange.objects.create(
+    status_change = StatusChange(
         claim_id=claim_id,
         from_status=locked.status,
         to_status=to_status,
@@ -134,7 +141,11 @@ def change_status(
         changed_by=changed_by,
         changed_at=changed_at,
     )
-    Claim.objects.filter(pk=claim_id).update(status=to_status, status_changed_at=changed_at)
+    _attribute(status_change, changed_by)
+    status_change.save()
+    locked.status, locked.status_changed_at = to_status, changed_at
+    _attribute(locked, changed_by)
+    locked.save(update_fields=["status", "status_changed_at"])  # recorded in the audit trail
     _touch(claim_id, changed_at)
     if isinstance(claim, Claim):
         claim.status, claim.status_changed_at = to_status, changed_at
@@ -178,6 +189,7 @@ def record_appearance(
         recorded_by=recorded_by,
     )
     appearance.full_clean()
+    _attribute(appearance, recorded_by)
     appearance.save()
     _touch(claim.pk, appearance.seen_at)
     _enqueue_stance_count_refresh(claim.pk)
@@ -195,6 +207,7 @@ def retract_appearance(*, appearance: Appearance, retracted_by, reason: str) -> 
     appearance.retracted_at = timezone.now()
     appearance.retracted_by = retracted_by
     appearance.retraction_reason = reason
+    _attribute(appearance, retracted_by)
     appearance.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
     _touch(appearance.claim_id)
     _enqueue_stance_count_refresh(appearance.claim_id)
@@ -216,7 +229,7 @@ def publish_verdict(
 ) -> Verdict:
     """Publish a rating from the configured scale; the newest published verdict is the current one."""
     rating = rating_for_name(rating_name)
-    verdict = Verdict.objects.create(
+    verdict = Verdict(
         claim=claim,
         rating_value=rating["value"],
         rating_name=rating["name"],
@@ -226,6 +239,8 @@ def publish_verdict(
         author=author,
         published_at=published_at or timezone.now(),
     )
+    _attribute(verdict, author)
+    verdict.save()
     _touch(claim.pk, verdict.published_at)
     return verdict
 
@@ -259,6 +274,7 @@ def attach_evidence(
         uploaded_by=uploaded_by,
     )
     evidence.file.save("upload", ContentFile(content), save=False)
+    _attribute(evidence, uploaded_by)
     evidence.save()
     _touch(evidence.claim_id)
     return evidence
