@@ -4,20 +4,9 @@ Nothing here can be deleted: retraction is the way to withdraw something."""
 
 from django.contrib import admin
 
+from claimtrack.admin import NoDeleteAdmin, ReadOnlyAdmin
+
 from .models import Appearance, Claim, Evidence, StatusChange, Tag, Verdict
-
-
-class NoDeleteAdmin(admin.ModelAdmin):
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(NoDeleteAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class StatusChangeInline(admin.TabularInline):
