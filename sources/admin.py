@@ -22,7 +22,7 @@ class SourceAdmin(NoDeleteAdmin):
 
 
 @admin.register(Feed)
-class FeedAdmin(admin.ModelAdmin):
+class FeedAdmin(NoDeleteAdmin):
     list_display = [
         "url",
         "source",
