@@ -60,12 +60,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "rest_framework",
     "sources",
     "claims",
     "outbox",
     "archive",
     "audit",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "audit.middleware.AuditChannelMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -142,6 +147,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "claimtrack")
 LOGIN_REDIRECT_URL = "/claims/"
 LOGOUT_REDIRECT_URL = "login"
 
