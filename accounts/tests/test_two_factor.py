@@ -1,5 +1,7 @@
 """Editors and administrators can turn on TOTP two-factor login; then a password is not enough."""
 
+import time
+
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -42,7 +44,10 @@ def test_editor_turns_on_two_factor_and_then_needs_a_code_after_the_password(cli
 
     # django-otp refuses a code it already accepted (at setup), and accepts the next one (clock
     # tolerance of one step): the app's next code logs in.
+    # After a wrong code django-otp throttles verification for a second (doubling each time).
     device.refresh_from_db()
+    assert device.throttling_failure_count == 1
+    time.sleep(1.1)
     response = client.post("/accounts/verify/", {"token": current_code(device, steps_ahead=1), "next": "/claims/"})
     assert response.status_code == 302 and response["Location"] == "/claims/"
     assert client.get("/claims/").status_code == 200
