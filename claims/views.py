@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -119,8 +119,10 @@ def similar_claims(request):
 
 
 def _claim_page(request, claim_id: int, *, status: int = 200, **bound_forms):
-    claim = get_object_or_404(selectors.claim_list(), pk=claim_id)
-    claim = selectors.claim_with_related(claim.pk)
+    try:
+        claim = selectors.claim_with_related(claim_id)
+    except Claim.DoesNotExist:
+        raise Http404 from None
     timeline = selectors.claim_timeline(claim)
     verdicts = list(claim.verdicts.all())
     context = {
