@@ -86,7 +86,7 @@ class EvidenceForm(forms.Form):
 
 
 class StatusChangeForm(forms.Form):
-    to_status = forms.ChoiceField(label=_("New status"), choices=ClaimStatus.choices)
+    to_status = forms.ChoiceField(label=_("New status"), choices=[("", _("— choose —")), *ClaimStatus.choices])
     rationale = forms.CharField(
         label=_("Rationale"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
     )
@@ -94,14 +94,14 @@ class StatusChangeForm(forms.Form):
 
 
 class ProposalForm(forms.Form):
-    to_status = forms.ChoiceField(label=_("Proposed status"), choices=ClaimStatus.choices)
+    to_status = forms.ChoiceField(label=_("Proposed status"), choices=[("", _("— choose —")), *ClaimStatus.choices])
     rationale = forms.CharField(
         label=_("Why"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
     )
 
 
 def rating_choices():
-    return [(r["name"], r["name"]) for r in settings.CLAIMTRACK_RATING_SCALE["ratings"]]
+    return [("", _("— choose —"))] + [(r["name"], r["name"]) for r in settings.CLAIMTRACK_RATING_SCALE["ratings"]]
 
 
 class VerdictForm(forms.Form):

@@ -39,7 +39,11 @@ def build_events(claim, count, editor, journalist):
         kind = n % 10
         if kind == 7:
             services.change_status(
-                claim=claim, to_status=STATUSES[(n // 10) % 4], rationale=f"Ruling {n}", changed_by=editor, changed_at=at
+                claim=claim,
+                to_status=STATUSES[(n // 10) % 4],
+                rationale=f"Ruling {n}",
+                changed_by=editor,
+                changed_at=at,
             )
         elif kind == 8:
             services.publish_verdict(claim=claim, rating_name="Mixed", author=editor, published_at=at)
