@@ -187,3 +187,21 @@ def test_journalist_logs_a_claim_and_an_editor_rules_on_it(users, live_server, b
     assert page.locator("table.claims tbody tr").count() == 1
     page.screenshot(path=str(SCREENSHOTS / "claim-list.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture
+def existing_claim(users):
+    return factories.make_claim(text="Federal police withdrew from Kirkuk Province", created_by=users[0])
+
+
+def test_similar_claims_appear_while_typing_a_new_one(users, existing_claim, live_server, browser):
+    # The vendored HTMX asks the server for similar claims as the journalist types.
+    context = browser.new_context()
+    page = context.new_page()
+    log_in(page, live_server.url, "jo")
+    page.goto(f"{live_server.url}/claims/new/")
+    page.get_by_label("Claim", exact=True).press_sequentially("Police withdrew from Kirkuk", delay=20)
+    similar = page.locator("#similar-claims .similar")
+    similar.wait_for(timeout=10_000)
+    assert "Federal police withdrew from Kirkuk Province" in similar.inner_text()
+    context.close()

@@ -46,3 +46,34 @@ def test_admin_serves_claims_to_the_demo_admin(client, demo):
     changelist = client.get("/admin/claims/claim/")
     assert changelist.status_code == 200
     assert "Kirkuk" in changelist.content.decode()
+
+
+def test_newcomer_reads_the_demo_picture_adds_an_appearance_and_the_editor_rules(client, demo):
+    from claims.models import Claim
+
+    claim = Claim.objects.get()
+    log_in(client, "journalist")
+    listing = client.get("/claims/", {"q": "Kirkuk"}).content.decode()
+    assert claim.get_absolute_url() in listing
+    page = client.get(claim.get_absolute_url()).content.decode()
+    assert "<svg" in page and "band-disputed" in page
+    assert "Official statement" in page
+    response = client.post(
+        f"{claim.get_absolute_url()}appearances/new/",
+        {"source": claim.appearances.first().source_id, "stance": "asserts", "quote": "Still empty on Sunday."},
+    )
+    assert response.status_code == 302
+    client.post("/accounts/logout/")
+    log_in(client, "editor")
+    response = client.post(
+        f"{claim.get_absolute_url()}status/",
+        {"to_status": "unproven", "rationale": "Nothing verified since.", "expected_status": "disputed"},
+    )
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == "unproven"
+
+
+def test_missing_claim_is_not_found(client, demo):
+    log_in(client, "journalist")
+    assert client.get("/claims/999999/").status_code == 404
