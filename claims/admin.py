@@ -4,7 +4,7 @@ Nothing here can be deleted: retraction is the way to withdraw something."""
 
 from django.contrib import admin
 
-from .models import Appearance, Claim, Evidence, StatusChange, Tag, Verdict
+from .models import Appearance, Claim, Evidence, StatusChange, StatusProposal, Tag, Verdict
 
 
 class NoDeleteAdmin(admin.ModelAdmin):
@@ -113,3 +113,11 @@ class EvidenceAdmin(ReadOnlyAdmin):
 @admin.register(Tag)
 class TagAdmin(NoDeleteAdmin):
     search_fields = ["name"]
+
+
+@admin.register(StatusProposal)
+class StatusProposalAdmin(ReadOnlyAdmin):
+    list_display = ["claim", "from_status", "to_status", "proposed_by", "proposed_at", "state", "decided_by"]
+    list_filter = ["state", "to_status"]
+    search_fields = ["rationale", "claim__text"]
+    list_select_related = ["claim", "proposed_by", "decided_by"]

@@ -70,6 +70,20 @@ def test_search_finds_arabic_and_kurdish_claims(as_journalist):
     assert 'dir="auto"' in html
 
 
+def test_postgresql_full_text_search_accepts_web_search_syntax(as_journalist):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("websearch full-text syntax is PostgreSQL's; other databases match words only")
+    arabic = factories.make_claim(text="انسحاب الشرطة الاتحادية من كركوك")
+    english = factories.make_claim(text="Federal police withdrew from Kirkuk")
+    other = factories.make_claim(text="Fuel prices rose in Basra")
+    html = page_text(as_journalist.get("/claims/", {"q": "كركوك OR withdrew"}))
+    assert arabic.text in html and english.text in html and other.text not in html
+    html = page_text(as_journalist.get("/claims/", {"q": "police -federal"}))
+    assert english.text not in html
+
+
 def test_filters_by_status_tag_source_and_date_range(as_journalist, editor):
     source = factories.SourceFactory(name="Rudaw")
     tagged = factories.make_claim(text="Tagged claim", tags=["kirkuk"], first_seen_at=datetime(2026, 1, 10, tzinfo=UTC))
@@ -180,6 +194,7 @@ def test_forged_status_change_by_a_journalist_is_refused(as_journalist, claim):
         {"to_status": "false", "rationale": "I decided.", "expected_status": "unverified"},
     )
     assert response.status_code == 403
+    assert "Your role does not allow this." in page_text(response)
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.UNVERIFIED
 
