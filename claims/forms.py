@@ -11,6 +11,26 @@ from .models import ClaimStatus, Stance
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+EVIDENCE_ACCEPT = "image/png,image/jpeg,image/gif,image/webp,application/pdf"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern); cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": EVIDENCE_ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
 def split_list(value: str) -> list[str]:
     return [item.strip() for item in (value or "").split(",") if item.strip()]
 
@@ -67,12 +87,7 @@ class AppearanceForm(forms.Form):
         label=_("Quote"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
     )
     seen_at = forms.DateTimeField(label=_("Seen at"), required=False, widget=DATETIME_WIDGET, help_text=_("Empty: now"))
-    evidence = forms.FileField(
-        label=_("Evidence file"),
-        required=False,
-        help_text=_("Image or PDF"),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp,application/pdf"}),
-    )
+    evidence = MultipleFileField(label=_("Evidence files"), required=False, help_text=_("Images or PDFs"))
     evidence_caption = forms.CharField(label=_("Evidence caption"), required=False, max_length=2000)
 
 
@@ -80,7 +95,7 @@ class EvidenceForm(forms.Form):
     file = forms.FileField(
         label=_("Evidence file"),
         help_text=_("Image or PDF"),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp,application/pdf"}),
+        widget=forms.ClearableFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
     )
     caption = forms.CharField(label=_("Caption"), required=False, max_length=2000)
 

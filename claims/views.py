@@ -177,7 +177,7 @@ def appearance_create(request, pk):
                 new_source_kind=data["new_source_kind"] or Source.Kind.NEWS_OUTLET,
                 document_url=data["document_url"],
                 document_kind=data["document_kind"] or "article",
-                evidence_files=[data["evidence"]] if data["evidence"] else [],
+                evidence_files=data["evidence"],
                 evidence_caption=data["evidence_caption"],
             )
         except ValidationError as error:

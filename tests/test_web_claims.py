@@ -514,3 +514,17 @@ def test_every_stored_text_is_shown_with_dir_auto(as_journalist, claim):
     html = page_text(as_journalist.get(claim.get_absolute_url()))
     assert f'<h1 dir="auto">{claim.text}</h1>' in html
     assert '<blockquote dir="auto">اقتباس</blockquote>' in html
+
+
+def test_appearance_with_several_evidence_files(as_journalist, claim):
+    files = [
+        SimpleUploadedFile("a.png", factories.PNG_BYTES, content_type="image/png"),
+        SimpleUploadedFile("b.pdf", factories.PDF_BYTES, content_type="application/pdf"),
+    ]
+    response = as_journalist.post(
+        reverse("claims:appearance-create", args=[claim.pk]),
+        {"new_source_name": "Channel 8", "stance": "reports", "evidence": files, "evidence_caption": "Broadcast"},
+    )
+    assert response.status_code == 302
+    appearance = Appearance.objects.get()
+    assert sorted(appearance.evidence.values_list("content_type", flat=True)) == ["application/pdf", "image/png"]
