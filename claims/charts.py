@@ -70,13 +70,15 @@ def stance_chart(timeline, *, now: datetime) -> StanceChart | None:
     times = [a.seen_at for a in appearances] + [s.changed_at for s in status_changes]
     starts_at = min(times)
     last = max(times)
-    # Leave room after the last event so the final period is visible; never run past "now".
-    ends_at = max(last + max((last - starts_at) * 0.08, timedelta(hours=1)), min(now, last + timedelta(days=2)))
-    span = (ends_at - starts_at).total_seconds() or 1
+    # Leave room after the last event so the final period is visible; for a claim still being
+    # worked on, run to "now" (quiet time is information too), but never dwarf the events.
+    span = last - starts_at
+    ends_at = max(last + max(span * 0.08, timedelta(hours=1)), min(now, last + max(span * 0.5, timedelta(hours=1))))
+    seconds = (ends_at - starts_at).total_seconds() or 1
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(at: datetime) -> float:
-        return round(LEFT + plot_width * (at - starts_at).total_seconds() / span, 1)
+        return round(LEFT + plot_width * (at - starts_at).total_seconds() / seconds, 1)
 
     asserts = _cumulative_sources(appearances, Stance.ASSERTS)
     denies = _cumulative_sources(appearances, Stance.DENIES)
