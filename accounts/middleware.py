@@ -15,7 +15,7 @@ class RequireSecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith(OPEN_PREFIXES) and needs_second_factor(request.user):
+        if not request.path.startswith(OPEN_PREFIXES) and needs_second_factor(request):
             if request.path.startswith("/api/"):
                 from django.http import JsonResponse
 

@@ -53,9 +53,15 @@ def verify_second_factor(request, *, token: str) -> TOTPDevice:
     raise ValidationError({"token": _("That code is not right. Codes change every 30 seconds; try the current one.")})
 
 
-def needs_second_factor(user) -> bool:
-    return (
-        user.is_authenticated
-        and not user.is_verified()
-        and TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-    )
+SESSION_KEY = "second_factor_required"
+
+
+def remember_second_factor_requirement(request, user) -> None:
+    """At login, note in the session whether this user must enter a code (one query per login,
+    none per request)."""
+    request.session[SESSION_KEY] = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def needs_second_factor(request) -> bool:
+    user = request.user
+    return user.is_authenticated and request.session.get(SESSION_KEY, False) and not user.is_verified()

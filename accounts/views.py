@@ -49,7 +49,7 @@ def verify(request):
     next_url = request.POST.get("next") or request.GET.get("next") or "/"
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/"
-    if not services.needs_second_factor(request.user):
+    if not services.needs_second_factor(request):
         return redirect(next_url)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

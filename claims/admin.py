@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from claimtrack.admin import NoDeleteAdmin, ReadOnlyAdmin
 
-from .models import Appearance, Claim, Evidence, StatusChange, Tag, Verdict
+from .models import Appearance, Claim, Evidence, StatusChange, StatusProposal, Tag, Verdict
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -102,3 +102,11 @@ class EvidenceAdmin(ReadOnlyAdmin):
 @admin.register(Tag)
 class TagAdmin(NoDeleteAdmin):
     search_fields = ["name"]
+
+
+@admin.register(StatusProposal)
+class StatusProposalAdmin(ReadOnlyAdmin):
+    list_display = ["claim", "from_status", "to_status", "proposed_by", "proposed_at", "state", "decided_by"]
+    list_filter = ["state", "to_status"]
+    search_fields = ["rationale", "claim__text"]
+    list_select_related = ["claim", "proposed_by", "decided_by"]

@@ -266,3 +266,36 @@ class Evidence(models.Model):
     def clean(self):
         if self.claim_id is None and self.appearance_id is None:
             raise ValidationError(_("Evidence must belong to a claim or an appearance."))
+
+
+class StatusProposal(models.Model):
+    """A journalist's proposal to change a claim's status; an editor approves or rejects it.
+    Approving applies it through services.change_status, so the StatusChange is the editor's."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="status_proposals")
+    # The status the journalist saw; approving fails with a conflict if it has changed since.
+    from_status = models.CharField(max_length=32, choices=ClaimStatus.choices)
+    to_status = models.CharField(max_length=32, choices=ClaimStatus.choices)
+    rationale = models.TextField(max_length=5000)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now, editable=False)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(max_length=2000, blank=True)
+    status_change = models.OneToOneField(
+        StatusChange, on_delete=models.PROTECT, null=True, blank=True, related_name="proposal"
+    )
+
+    class Meta:
+        ordering = ["proposed_at", "id"]
+
+    def __str__(self):
+        return f"{self.claim_id}: propose {self.to_status} ({self.state})"

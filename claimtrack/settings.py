@@ -8,6 +8,7 @@ Any variable may instead be read from a file named by VARIABLE_FILE (Docker/Kube
 
 import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "rest_framework",
+    "axes",
     "sources",
     "claims",
     "outbox",
@@ -86,6 +88,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "claimtrack.middleware.NewsroomTimeZoneMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "claimtrack.urls"
@@ -146,6 +151,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a login attempt from a locked-out account or address.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login rate limit: after AXES_FAILURE_LIMIT failures an account is locked, and so is an address
+# (separately: guessing many accounts from one address, or one account from many addresses).
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a reverse proxy every request comes from the proxy's address: with TRUSTED_PROXY_COUNT
+# set, the client address is read from X-Forwarded-For (that many hops from the right).
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "claimtrack.middleware.client_ip_address"
 LOGIN_URL = "login"
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "claimtrack")
 LOGIN_REDIRECT_URL = "/claims/"
@@ -179,6 +201,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Evidence uploads: images and PDFs, recognised from their first bytes, at most this size.
+CLAIMTRACK_EVIDENCE_MAX_BYTES = int(env("CLAIMTRACK_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 
 # Celery --------------------------------------------------------------------------------------
 
