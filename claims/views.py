@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.selectors import claim_audit_trail
 from sources.models import Source
 
 from . import charts, forms, selectors, services
@@ -139,6 +140,7 @@ def _claim_page(request, claim_id: int, *, status: int = 200, **bound_forms):
     if user.has_perm("claims.add_evidence"):
         context["evidence_form"] = bound_forms.get("evidence_form") or forms.EvidenceForm()
     if can_rule(user):
+        context["audit_trail"] = claim_audit_trail(claim)
         context["status_form"] = bound_forms.get("status_form") or forms.StatusChangeForm(
             initial={"expected_status": claim.status}
         )

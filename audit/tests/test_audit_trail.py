@@ -106,3 +106,13 @@ def test_the_trail_cannot_be_edited_or_deleted_in_the_admin(claim, django_user_m
     client.post(f"{base}{record.pk}/change/", {"text": "rewritten"})
     record.refresh_from_db()
     assert record.text == claim.text
+
+
+def test_editors_see_the_claims_full_history_on_its_page(client, claim, editor, journalist):
+    services.change_status(claim=claim, to_status=ClaimStatus.DISPUTED, rationale="Ministry denies", changed_by=editor)
+    client.force_login(editor)
+    page = client.get(claim.get_absolute_url()).content.decode()
+    assert 'id="audit-trail"' in page
+    assert 'unverified</span> → <span dir="auto">disputed' in page
+    client.force_login(journalist)
+    assert 'id="audit-trail"' not in client.get(claim.get_absolute_url()).content.decode()
