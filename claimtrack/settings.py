@@ -199,7 +199,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_HARD_TIME_LIMIT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # Queues feeds whose next_fetch_at has passed, pending articles and due re-checks.
+    "enqueue-due-ingestion-work": {"task": "sources.tasks.enqueue_due_work", "schedule": 60.0},
+}
 CELERY_TIMEZONE = "UTC"
 
 # REST framework ------------------------------------------------------------------------------
@@ -266,10 +269,16 @@ FETCH_CONNECT_TIMEOUT = float(env("FETCH_CONNECT_TIMEOUT", "5"))  # seconds
 FETCH_TIMEOUT = float(env("FETCH_TIMEOUT", "30"))  # seconds, the whole exchange including redirects
 FETCH_MAX_BYTES = int(env("FETCH_MAX_BYTES", str(5 * 1024 * 1024)))
 FETCH_MAX_REDIRECTS = 5
+# Politeness: at most one request per host per this many seconds, across all workers.
+FETCH_HOST_INTERVAL = float(env("FETCH_HOST_INTERVAL", "1.0"))
+# Re-fetch documents this long after first seeing them, to catch rewrites.
+DOCUMENT_RECHECK_AFTER_HOURS = [1, 6, 24, 72]
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # httpx logs every request at INFO: too chatty for ingestion, which records its own outcomes.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }

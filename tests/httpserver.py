@@ -111,6 +111,8 @@ class LoopbackServer:
     def add(self, path, body=b"", **options):
         if isinstance(body, str):
             body = body.encode()
+        if path.endswith((".xml", ".rss", ".atom")):
+            options.setdefault("content_type", "application/xml")
         self.httpd.routes[path] = Route(body=body, **options)
         return self.url(path)
 
