@@ -110,6 +110,9 @@ class Document(models.Model):
     def __str__(self):
         return self.title or self.canonical_url
 
+    def get_absolute_url(self):
+        return reverse("sources:document_detail", args=[self.pk])
+
     @property
     def is_official_statement(self):
         return self.kind == self.Kind.OFFICIAL_STATEMENT
