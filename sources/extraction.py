@@ -123,7 +123,8 @@ def detect_feed_kind(content: bytes, content_type: str = "") -> str:
 def _canonical_url(tree, final_url: str) -> str:
     """<link rel=canonical> when it names a page of the same site, else the final URL; tracking
     parameters removed either way."""
-    for href in tree.xpath('//link[translate(@rel, "CANONICAL", "canonical")="canonical"]/@href')[:1]:
+    links = tree.xpath("//head/link[@rel][@href]") or tree.xpath("//link[@rel][@href]")
+    for href in [link.get("href") for link in links if link.get("rel", "").strip().lower() == "canonical"][:1]:
         candidate = courlan.normalize_url(href.strip()) if href.strip() else ""
         try:
             candidate = canonicalize_url(courlan.fix_relative_urls(final_url, candidate))

