@@ -271,6 +271,9 @@ FETCH_MAX_BYTES = int(env("FETCH_MAX_BYTES", str(5 * 1024 * 1024)))
 FETCH_MAX_REDIRECTS = 5
 # Politeness: at most one request per host per this many seconds, across all workers.
 FETCH_HOST_INTERVAL = float(env("FETCH_HOST_INTERVAL", "1.0"))
+# `manage.py ingest --once` fetches articles on this many threads (network and database waits
+# overlap with extraction); Celery workers get their parallelism from worker processes instead.
+INGEST_THREADS = int(env("INGEST_THREADS", "4"))
 # Re-fetch documents this long after first seeing them, to catch rewrites.
 DOCUMENT_RECHECK_AFTER_HOURS = [1, 6, 24, 72]
 

@@ -9,10 +9,12 @@ feeds, pages without text) are recorded on the row and returned, never raised.
 
 import logging
 import random
+import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django import db
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -314,13 +316,16 @@ def fetch_entry(*, entry_id: int) -> Outcome:
             return Outcome(error=f"{entry.url}: {error.reason}", retry=error.retry)
         source = entry.feed.source
         try:
-            document, created = _store_document(entry, source, final_url, article)
+            # One transaction (one commit) for the document, its revision and the entry's state;
+            # none is held while fetching.
+            with transaction.atomic():
+                document, created = _store_document(entry, source, final_url, article)
+                revision = record_revision(document=document, title=article.title or entry.title, text=article.text)
+                _finish_entry(entry, document=document)
         except ValidationError as error:
             reason = "; ".join(error.messages)
             _finish_entry(entry, error=reason)
             return Outcome(error=f"{entry.url}: {reason}")
-        revision = record_revision(document=document, title=article.title or entry.title, text=article.text)
-        _finish_entry(entry, document=document)
         return Outcome(new_document=created, new_revision=revision is not None and not created)
     except BaseException:
         # Unexpected (or the soft time limit): free the entry for another attempt, keep it pending.
@@ -445,28 +450,78 @@ class Progress:
         pass
 
 
-def ingest_once(*, recheck: bool = False, progress: Progress | None = None) -> IngestSummary:
+def _safely(work, item_id: int) -> Outcome:
+    """Run one unit of work; an unexpected error is logged and counted, never stops the run."""
+    try:
+        return work(item_id)
+    except Exception as error:
+        logger.exception("ingestion of %s failed unexpectedly", item_id)
+        return Outcome(error=f"{item_id}: unexpected {type(error).__name__}: {error}")
+
+
+def _run_all(work, item_ids: list[int], on_done, threads: int) -> None:
+    """Run work(id) for every id on a few threads: while one thread extracts a page (CPU), others
+    wait on the network or the database. Each thread closes its database connection at the end."""
+    pending = list(reversed(item_ids))
+    lock = threading.Lock()
+
+    def worker():
+        try:
+            while True:
+                with lock:
+                    if not pending:
+                        return
+                    item_id = pending.pop()
+                outcome = _safely(work, item_id)
+                with lock:
+                    on_done(outcome)
+        finally:
+            db.connection.close()
+
+    if threads <= 1 or len(item_ids) <= 1:
+        for item_id in item_ids:
+            on_done(_safely(work, item_id))
+        return
+    workers = [threading.Thread(target=worker, daemon=True) for _ in range(min(threads, len(item_ids)))]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+
+
+def ingest_once(
+    *, recheck: bool = False, progress: Progress | None = None, threads: int | None = None
+) -> IngestSummary:
     """Poll every active feed now, ignoring schedules, fetch every pending entry, and with
     `recheck` re-fetch every known document: the workers' code path, run in this process."""
     progress = progress or Progress()
+    threads = settings.INGEST_THREADS if threads is None else threads
     summary = IngestSummary()
     feed_ids = list(Feed.objects.filter(active=True).order_by("id").values_list("id", flat=True))
     progress.add_total(len(feed_ids))
+    entry_ids = []
     for feed_id in feed_ids:
-        outcome = poll_feed(feed_id=feed_id)
+        outcome = _safely(lambda pk: poll_feed(feed_id=pk), feed_id)
         progress.advance(f"feed {feed_id}")
         if not outcome.claimed:
             continue
         summary.feeds_polled += 1
         summary.count(outcome)
-        progress.add_total(len(outcome.pending_entry_ids))
-        for entry_id in outcome.pending_entry_ids:
-            summary.count(fetch_entry(entry_id=entry_id))
-            progress.advance(f"feed {feed_id}")
+        entry_ids.extend(outcome.pending_entry_ids)
+    progress.add_total(len(entry_ids))
+
+    def entry_done(outcome):
+        summary.count(outcome)
+        progress.advance("articles")
+
+    _run_all(lambda pk: fetch_entry(entry_id=pk), entry_ids, entry_done, threads)
     if recheck:
         document_ids = list(Document.objects.order_by("id").values_list("id", flat=True))
         progress.add_total(len(document_ids))
-        for document_id in document_ids:
-            summary.count(recheck_document(document_id=document_id))
-            progress.advance("re-check")
+
+        def recheck_done(outcome):
+            summary.count(outcome)
+            progress.advance("re-checks")
+
+        _run_all(lambda pk: recheck_document(document_id=pk), document_ids, recheck_done, threads)
     return summary

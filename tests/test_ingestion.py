@@ -16,7 +16,8 @@ from tests.factories import FeedFactory, SourceFactory
 from tests.httpserver import LoopbackServer, slow_drip
 from tests.shared_data import shared_data
 
-pytestmark = pytest.mark.django_db
+# transaction=True: `ingest` fetches articles on several threads, each with its own connection.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
