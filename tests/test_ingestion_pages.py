@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from sources.models import Feed
 from sources.services import record_revision
-from tests.factories import DocumentFactory, FeedFactory, SourceFactory
+from tests.factories import DocumentFactory, FeedFactory, SourceFactory, make_appearance
 from tests.httpserver import LoopbackServer
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +87,16 @@ def test_journalist_cannot_add_feeds(client, journalist):
     client.force_login(journalist)
     assert client.post(f"/sources/{source.pk}/feeds/add/", {"url": "https://x.example.org/rss"}).status_code == 403
     assert not Feed.objects.exists()
+
+
+def test_a_rewrite_appears_on_the_claim_timeline_with_a_link_to_the_diff(client, journalist, claim):
+    document = DocumentFactory(title="Police withdraw from Kirkuk")
+    record_revision(document=document, title="Police withdraw from Kirkuk", text="Police units withdrew.")
+    make_appearance(claim=claim, source=document.source, document=document)
+    rewrite = record_revision(document=document, title="Ministry denies withdrawal", text="Police units stayed.")
+    client.force_login(journalist)
+
+    page = client.get(claim.get_absolute_url()).content.decode()
+
+    assert f'href="/sources/documents/{document.pk}/#revision-{rewrite.pk}"' in page
+    assert "Ministry denies withdrawal" in page
