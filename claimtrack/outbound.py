@@ -20,6 +20,7 @@ import socket
 import ssl
 import threading
 import time
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -322,7 +323,8 @@ def request(
     total = float(timeout if timeout is not None else settings.FETCH_TIMEOUT)
     max_bytes = int(max_bytes if max_bytes is not None else settings.FETCH_MAX_BYTES)
     deadline = started + total
-    request_headers = {"User-Agent": settings.FETCH_USER_AGENT}
+    # Only encodings _read_body can inflate under the size cap.
+    request_headers = {"User-Agent": settings.FETCH_USER_AGENT, "Accept-Encoding": "gzip, deflate"}
     request_headers.update(headers or {})
     if conditional:
         if conditional.get("etag"):
@@ -374,18 +376,42 @@ def request(
         _current.deadline = None
 
 
+def _decompressor(response: httpx.Response):
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    if encoding in ("", "identity"):
+        return None
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if encoding == "deflate":
+        return zlib.decompressobj()
+    raise OutboundRequestFailed(f"unsupported content encoding {encoding!r}")
+
+
 def _read_body(response: httpx.Response, max_bytes: int, deadline: float) -> bytes:
+    """The body, decoded here rather than by httpx so that a small compressed body that inflates
+    past the cap (a decompression bomb) is stopped after max_bytes, not after it filled memory."""
     declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
+    decompressor = _decompressor(response)
+    if decompressor is None and declared.isdigit() and int(declared) > max_bytes:
         raise OutboundRequestFailed(f"body of {declared} bytes is over the {max_bytes} byte limit")
     chunks, size = [], 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            raise OutboundRequestFailed(f"body is over the {max_bytes} byte limit")
+    for raw in response.iter_raw():
+        if decompressor is None:
+            pieces = [raw]
+        else:
+            try:
+                pieces = [decompressor.decompress(raw, max_bytes + 1 - size)]
+                while decompressor.unconsumed_tail and size + sum(map(len, pieces)) <= max_bytes:
+                    pieces.append(decompressor.decompress(decompressor.unconsumed_tail, max_bytes + 1 - size))
+            except zlib.error as error:
+                raise OutboundRequestFailed(f"the compressed body is corrupt: {error}") from None
+        for piece in pieces:
+            size += len(piece)
+            if size > max_bytes:
+                raise OutboundRequestFailed(f"body is over the {max_bytes} byte limit")
+            chunks.append(piece)
         if time.monotonic() > deadline:
             raise OutboundRequestFailed("timed out: the total time limit was reached", transient=True)
-        chunks.append(chunk)
     return b"".join(chunks)
 
 

@@ -1,5 +1,6 @@
 """The outbound HTTP module, over real HTTP on loopback."""
 
+import gzip
 import socket
 import time
 
@@ -205,3 +206,15 @@ def test_address_is_vetted_at_connect_time_so_dns_rebinding_cannot_reach_loopbac
     with pytest.raises(OutboundRequestRefused, match="127.0.0.1"):
         outbound.request("GET", f"http://rebind.example:{server.port}/")
     assert server.hits["/"] == 0
+
+
+def test_gzip_body_is_inflated(server, loopback_allowed):
+    url = server.add("/z", gzip.compress(b"<html>compressed page</html>"), headers={"Content-Encoding": "gzip"})
+    assert outbound.request("GET", url).content == b"<html>compressed page</html>"
+
+
+def test_a_decompression_bomb_is_cut_off_at_the_cap(server, loopback_allowed):
+    bomb = gzip.compress(b"\0" * 50_000_000)  # about 50 kB on the wire
+    url = server.add("/bomb", bomb, headers={"Content-Encoding": "gzip"})
+    with pytest.raises(OutboundRequestFailed, match="over the 1000000 byte limit"):
+        outbound.request("GET", url, max_bytes=1_000_000)
