@@ -274,6 +274,10 @@ FETCH_HOST_INTERVAL = float(env("FETCH_HOST_INTERVAL", "1.0"))
 # `manage.py ingest --once` fetches articles on this many threads (network and database waits
 # overlap with extraction); Celery workers get their parallelism from worker processes instead.
 INGEST_THREADS = int(env("INGEST_THREADS", "4"))
+# A transient article fetch failure is retried after a random wait between half the base and
+# base * 2^retries seconds, capped.
+INGEST_RETRY_BASE_SECONDS = float(env("INGEST_RETRY_BASE_SECONDS", "30"))
+INGEST_RETRY_CAP_SECONDS = float(env("INGEST_RETRY_CAP_SECONDS", "1800"))
 # Re-fetch documents this long after first seeing them, to catch rewrites.
 DOCUMENT_RECHECK_AFTER_HOURS = [1, 6, 24, 72]
 

@@ -7,19 +7,18 @@ again, and the periodic task re-queues work whose lease expired."""
 import random
 
 from celery import shared_task
+from django.conf import settings
 
 from claimtrack.celery import enqueue_on_commit
 
 from . import ingestion
 from .models import FeedEntry
 
-RETRY_BASE_SECONDS = 30
-RETRY_CAP_SECONDS = 30 * 60
-
 
 def retry_countdown(retries: int) -> float:
     """Capped exponential backoff with full jitter."""
-    return random.uniform(0, min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * 2**retries))
+    base, cap = settings.INGEST_RETRY_BASE_SECONDS, settings.INGEST_RETRY_CAP_SECONDS
+    return random.uniform(base / 2, min(cap, base * 2**retries))
 
 
 @shared_task(soft_time_limit=60, time_limit=90)

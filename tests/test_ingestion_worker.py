@@ -82,3 +82,46 @@ def test_without_redis_requests_to_one_host_are_spaced_within_the_process(settin
     settings.FETCH_HOST_INTERVAL = 0.3
     gaps = _spacing(f"local-{time.time_ns()}.example.org")
     assert all(gap >= 0.25 for gap in gaps), gaps
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.services
+def test_a_worker_retries_transient_failures_with_backoff_and_not_permanent_ones(worker_on, settings):  # noqa: F811
+    settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    settings.FETCH_HOST_INTERVAL = 0
+    settings.INGEST_RETRY_BASE_SECONDS = 0.2
+    cache.clear()
+    worker_on(redis_url(), {"visibility_timeout": 1200})
+    answers = iter([503, 503])
+
+    def flaky(request):
+        status = next(answers, 200)
+        body = article("Back again", PARAGRAPHS) if status == 200 else b"busy"
+        request.send_response(status)
+        request.send_header("Content-Type", "text/html")
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+    with LoopbackServer() as server:
+        flaky_url = server.add_handler("/flaky", flaky)
+        gone_url = server.add("/gone", b"no", status=404)
+        feed = FeedFactory(url=server.add("/feed.xml", rss([(flaky_url, "f"), (gone_url, "g")])))
+
+        with transaction.atomic():
+            enqueue_on_commit(tasks.poll_feed, feed.pk)
+
+        assert wait_for(lambda: Document.objects.filter(url=flaky_url).exists()), "never retried to success"
+        assert wait_for(lambda: FeedEntry.objects.filter(url=gone_url, state=FeedEntry.State.FAILED).exists())
+    assert FeedEntry.objects.get(url=flaky_url).attempts == 3
+    assert server.hits["/flaky"] == 3
+    assert server.hits["/gone"] == 1  # a 404 is not retried
+    assert FeedEntry.objects.get(url=gone_url).last_error == "the server answered HTTP 404"
+
+
+def test_retry_backoff_grows_exponentially_and_is_capped(settings):
+    settings.INGEST_RETRY_BASE_SECONDS = 30
+    settings.INGEST_RETRY_CAP_SECONDS = 1800
+    assert all(15 <= tasks.retry_countdown(0) <= 30 for _ in range(50))
+    assert all(15 <= tasks.retry_countdown(3) <= 240 for _ in range(50))
+    assert all(tasks.retry_countdown(20) <= 1800 for _ in range(50))
