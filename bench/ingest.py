@@ -32,6 +32,7 @@ import django  # noqa: E402
 django.setup()
 
 import trafilatura  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
@@ -71,6 +72,8 @@ def extract_alone(pages: list[tuple[str, bytes]]) -> float:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=100)
+    parser.add_argument("--threads", type=int, default=None, help="default: INGEST_THREADS")
+    parser.add_argument("--processes", type=int, default=None, help="default: INGEST_PROCESSES")
     args = parser.parse_args()
 
     pages_dir = shared_pages()
@@ -94,7 +97,7 @@ def main():
         # the machine during the run weighs on both sides alike.
         extraction_seconds = extract_alone(pages) / 2
         started = time.perf_counter()
-        summary = ingest_once()
+        summary = ingest_once(threads=args.threads, processes=args.processes)
         pipeline_seconds = time.perf_counter() - started
         extraction_seconds += extract_alone(pages) / 2
         stored = Document.objects.count()
@@ -105,7 +108,12 @@ def main():
 
     extraction_rate = len(pages) / extraction_seconds
     pipeline_rate = stored / pipeline_seconds
-    print(f"database: {connection.vendor}; pages: {len(pages)} ({len(originals)} real pages cycled)")
+    threads = settings.INGEST_THREADS if args.threads is None else args.threads
+    processes = settings.INGEST_PROCESSES if args.processes is None else args.processes
+    print(
+        f"database: {connection.vendor}; pages: {len(pages)} ({len(originals)} real pages cycled); "
+        f"ingest threads: {threads}, extraction processes: {processes}; cores: {os.cpu_count()}"
+    )
     print(f"pipeline: {summary.line()}")
     print(f"trafilatura extraction alone: {extraction_rate:.1f} documents/s ({extraction_seconds:.2f} s)")
     print(f"whole pipeline:              {pipeline_rate:.1f} documents/s ({pipeline_seconds:.2f} s)")

@@ -274,6 +274,8 @@ FETCH_HOST_INTERVAL = float(env("FETCH_HOST_INTERVAL", "1.0"))
 # `manage.py ingest --once` fetches articles on this many threads (network and database waits
 # overlap with extraction); Celery workers get their parallelism from worker processes instead.
 INGEST_THREADS = int(env("INGEST_THREADS", "4"))
+# ... and extracts them on this many processes (trafilatura is CPU-bound); 1 = in the threads.
+INGEST_PROCESSES = int(env("INGEST_PROCESSES", str(min(os.cpu_count() or 1, 4))))
 # A transient article fetch failure is retried after a random wait between half the base and
 # base * 2^retries seconds, capped.
 INGEST_RETRY_BASE_SECONDS = float(env("INGEST_RETRY_BASE_SECONDS", "30"))

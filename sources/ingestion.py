@@ -8,8 +8,10 @@ feeds, pages without text) are recorded on the row and returned, never raised.
 """
 
 import logging
+import multiprocessing
 import random
 import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -128,7 +130,7 @@ def _fetch(url: str, *, accept: str, conditional: dict | None = None) -> outboun
     return response
 
 
-def _fetch_article(url: str):
+def _fetch_article(url: str, extract=extract_article):
     """Fetch an article page (robots.txt permitting) and extract it: (final URL, Article)."""
     try:
         if not robots.is_allowed(url):
@@ -141,7 +143,7 @@ def _fetch_article(url: str):
     if response.status_code != 200:
         raise _Unfetchable(_("the server answered HTTP %(status)s") % {"status": response.status_code})
     try:
-        article = extract_article(response.content, response.url, response.content_type)
+        article = extract(response.content, response.url, response.content_type)
     except NotAnArticle as error:
         raise _Unfetchable(str(error)) from None
     return response.url, article
@@ -298,7 +300,7 @@ def _first_check_at(first_seen_at):
     return first_seen_at + timedelta(hours=hours[0]) if hours else None
 
 
-def fetch_entry(*, entry_id: int) -> Outcome:
+def fetch_entry(*, entry_id: int, extract=extract_article) -> Outcome:
     """Fetch a feed entry's article and store it as a document with its first revision. Safe to
     run twice: a stored entry is skipped, and a document is unique by canonical URL."""
     if not _claim(FeedEntry.objects.filter(pk=entry_id, state=FeedEntry.State.PENDING), attempts=F("attempts") + 1):
@@ -310,7 +312,7 @@ def fetch_entry(*, entry_id: int) -> Outcome:
             _finish_entry(entry, document=existing)
             return Outcome()
         try:
-            final_url, article = _fetch_article(entry.url)
+            final_url, article = _fetch_article(entry.url, extract)
         except _Unfetchable as error:
             _finish_entry(entry, error=error.reason, retry=error.retry)
             return Outcome(error=f"{entry.url}: {error.reason}", retry=error.retry)
@@ -365,7 +367,7 @@ def _next_check_after(document: Document, checks_done: int):
     return None, checks_done
 
 
-def recheck_document(*, document_id: int, check_number: int | None = None) -> Outcome:
+def recheck_document(*, document_id: int, check_number: int | None = None, extract=extract_article) -> Outcome:
     """Fetch the document again and record a revision when its content changed. With
     `check_number` this is that scheduled re-check (run at most once: the claim requires
     checks_done == check_number) and the schedule moves on; without, an extra check now."""
@@ -378,7 +380,7 @@ def recheck_document(*, document_id: int, check_number: int | None = None) -> Ou
     now = timezone.now()
     try:
         try:
-            _final_url, article = _fetch_article(document.url)
+            _final_url, article = _fetch_article(document.url, extract)
         except _Unfetchable as error:
             updates = {"last_checked_at": now, "last_check_error": error.reason[:2000]}
             if check_number is not None:
@@ -489,13 +491,32 @@ def _run_all(work, item_ids: list[int], on_done, threads: int) -> None:
         thread.join()
 
 
+class _ExtractionPool:
+    """Extraction (CPU-bound, holding the GIL) on other processes, so `ingest --once` uses every
+    core as Celery's worker processes do. The processes are forked once, before any worker thread
+    starts, from a process whose database connections are closed; they only ever extract."""
+
+    def __init__(self, processes: int):
+        db.connections.close_all()
+        self.pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork"))
+        list(self.pool.map(abs, range(processes)))  # fork them all now, while this is one thread
+
+    def extract(self, content: bytes, final_url: str, content_type: str):
+        return self.pool.submit(extract_article, content, final_url, content_type).result()
+
+    def close(self):
+        self.pool.shutdown(cancel_futures=True)
+
+
 def ingest_once(
-    *, recheck: bool = False, progress: Progress | None = None, threads: int | None = None
+    *, recheck: bool = False, progress: Progress | None = None, threads: int | None = None, processes: int | None = None
 ) -> IngestSummary:
     """Poll every active feed now, ignoring schedules, fetch every pending entry, and with
-    `recheck` re-fetch every known document: the workers' code path, run in this process."""
+    `recheck` re-fetch every known document: the workers' code path, run in this process (articles
+    on `threads` threads, extraction on `processes` processes when more than one)."""
     progress = progress or Progress()
     threads = settings.INGEST_THREADS if threads is None else threads
+    processes = settings.INGEST_PROCESSES if processes is None else processes
     summary = IngestSummary()
     feed_ids = list(Feed.objects.filter(active=True).order_by("id").values_list("id", flat=True))
     progress.add_total(len(feed_ids))
@@ -508,20 +529,19 @@ def ingest_once(
         summary.feeds_polled += 1
         summary.count(outcome)
         entry_ids.extend(outcome.pending_entry_ids)
-    progress.add_total(len(entry_ids))
+    document_ids = list(Document.objects.order_by("id").values_list("id", flat=True)) if recheck else []
+    progress.add_total(len(entry_ids) + len(document_ids))
 
-    def entry_done(outcome):
+    def done(outcome):
         summary.count(outcome)
         progress.advance("articles")
 
-    _run_all(lambda pk: fetch_entry(entry_id=pk), entry_ids, entry_done, threads)
-    if recheck:
-        document_ids = list(Document.objects.order_by("id").values_list("id", flat=True))
-        progress.add_total(len(document_ids))
-
-        def recheck_done(outcome):
-            summary.count(outcome)
-            progress.advance("re-checks")
-
-        _run_all(lambda pk: recheck_document(document_id=pk), document_ids, recheck_done, threads)
+    pool = _ExtractionPool(processes) if processes > 1 and len(entry_ids) + len(document_ids) > 1 else None
+    extract = pool.extract if pool else extract_article
+    try:
+        _run_all(lambda pk: fetch_entry(entry_id=pk, extract=extract), entry_ids, done, threads)
+        _run_all(lambda pk: recheck_document(document_id=pk, extract=extract), document_ids, done, threads)
+    finally:
+        if pool:
+            pool.close()
     return summary

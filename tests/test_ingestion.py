@@ -106,7 +106,8 @@ def test_real_pages_become_one_document_each_with_their_main_text_and_ingesting_
     assert sum(server.hits.values()) == hits_before + 1  # only the feed itself was fetched again
 
 
-def test_a_changed_page_gives_exactly_one_new_revision_and_an_unchanged_page_none(server):
+def test_a_changed_page_gives_exactly_one_new_revision_and_an_unchanged_page_none(server, settings):
+    settings.INGEST_PROCESSES = 1  # extraction in the fetching threads (the other tests fork)
     changing = server.add("/a", article("Police withdraw from Kirkuk", PARAGRAPHS))
     steady = server.add("/b", article("Ministry statement", PARAGRAPHS[1:]))
     FeedFactory(url=server.add("/feed.xml", rss([(changing, "A"), (steady, "B")])))
