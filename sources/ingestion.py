@@ -536,7 +536,9 @@ def ingest_once(
         summary.count(outcome)
         progress.advance("articles")
 
-    pool = _ExtractionPool(processes) if processes > 1 and len(entry_ids) + len(document_ids) > 1 else None
+    # Forking needs the database connections closed, which an enclosing transaction forbids.
+    use_pool = processes > 1 and len(entry_ids) + len(document_ids) > 1 and not db.connection.in_atomic_block
+    pool = _ExtractionPool(processes) if use_pool else None
     extract = pool.extract if pool else extract_article
     try:
         _run_all(lambda pk: fetch_entry(entry_id=pk, extract=extract), entry_ids, done, threads)
