@@ -252,14 +252,18 @@ def poll_feed(*, feed_id: int) -> Outcome:
                 parsed = parse_feed(response.content, response.headers.get("content-type", ""))
             except NotAFeed as error:
                 return _feed_failed(feed, _("not a feed: %(reason)s") % {"reason": error})
-            problem = "; ".join(p for p in (parsed.problem, _store_entries(feed, parsed.items)) if p)
+            problems = [_("malformed feed: %(reason)s") % {"reason": parsed.problem}] if parsed.problem else []
+            skipped = _store_entries(feed, parsed.items)
+            if skipped:
+                problems.append(skipped)
+            problem = "; ".join(problems)
             updates.update(
                 kind=parsed.kind,
                 etag=response.headers.get("etag", "")[:500],
                 last_modified=response.headers.get("last-modified", "")[:100],
                 items_seen=FeedEntry.objects.filter(feed=feed).count(),
                 last_status=Feed.PollStatus.MALFORMED if parsed.problem else Feed.PollStatus.OK,
-                last_error=(_("malformed feed: %(reason)s") % {"reason": problem})[:2000] if problem else "",
+                last_error=problem[:2000],
             )
         Feed.objects.filter(pk=feed.pk).update(**updates)
     finally:
@@ -276,11 +280,12 @@ def poll_feed(*, feed_id: int) -> Outcome:
 
 
 def _existing_document(url: str) -> Document | None:
+    """A document already stored under this link's canonical form (another feed listed it)."""
     try:
         canonical = canonicalize_url(url)
     except ValidationError:
         return None
-    return Document.objects.filter(Q(canonical_url=canonical) | Q(url=url)).order_by("id").first()
+    return Document.objects.filter(canonical_url=canonical).first()
 
 
 def _finish_entry(entry: FeedEntry, *, document=None, error="", retry=False) -> None:

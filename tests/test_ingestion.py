@@ -235,6 +235,9 @@ def test_refused_and_cut_off_fetches_are_recorded_and_the_run_goes_on(server, se
     # A timeout is transient: the entry waits for a retry; refusals are final.
     assert FeedEntry.objects.get(url=bad_items["slow drip"]).state == FeedEntry.State.PENDING
     assert not FeedEntry.objects.filter(url__startswith="file:").exists()
+    listing = Feed.objects.get(url=server.url("/feed.xml"))
+    assert listing.last_status == Feed.PollStatus.OK
+    assert listing.last_error == "1 items without a usable link were skipped"
     for feed in refused_feeds:
         feed.refresh_from_db()
         assert feed.last_status == Feed.PollStatus.ERROR
