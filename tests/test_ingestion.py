@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from sources import ingestion
 from sources.models import Document, DocumentRevision, Feed, FeedEntry, Source
-from tests.factories import FeedFactory, SourceFactory
+from tests.factories import FeedEntryFactory, FeedFactory, SourceFactory
 from tests.httpserver import LoopbackServer, slow_drip
 from tests.shared_data import shared_data
 
@@ -295,9 +295,7 @@ def test_fetching_an_entry_twice_stores_one_document(server):
 
 def test_an_entry_claimed_by_another_worker_is_left_alone_until_its_lease_expires(server):
     page = server.add("/a", article("Leased", PARAGRAPHS))
-    feed = FeedFactory(url=server.add("/feed.xml", rss([(page, "Leased")])))
-    [entry_id] = ingestion.poll_feed(feed_id=feed.pk).pending_entry_ids
-    FeedEntry.objects.filter(pk=entry_id).update(lease_until=timezone.now() + timedelta(minutes=5))
+    entry_id = FeedEntryFactory(url=page, lease_until=timezone.now() + timedelta(minutes=5)).pk
 
     assert not ingestion.fetch_entry(entry_id=entry_id).claimed
     assert server.hits["/a"] == 0
@@ -386,3 +384,14 @@ def test_add_feed_command_refuses_a_page_that_is_not_a_feed(server):
         call_command("add_feed", "--source", "Someone", url)
     assert not Feed.objects.exists()
     assert not Source.objects.exists()
+
+
+def test_a_link_that_is_not_an_html_page_is_recorded_not_stored(server):
+    pdf = server.add("/report.pdf", b"%PDF-1.4 not html", content_type="application/pdf")
+    FeedFactory(url=server.add("/feed.xml", rss([(pdf, "A report")])))
+
+    assert run_ingest().endswith("new documents: 0, new revisions: 0, errors: 1")
+
+    entry = FeedEntry.objects.get(url=pdf)
+    assert entry.state == FeedEntry.State.FAILED
+    assert entry.last_error == "not an HTML page (content type application/pdf)"
