@@ -24,6 +24,7 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
+import certifi
 import httpcore
 import httpx
 from django.conf import settings
@@ -260,17 +261,18 @@ class _VettingBackend(httpcore.SyncBackend):
 
 
 @lru_cache(maxsize=1)
-def _ssl_context() -> ssl.SSLContext:
-    return httpx.create_ssl_context(trust_env=False)
+def _ssl_context(ca_bundle: str) -> ssl.SSLContext:
+    """Certificates are verified against the host name in the URL, not the pinned address."""
+    return ssl.create_default_context(cafile=ca_bundle or certifi.where())
 
 
 class _VettingTransport(httpx.HTTPTransport):
-    def __init__(self):
-        super().__init__(verify=_ssl_context(), trust_env=False, retries=0)
+    def __init__(self, ssl_context: ssl.SSLContext):
+        super().__init__(verify=ssl_context, trust_env=False, retries=0)
         # httpx builds its connection pool without a way to pass a network backend: replace it
         # with an equivalent pool that connects through the vetting backend.
         self._pool = httpcore.ConnectionPool(
-            ssl_context=_ssl_context(),
+            ssl_context=ssl_context,
             network_backend=_VettingBackend(),
             retries=0,
             max_keepalive_connections=10,
@@ -282,12 +284,13 @@ def _client() -> httpx.Client:
     """This thread's client. Connections are kept alive briefly for the next request to the same
     origin; every new connection is vetted. A change of FETCH_ALLOWED_NETWORKS gives a new client,
     so no connection vetted under other rules is reused."""
-    rules = tuple(getattr(settings, "FETCH_ALLOWED_NETWORKS", ()) or ())
+    rules = (tuple(getattr(settings, "FETCH_ALLOWED_NETWORKS", ()) or ()), settings.FETCH_CA_BUNDLE)
     client = getattr(_current, "client", None)
     if client is None or _current.rules != rules:
         if client is not None:
             client.close()
-        client = httpx.Client(transport=_VettingTransport(), follow_redirects=False, trust_env=False)
+        transport = _VettingTransport(_ssl_context(settings.FETCH_CA_BUNDLE))
+        client = httpx.Client(transport=transport, follow_redirects=False, trust_env=False)
         _current.client, _current.rules = client, rules
     return client
 

@@ -269,6 +269,8 @@ FETCH_CONNECT_TIMEOUT = float(env("FETCH_CONNECT_TIMEOUT", "5"))  # seconds
 FETCH_TIMEOUT = float(env("FETCH_TIMEOUT", "30"))  # seconds, the whole exchange including redirects
 FETCH_MAX_BYTES = int(env("FETCH_MAX_BYTES", str(5 * 1024 * 1024)))
 FETCH_MAX_REDIRECTS = 5
+# PEM file of the certificate authorities HTTPS fetches trust (an intranet CA); empty: certifi's.
+FETCH_CA_BUNDLE = env("FETCH_CA_BUNDLE", "")
 # Politeness: at most one request per host per this many seconds, across all workers.
 FETCH_HOST_INTERVAL = float(env("FETCH_HOST_INTERVAL", "1.0"))
 # `manage.py ingest --once` fetches articles on this many threads (network and database waits

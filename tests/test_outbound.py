@@ -1,7 +1,9 @@
 """The outbound HTTP module, over real HTTP on loopback."""
 
 import gzip
+import shutil
 import socket
+import subprocess
 import time
 
 import pytest
@@ -9,6 +11,7 @@ import pytest
 from claimtrack import outbound
 from claimtrack.outbound import OutboundRequestFailed, OutboundRequestRefused
 from tests.httpserver import LoopbackServer, endless_body, slow_drip
+from tests.services import unavailable
 
 
 @pytest.fixture
@@ -218,3 +221,48 @@ def test_a_decompression_bomb_is_cut_off_at_the_cap(server, loopback_allowed):
     url = server.add("/bomb", bomb, headers={"Content-Encoding": "gzip"})
     with pytest.raises(OutboundRequestFailed, match="over the 1000000 byte limit"):
         outbound.request("GET", url, max_bytes=1_000_000)
+
+
+@pytest.fixture
+def certificates(tmp_path):
+    """A throwaway certificate authority and a certificate it signed for feeds.test."""
+    if not shutil.which("openssl"):
+        unavailable("the openssl command is needed to make test certificates")
+
+    def openssl(*args):
+        subprocess.run(["openssl", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "1",
+            "-subj", "/CN=claimtrack test CA", "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign")  # fmt: skip
+    openssl(
+        "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=feeds.test"
+    )
+    (tmp_path / "leaf.ext").write_text("subjectAltName=DNS:feeds.test\nbasicConstraints=CA:FALSE\n")
+    openssl("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", "leaf.pem", "-days", "1", "-extfile", "leaf.ext")  # fmt: skip
+    return tmp_path
+
+
+def test_https_to_a_pinned_address_still_verifies_the_certificate_for_the_host_name(
+    certificates, monkeypatch, settings
+):
+    settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    real_getaddrinfo = socket.getaddrinfo
+
+    def resolver(host, port, *args, **kwargs):
+        if host in ("feeds.test", "other.test"):
+            host = "127.0.0.1"
+        return real_getaddrinfo(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    with LoopbackServer(tls=(certificates / "leaf.pem", certificates / "leaf.key")) as server:
+        server.add("/feed", b"<rss/>")
+        with pytest.raises(OutboundRequestFailed, match="CERTIFICATE_VERIFY_FAILED"):
+            outbound.request("GET", server.url("/feed", host="feeds.test"))  # our CA is not trusted yet
+
+        settings.FETCH_CA_BUNDLE = str(certificates / "ca.pem")
+        response = outbound.request("GET", server.url("/feed", host="feeds.test"))
+        assert (response.status_code, response.content) == (200, b"<rss/>")
+        with pytest.raises(OutboundRequestFailed, match="CERTIFICATE_VERIFY_FAILED|Hostname mismatch"):
+            outbound.request("GET", server.url("/feed", host="other.test"))  # same address, wrong name
