@@ -59,6 +59,9 @@ def test_loopback_is_refused_without_fetch_allowed_networks(server, settings):
         "http://[fe80::1]/",
         "http://[2002:7f00:1::]/",  # 6to4 wrapping 127.0.0.1
         "http://localhost/",
+        "http://2130706433/",  # 127.0.0.1 written as one number
+        "http://0x7f.1/",  # and in hexadecimal shorthand
+        "http://[::]/",
     ],
 )
 def test_non_public_addresses_are_refused(url, settings):
