@@ -320,7 +320,8 @@ def fetch_entry(*, entry_id: int, extract=extract_article) -> Outcome:
             final_url, article = _fetch_article(entry.url, extract)
         except _Unfetchable as error:
             _finish_entry(entry, error=error.reason, retry=error.retry)
-            return Outcome(error=f"{entry.url}: {error.reason}", retry=error.retry)
+            will_retry = error.retry and entry.attempts < FeedEntry.MAX_ATTEMPTS
+            return Outcome(error=f"{entry.url}: {error.reason}", retry=will_retry)
         source = entry.feed.source
         try:
             # One transaction (one commit) for the document, its revision and the entry's state;
@@ -334,9 +335,15 @@ def fetch_entry(*, entry_id: int, extract=extract_article) -> Outcome:
             _finish_entry(entry, error=reason)
             return Outcome(error=f"{entry.url}: {reason}")
         return Outcome(new_document=created, new_revision=revision is not None and not created)
-    except BaseException:
-        # Unexpected (or the soft time limit): free the entry for another attempt, keep it pending.
-        FeedEntry.objects.filter(pk=entry_id).update(lease_until=None)
+    except BaseException as error:
+        # Unexpected (or the soft time limit): free the entry for another attempt, unless it has
+        # had all its attempts.
+        gave_up = entry.attempts >= FeedEntry.MAX_ATTEMPTS
+        FeedEntry.objects.filter(pk=entry_id).update(
+            lease_until=None,
+            state=FeedEntry.State.FAILED if gave_up else FeedEntry.State.PENDING,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+        )
         raise
 
 

@@ -395,3 +395,18 @@ def test_a_link_that_is_not_an_html_page_is_recorded_not_stored(server):
     entry = FeedEntry.objects.get(url=pdf)
     assert entry.state == FeedEntry.State.FAILED
     assert entry.last_error == "not an HTML page (content type application/pdf)"
+
+
+def test_an_article_failing_transiently_is_given_up_after_its_attempts(server):
+    busy = server.add("/busy", b"try later", status=503)
+    entry_id = FeedEntryFactory(url=busy).pk
+
+    outcomes = [ingestion.fetch_entry(entry_id=entry_id) for _ in range(FeedEntry.MAX_ATTEMPTS + 1)]
+
+    assert [o.retry for o in outcomes[:-2]] == [True] * (FeedEntry.MAX_ATTEMPTS - 1)
+    assert not outcomes[-2].retry  # the last attempt failed: no retry is asked for
+    assert not outcomes[-1].claimed  # and the entry is not taken again
+    entry = FeedEntry.objects.get(pk=entry_id)
+    assert (entry.state, entry.attempts) == (FeedEntry.State.FAILED, FeedEntry.MAX_ATTEMPTS)
+    assert entry.last_error == "the server answered HTTP 503"
+    assert server.hits["/busy"] == FeedEntry.MAX_ATTEMPTS
