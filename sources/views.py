@@ -9,9 +9,7 @@ from . import ingestion, selectors
 from .forms import AddFeedForm
 
 
-@login_required
-def source_detail(request, pk, add_feed_form=None):
-    source = get_object_or_404(selectors.source_list(), pk=pk)
+def _render_source(request, source, add_feed_form, status=200):
     return render(
         request,
         "sources/source_detail.html",
@@ -19,10 +17,15 @@ def source_detail(request, pk, add_feed_form=None):
             "source": source,
             "appearances": selectors.source_appearances(source),
             "feeds": selectors.source_feeds(source),
-            "add_feed_form": add_feed_form or AddFeedForm(),
+            "add_feed_form": add_feed_form,
         },
-        status=400 if add_feed_form is not None else 200,
+        status=status,
     )
+
+
+@login_required
+def source_detail(request, pk):
+    return _render_source(request, get_object_or_404(selectors.source_list(), pk=pk), AddFeedForm())
 
 
 @login_required
@@ -39,7 +42,7 @@ def add_feed(request, pk):
         else:
             messages.success(request, _("Feed added: %(url)s (%(kind)s)") % {"url": feed.url, "kind": feed.kind})
             return redirect(source)
-    return source_detail(request, pk, add_feed_form=form)
+    return _render_source(request, source, form, status=400)
 
 
 @login_required
