@@ -22,3 +22,24 @@ def claim(db, journalist):
 def fast_password_hashing(settings):
     # Production hashing is deliberately slow; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def _session_redis_worker(django_db_setup, django_db_blocker):
+    # One worker on Redis for the whole run: Celery's in-process test worker does not fire ETA
+    # (countdown) tasks when a second one is started in the same process.
+    from tests.celery_broker import REDIS_TRANSPORT_OPTIONS, running_worker
+    from tests.services import redis_url
+
+    url = redis_url()
+    with running_worker(url, REDIS_TRANSPORT_OPTIONS):
+        yield url
+
+
+@pytest.fixture
+def redis_worker(_session_redis_worker):
+    """A real Celery worker on Redis; tasks queued during the test are sent to it."""
+    from tests.celery_broker import REDIS_TRANSPORT_OPTIONS, broker
+
+    with broker(_session_redis_worker, REDIS_TRANSPORT_OPTIONS):
+        yield

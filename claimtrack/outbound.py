@@ -18,10 +18,13 @@ Safety rules, all enforced here so no caller can forget one:
 import ipaddress
 import socket
 import ssl
+import threading
 import time
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
+import certifi
 import httpcore
 import httpx
 from django.conf import settings
@@ -195,15 +198,23 @@ def check_url(url: str) -> None:
 # Transport ------------------------------------------------------------------------------------
 
 
+# The total deadline of the request this thread is sending: read by every socket operation, so a
+# kept-alive connection reused by a later request obeys that request's deadline.
+_current = threading.local()
+
+
+def _deadline() -> float:
+    return getattr(_current, "deadline", None) or time.monotonic() + float(settings.FETCH_TIMEOUT)
+
+
 class _DeadlineStream(httpcore.NetworkStream):
     """A socket stream whose every read and write gets at most the time left before the deadline."""
 
-    def __init__(self, inner: httpcore.NetworkStream, deadline: float):
+    def __init__(self, inner: httpcore.NetworkStream):
         self._inner = inner
-        self._deadline = deadline
 
     def _time_left(self, timeout: float | None, error) -> float:
-        left = self._deadline - time.monotonic()
+        left = _deadline() - time.monotonic()
         if left <= 0:
             raise error("the total time limit was reached")
         return left if timeout is None else min(timeout, left)
@@ -219,7 +230,7 @@ class _DeadlineStream(httpcore.NetworkStream):
 
     def start_tls(self, ssl_context, server_hostname=None, timeout=None):
         inner = self._inner.start_tls(ssl_context, server_hostname, self._time_left(timeout, httpcore.ConnectTimeout))
-        return _DeadlineStream(inner, self._deadline)
+        return _DeadlineStream(inner)
 
     def get_extra_info(self, info: str):
         return self._inner.get_extra_info(info)
@@ -228,15 +239,11 @@ class _DeadlineStream(httpcore.NetworkStream):
 class _VettingBackend(httpcore.SyncBackend):
     """Resolves the host itself, vets every address, and connects only to a vetted address."""
 
-    def __init__(self, deadline: float):
-        self.deadline = deadline
-        self.connected_to: list[str] = []
-
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
         addresses = vetted_addresses(host, port)
         last_error = None
         for address in addresses:
-            left = self.deadline - time.monotonic()
+            left = _deadline() - time.monotonic()
             if left <= 0:
                 raise httpcore.ConnectTimeout("the total time limit was reached")
             try:
@@ -246,8 +253,7 @@ class _VettingBackend(httpcore.SyncBackend):
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
                 last_error = error
                 continue
-            self.connected_to.append(address)
-            return _DeadlineStream(stream, self.deadline)
+            return _DeadlineStream(stream)
         raise last_error
 
     def connect_unix_socket(self, *args, **kwargs):
@@ -255,16 +261,38 @@ class _VettingBackend(httpcore.SyncBackend):
 
 
 @lru_cache(maxsize=1)
-def _ssl_context() -> ssl.SSLContext:
-    return httpx.create_ssl_context(trust_env=False)
+def _ssl_context(ca_bundle: str) -> ssl.SSLContext:
+    """Certificates are verified against the host name in the URL, not the pinned address."""
+    return ssl.create_default_context(cafile=ca_bundle or certifi.where())
 
 
 class _VettingTransport(httpx.HTTPTransport):
-    def __init__(self, backend: _VettingBackend):
-        super().__init__(verify=_ssl_context(), trust_env=False, retries=0)
+    def __init__(self, ssl_context: ssl.SSLContext):
+        super().__init__(verify=ssl_context, trust_env=False, retries=0)
         # httpx builds its connection pool without a way to pass a network backend: replace it
-        # with an identical pool that connects through the vetting backend.
-        self._pool = httpcore.ConnectionPool(ssl_context=_ssl_context(), network_backend=backend, retries=0)
+        # with an equivalent pool that connects through the vetting backend.
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=ssl_context,
+            network_backend=_VettingBackend(),
+            retries=0,
+            max_keepalive_connections=10,
+            keepalive_expiry=5.0,
+        )
+
+
+def _client() -> httpx.Client:
+    """This thread's client. Connections are kept alive briefly for the next request to the same
+    origin; every new connection is vetted. A change of FETCH_ALLOWED_NETWORKS gives a new client,
+    so no connection vetted under other rules is reused."""
+    rules = (tuple(getattr(settings, "FETCH_ALLOWED_NETWORKS", ()) or ()), settings.FETCH_CA_BUNDLE)
+    client = getattr(_current, "client", None)
+    if client is None or _current.rules != rules:
+        if client is not None:
+            client.close()
+        transport = _VettingTransport(_ssl_context(settings.FETCH_CA_BUNDLE))
+        client = httpx.Client(transport=transport, follow_redirects=False, trust_env=False)
+        _current.client, _current.rules = client, rules
+    return client
 
 
 # Requests -------------------------------------------------------------------------------------
@@ -298,7 +326,8 @@ def request(
     total = float(timeout if timeout is not None else settings.FETCH_TIMEOUT)
     max_bytes = int(max_bytes if max_bytes is not None else settings.FETCH_MAX_BYTES)
     deadline = started + total
-    request_headers = {"User-Agent": settings.FETCH_USER_AGENT}
+    # Only encodings _read_body can inflate under the size cap.
+    request_headers = {"User-Agent": settings.FETCH_USER_AGENT, "Accept-Encoding": "gzip, deflate"}
     request_headers.update(headers or {})
     if conditional:
         if conditional.get("etag"):
@@ -306,66 +335,86 @@ def request(
         if conditional.get("last_modified"):
             request_headers["If-Modified-Since"] = conditional["last_modified"]
     method = method.upper()
-    connect_timeout = min(float(settings.FETCH_CONNECT_TIMEOUT), total)
-    backend = _VettingBackend(deadline)
-    client = httpx.Client(
-        transport=_VettingTransport(backend),
-        timeout=httpx.Timeout(total, connect=connect_timeout),
-        follow_redirects=False,
-        trust_env=False,
-    )
+    timeouts = httpx.Timeout(total, connect=min(float(settings.FETCH_CONNECT_TIMEOUT), total))
+    client = _client()
+    _current.deadline = deadline
     try:
-        with client:
-            for _hop in range(settings.FETCH_MAX_REDIRECTS + 1):
-                _scheme_host_port(url)  # scheme and credentials; addresses are vetted on connect
-                outgoing = client.build_request(method, url, headers=request_headers, content=content)
-                response = client.send(outgoing, stream=True)
-                try:
-                    if follow_redirects and response.status_code in REDIRECT_STATUSES:
-                        location = response.headers.get("location")
-                        if location:
-                            next_url = str(response.url.join(location))
-                            if httpx.URL(next_url).host != response.url.host:
-                                # Credentials meant for one host never go to another.
-                                for name in ("Authorization", "Cookie"):
-                                    request_headers.pop(name, None)
-                            new_method = _redirect_method(response.status_code, method)
-                            if new_method != method:
-                                content = None
-                                method = new_method
-                            url = next_url
-                            continue
-                    body = _read_body(response, max_bytes, deadline)
-                    return OutboundResponse(
-                        url=str(response.url),
-                        status_code=response.status_code,
-                        headers=response.headers,
-                        content=body,
-                        elapsed=time.monotonic() - started,
-                    )
-                finally:
-                    response.close()
-            raise OutboundRequestFailed(f"more than {settings.FETCH_MAX_REDIRECTS} redirects")
+        for _hop in range(settings.FETCH_MAX_REDIRECTS + 1):
+            _scheme_host_port(url)  # scheme and credentials; addresses are vetted on connect
+            outgoing = client.build_request(method, url, headers=request_headers, content=content, timeout=timeouts)
+            response = client.send(outgoing, stream=True)
+            try:
+                if follow_redirects and response.status_code in REDIRECT_STATUSES:
+                    location = response.headers.get("location")
+                    if location:
+                        next_url = str(response.url.join(location))
+                        if httpx.URL(next_url).host != response.url.host:
+                            # Credentials meant for one host never go to another.
+                            for name in ("Authorization", "Cookie"):
+                                request_headers.pop(name, None)
+                        new_method = _redirect_method(response.status_code, method)
+                        if new_method != method:
+                            content = None
+                            method = new_method
+                        url = next_url
+                        continue
+                body = _read_body(response, max_bytes, deadline)
+                return OutboundResponse(
+                    url=str(response.url),
+                    status_code=response.status_code,
+                    headers=response.headers,
+                    content=body,
+                    elapsed=time.monotonic() - started,
+                )
+            finally:
+                response.close()
+        raise OutboundRequestFailed(f"more than {settings.FETCH_MAX_REDIRECTS} redirects")
     except httpx.TimeoutException as error:
         raise OutboundRequestFailed(f"timed out: {error or 'no response in time'}", transient=True) from None
     except httpx.TransportError as error:
         raise OutboundRequestFailed(f"network error: {error or type(error).__name__}", transient=True) from None
     except httpx.HTTPError as error:  # e.g. an invalid URL in a redirect
         raise OutboundRequestFailed(f"HTTP error: {error}") from None
+    finally:
+        _current.deadline = None
+
+
+def _decompressor(response: httpx.Response):
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    if encoding in ("", "identity"):
+        return None
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if encoding == "deflate":
+        return zlib.decompressobj()
+    raise OutboundRequestFailed(f"unsupported content encoding {encoding!r}")
 
 
 def _read_body(response: httpx.Response, max_bytes: int, deadline: float) -> bytes:
+    """The body, decoded here rather than by httpx so that a small compressed body that inflates
+    past the cap (a decompression bomb) is stopped after max_bytes, not after it filled memory."""
     declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
+    decompressor = _decompressor(response)
+    if decompressor is None and declared.isdigit() and int(declared) > max_bytes:
         raise OutboundRequestFailed(f"body of {declared} bytes is over the {max_bytes} byte limit")
     chunks, size = [], 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            raise OutboundRequestFailed(f"body is over the {max_bytes} byte limit")
+    for raw in response.iter_raw():
+        if decompressor is None:
+            pieces = [raw]
+        else:
+            try:
+                pieces = [decompressor.decompress(raw, max_bytes + 1 - size)]
+                while decompressor.unconsumed_tail and size + sum(map(len, pieces)) <= max_bytes:
+                    pieces.append(decompressor.decompress(decompressor.unconsumed_tail, max_bytes + 1 - size))
+            except zlib.error as error:
+                raise OutboundRequestFailed(f"the compressed body is corrupt: {error}") from None
+        for piece in pieces:
+            size += len(piece)
+            if size > max_bytes:
+                raise OutboundRequestFailed(f"body is over the {max_bytes} byte limit")
+            chunks.append(piece)
         if time.monotonic() > deadline:
             raise OutboundRequestFailed("timed out: the total time limit was reached", transient=True)
-        chunks.append(chunk)
     return b"".join(chunks)
 
 

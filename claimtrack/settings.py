@@ -241,6 +241,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "outbox.tasks.sweep_outbox", "schedule": 30.0},
+    # Queues feeds whose next_fetch_at has passed, pending articles and due re-checks.
+    "enqueue-due-ingestion-work": {"task": "sources.tasks.enqueue_due_work", "schedule": 60.0},
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -327,10 +329,27 @@ FETCH_CONNECT_TIMEOUT = float(env("FETCH_CONNECT_TIMEOUT", "5"))  # seconds
 FETCH_TIMEOUT = float(env("FETCH_TIMEOUT", "30"))  # seconds, the whole exchange including redirects
 FETCH_MAX_BYTES = int(env("FETCH_MAX_BYTES", str(5 * 1024 * 1024)))
 FETCH_MAX_REDIRECTS = 5
+# PEM file of the certificate authorities HTTPS fetches trust (an intranet CA); empty: certifi's.
+FETCH_CA_BUNDLE = env("FETCH_CA_BUNDLE", "")
+# Politeness: at most one request per host per this many seconds, across all workers.
+FETCH_HOST_INTERVAL = float(env("FETCH_HOST_INTERVAL", "1.0"))
+# `manage.py ingest --once` fetches articles on this many threads (network and database waits
+# overlap with extraction); Celery workers get their parallelism from worker processes instead.
+INGEST_THREADS = int(env("INGEST_THREADS", "4"))
+# ... and extracts them on this many processes (trafilatura is CPU-bound); 1 = in the threads.
+INGEST_PROCESSES = int(env("INGEST_PROCESSES", str(min(os.cpu_count() or 1, 4))))
+# A transient article fetch failure is retried after a random wait between half the base and
+# base * 2^retries seconds, capped.
+INGEST_RETRY_BASE_SECONDS = float(env("INGEST_RETRY_BASE_SECONDS", "30"))
+INGEST_RETRY_CAP_SECONDS = float(env("INGEST_RETRY_CAP_SECONDS", "1800"))
+# Re-fetch documents this long after first seeing them, to catch rewrites.
+DOCUMENT_RECHECK_AFTER_HOURS = [1, 6, 24, 72]
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # httpx logs every request at INFO: too chatty for ingestion, which records its own outcomes.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }

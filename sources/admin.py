@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from claimtrack.admin import NoDeleteAdmin, ReadOnlyAdmin
 
-from .models import Document, DocumentRevision, Feed, Source
+from .models import Document, DocumentRevision, Feed, FeedEntry, Source
 
 
 class FeedInline(admin.TabularInline):
@@ -29,11 +29,12 @@ class FeedAdmin(NoDeleteAdmin):
         "kind",
         "active",
         "is_healthy",
+        "last_status",
         "last_fetched_at",
         "next_fetch_at",
         "consecutive_failures",
     ]
-    list_filter = ["kind", "active", "source__kind"]
+    list_filter = ["kind", "active", "last_status", "source__kind"]
     search_fields = ["url", "source__name", "last_error"]
     list_select_related = ["source"]
     readonly_fields = [
@@ -44,6 +45,8 @@ class FeedAdmin(NoDeleteAdmin):
         "consecutive_failures",
         "last_error",
         "items_seen",
+        "last_status",
+        "lease_until",
     ]
 
     @admin.display(boolean=True, description="healthy")
@@ -68,7 +71,15 @@ class DocumentAdmin(NoDeleteAdmin):
     list_filter = ["kind", "language", "source__kind"]
     search_fields = ["title", "canonical_url", "url", "source__name"]
     list_select_related = ["source"]
-    readonly_fields = ["canonical_url", "first_seen_at", "next_check_at", "checks_done"]
+    readonly_fields = [
+        "canonical_url",
+        "first_seen_at",
+        "next_check_at",
+        "checks_done",
+        "last_checked_at",
+        "last_check_error",
+        "lease_until",
+    ]
     inlines = [RevisionInline]
 
 
@@ -77,3 +88,13 @@ class DocumentRevisionAdmin(ReadOnlyAdmin):
     list_display = ["document", "fetched_at", "title", "content_sha256"]
     search_fields = ["title", "document__canonical_url"]
     list_select_related = ["document"]
+
+
+@admin.register(FeedEntry)
+class FeedEntryAdmin(ReadOnlyAdmin):
+    """Read-only: entries are written by ingestion only."""
+
+    list_display = ["url", "feed", "state", "attempts", "document", "updated_at"]
+    list_filter = ["state"]
+    search_fields = ["url", "title", "last_error", "feed__url"]
+    list_select_related = ["feed", "document"]

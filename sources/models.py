@@ -46,6 +46,13 @@ class Feed(models.Model):
         ATOM = "atom", "Atom"
         SITEMAP = "sitemap", _("Sitemap")
 
+    class PollStatus(models.TextChoices):
+        NEW = "new", _("Not polled yet")
+        OK = "ok", _("OK")
+        NOT_MODIFIED = "not_modified", _("Not modified")
+        MALFORMED = "malformed", _("Malformed, readable items kept")
+        ERROR = "error", _("Error")
+
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="feeds")
     url = models.URLField(max_length=1000, unique=True)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.RSS)
@@ -60,11 +67,30 @@ class Feed(models.Model):
     items_seen = models.PositiveIntegerField(default=0)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_status = models.CharField(max_length=16, choices=PollStatus.choices, default=PollStatus.NEW)
+    # Set while a worker polls the feed (claimed with a conditional UPDATE); a lease left by a
+    # worker that died expires, so the feed is polled again.
+    lease_until = models.DateTimeField(null=True, blank=True)
 
     # A feed that failed this many times in a row is shown as unhealthy (it keeps being polled).
     UNHEALTHY_AFTER_FAILURES = 3
 
-    history = HistoricalRecords(bases=[AuditFields])
+    # The audit trail keeps what people configure; polling state changes every few minutes.
+    history = HistoricalRecords(
+        bases=[AuditFields],
+        excluded_fields=[
+            "etag",
+            "last_modified",
+            "next_fetch_at",
+            "last_fetched_at",
+            "last_success_at",
+            "consecutive_failures",
+            "last_error",
+            "items_seen",
+            "last_status",
+            "lease_until",
+        ],
+    )
 
     class Meta:
         ordering = ["source__name", "url"]
@@ -96,14 +122,23 @@ class Document(models.Model):
     # Re-check schedule for catching rewrites; null when no more re-checks are due.
     next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
     checks_done = models.PositiveSmallIntegerField(default=0)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_check_error = models.TextField(blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)  # held while a worker re-checks it
 
-    history = HistoricalRecords(bases=[AuditFields])
+    history = HistoricalRecords(
+        bases=[AuditFields],
+        excluded_fields=["next_check_at", "checks_done", "last_checked_at", "last_check_error", "lease_until"],
+    )
 
     class Meta:
         ordering = ["-first_seen_at"]
 
     def __str__(self):
         return self.title or self.canonical_url
+
+    def get_absolute_url(self):
+        return reverse("sources:document_detail", args=[self.pk])
 
     @property
     def is_official_statement(self):
@@ -126,3 +161,37 @@ class DocumentRevision(models.Model):
 
     def __str__(self):
         return f"{self.document} @ {self.fetched_at:%Y-%m-%d %H:%M}"
+
+
+class FeedEntry(models.Model):
+    """An item a feed listed: the unit of article-fetching work. Unique per feed and link, so
+    polling a feed again never queues the same article twice."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Stored")
+        FAILED = "failed", _("Failed")
+
+    feed = models.ForeignKey(Feed, on_delete=models.PROTECT, related_name="entries")
+    url = models.URLField(max_length=2000)
+    title = models.CharField(max_length=1000, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True, related_name="entries")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)  # held while a worker fetches it
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Transient failures are retried this many times before the entry is given up as failed.
+    MAX_ATTEMPTS = 5
+
+    class Meta:
+        ordering = ["feed", "created_at", "id"]
+        verbose_name_plural = "feed entries"
+        constraints = [models.UniqueConstraint(fields=["feed", "url"], name="feed_entry_unique_url")]
+        indexes = [models.Index(fields=["state", "lease_until"], name="feed_entry_state_idx")]
+
+    def __str__(self):
+        return self.url

@@ -52,11 +52,18 @@ def get_or_create_source(*, name: str, kind: str = Source.Kind.NEWS_OUTLET, **fi
 
 
 def get_or_create_document(
-    *, url: str, source: Source, kind: str = Document.Kind.ARTICLE, title: str = "", **fields
+    *,
+    url: str,
+    source: Source,
+    kind: str = Document.Kind.ARTICLE,
+    title: str = "",
+    canonical_url: str = "",
+    **fields,
 ) -> tuple[Document, bool]:
-    """The document for this URL, identified by its canonical URL; created if new."""
+    """The document for this URL, identified by its canonical URL (the page's own canonical
+    address when the caller found one, else the URL's); created if new."""
     try:
-        canonical = canonicalize_url(url)
+        canonical = canonicalize_url(canonical_url or url)
     except ValidationError:
         raise ValidationError({"url": _("Enter a valid http or https address.")}) from None
     existing = Document.objects.filter(canonical_url=canonical).first()

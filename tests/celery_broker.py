@@ -40,3 +40,56 @@ def wait_for(predicate, timeout=20.0):
             return True
         time.sleep(0.1)
     return False
+
+
+REDIS_TRANSPORT_OPTIONS = {"visibility_timeout": 1200}
+
+
+@contextlib.contextmanager
+def running_worker(url, transport_options):
+    """A worker thread consuming from the broker at url. Only the start needs the broker settings:
+    the worker keeps its own connection; the app's settings are restored right after."""
+    from celery.contrib.testing.worker import start_worker
+
+    worker = start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10)
+    with broker(url, transport_options):
+        worker.__enter__()
+    try:
+        yield
+    finally:
+        worker.__exit__(None, None, None)
+
+
+@contextlib.contextmanager
+def worker_process(env_overrides: dict):
+    """A real `celery worker` process on the test database, configured through the environment
+    like a deployed one (REDIS_URL, or CLAIMTRACK_VAR_DIR for the filesystem broker)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.db import connection
+
+    database = connection.settings_dict
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SQLITE_PATH"}}
+    if connection.vendor == "sqlite":
+        env["SQLITE_PATH"] = database["NAME"]
+    else:
+        env["DATABASE_URL"] = (
+            f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST'] or '127.0.0.1'}"
+            f":{database['PORT'] or 5432}/{database['NAME']}"
+        )
+    env.update(CELERY_TASK_ALWAYS_EAGER="0", DATABASE_CONN_MAX_AGE="0", **env_overrides)
+    command = [sys.executable, "-m", "celery", "-A", "claimtrack", "worker", "--pool=solo", "--loglevel=WARNING"]
+    command += ["--without-heartbeat", "--without-mingle", "--without-gossip"]
+    process = subprocess.Popen(command, cwd=Path(__file__).resolve().parent.parent, env=env)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from claims import roles, services
 from claims.models import Stance
-from sources.models import Document, DocumentRevision, Feed, Source
+from sources.models import Document, DocumentRevision, Feed, FeedEntry, Source
 from sources.services import content_sha256
 
 
@@ -50,6 +50,14 @@ class FeedFactory(factory.django.DjangoModelFactory):
 
     source = factory.SubFactory(SourceFactory)
     url = factory.Sequence(lambda n: f"https://feeds.example.org/{n}.xml")
+
+
+class FeedEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FeedEntry
+
+    feed = factory.SubFactory(FeedFactory)
+    url = factory.Sequence(lambda n: f"https://news.example.org/items/{n}")
 
 
 class DocumentFactory(factory.django.DjangoModelFactory):

@@ -9,6 +9,7 @@ or a function taking the request handler, for slow or odd responses. `server.hit
 requests per path.
 """
 
+import ssl
 import threading
 import time
 from collections import Counter
@@ -76,8 +77,15 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class LoopbackServer:
-    def __init__(self, host="127.0.0.1"):
+    def __init__(self, host="127.0.0.1", tls=None):
+        """tls: (certificate file, key file) to serve HTTPS."""
         self.httpd = ThreadingHTTPServer((host, 0), _Handler)
+        self.scheme = "http"
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+            self.scheme = "https"
         self.httpd.daemon_threads = True
         self.httpd.routes = {}
         self.httpd.hits = Counter()
@@ -105,12 +113,14 @@ class LoopbackServer:
     def requests(self):
         return self.httpd.requests
 
-    def url(self, path="/"):
-        return f"http://127.0.0.1:{self.port}{path}"
+    def url(self, path="/", host="127.0.0.1"):
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
     def add(self, path, body=b"", **options):
         if isinstance(body, str):
             body = body.encode()
+        if path.endswith((".xml", ".rss", ".atom")):
+            options.setdefault("content_type", "application/xml")
         self.httpd.routes[path] = Route(body=body, **options)
         return self.url(path)
 

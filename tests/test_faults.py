@@ -8,13 +8,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from celery.contrib.testing.worker import start_worker
 
 from claims.models import Appearance, Claim, Stance
-from claimtrack.celery import app
 from outbox import services as outbox
 from outbox.models import OutboxMessage
-from tests.celery_broker import broker, wait_for
+from tests.celery_broker import broker, wait_for, worker_process
 from tests.factories import JournalistFactory, SourceFactory, make_appearance, make_claim
 from tests.pg_server import PostgresServer
 from tests.redis_server import RedisServer, free_port
@@ -48,7 +46,7 @@ def test_work_queued_while_redis_is_down_is_delivered_once_it_is_back(own_redis)
 
     # The same process, with the connections it had: it must recover by itself.
     own_redis.start()
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with worker_process({"REDIS_URL": own_redis.url}):
         sent = outbox.sweep(older_than=timedelta(0))
         assert sent == 2, list(OutboxMessage.objects.values_list("last_error", "send_attempts"))
         assert wait_for(lambda: Claim.objects.filter(pk=claim.pk, asserts_count=1, denies_count=1).exists())

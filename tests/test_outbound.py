@@ -1,6 +1,9 @@
 """The outbound HTTP module, over real HTTP on loopback."""
 
+import gzip
+import shutil
 import socket
+import subprocess
 import time
 
 import pytest
@@ -8,6 +11,7 @@ import pytest
 from claimtrack import outbound
 from claimtrack.outbound import OutboundRequestFailed, OutboundRequestRefused
 from tests.httpserver import LoopbackServer, endless_body, slow_drip
+from tests.services import unavailable
 
 
 @pytest.fixture
@@ -55,6 +59,9 @@ def test_loopback_is_refused_without_fetch_allowed_networks(server, settings):
         "http://[fe80::1]/",
         "http://[2002:7f00:1::]/",  # 6to4 wrapping 127.0.0.1
         "http://localhost/",
+        "http://2130706433/",  # 127.0.0.1 written as one number
+        "http://0x7f.1/",  # and in hexadecimal shorthand
+        "http://[::]/",
     ],
 )
 def test_non_public_addresses_are_refused(url, settings):
@@ -205,3 +212,60 @@ def test_address_is_vetted_at_connect_time_so_dns_rebinding_cannot_reach_loopbac
     with pytest.raises(OutboundRequestRefused, match="127.0.0.1"):
         outbound.request("GET", f"http://rebind.example:{server.port}/")
     assert server.hits["/"] == 0
+
+
+def test_gzip_body_is_inflated(server, loopback_allowed):
+    url = server.add("/z", gzip.compress(b"<html>compressed page</html>"), headers={"Content-Encoding": "gzip"})
+    assert outbound.request("GET", url).content == b"<html>compressed page</html>"
+
+
+def test_a_decompression_bomb_is_cut_off_at_the_cap(server, loopback_allowed):
+    bomb = gzip.compress(b"\0" * 50_000_000)  # about 50 kB on the wire
+    url = server.add("/bomb", bomb, headers={"Content-Encoding": "gzip"})
+    with pytest.raises(OutboundRequestFailed, match="over the 1000000 byte limit"):
+        outbound.request("GET", url, max_bytes=1_000_000)
+
+
+@pytest.fixture
+def certificates(tmp_path):
+    """A throwaway certificate authority and a certificate it signed for feeds.test."""
+    if not shutil.which("openssl"):
+        unavailable("the openssl command is needed to make test certificates")
+
+    def openssl(*args):
+        subprocess.run(["openssl", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "1",
+            "-subj", "/CN=claimtrack test CA", "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign")  # fmt: skip
+    openssl(
+        "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=feeds.test"
+    )
+    (tmp_path / "leaf.ext").write_text("subjectAltName=DNS:feeds.test\nbasicConstraints=CA:FALSE\n")
+    openssl("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", "leaf.pem", "-days", "1", "-extfile", "leaf.ext")  # fmt: skip
+    return tmp_path
+
+
+def test_https_to_a_pinned_address_still_verifies_the_certificate_for_the_host_name(
+    certificates, monkeypatch, settings
+):
+    settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    real_getaddrinfo = socket.getaddrinfo
+
+    def resolver(host, port, *args, **kwargs):
+        if host in ("feeds.test", "other.test"):
+            host = "127.0.0.1"
+        return real_getaddrinfo(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    with LoopbackServer(tls=(certificates / "leaf.pem", certificates / "leaf.key")) as server:
+        server.add("/feed", b"<rss/>")
+        with pytest.raises(OutboundRequestFailed, match="CERTIFICATE_VERIFY_FAILED"):
+            outbound.request("GET", server.url("/feed", host="feeds.test"))  # our CA is not trusted yet
+
+        settings.FETCH_CA_BUNDLE = str(certificates / "ca.pem")
+        response = outbound.request("GET", server.url("/feed", host="feeds.test"))
+        assert (response.status_code, response.content) == (200, b"<rss/>")
+        with pytest.raises(OutboundRequestFailed, match="CERTIFICATE_VERIFY_FAILED|Hostname mismatch"):
+            outbound.request("GET", server.url("/feed", host="other.test"))  # same address, wrong name

@@ -1,0 +1,561 @@
+"""Ingestion services: add a feed, poll it, fetch its articles, re-check documents for rewrites.
+
+The Celery tasks (sources/tasks.py) and `manage.py ingest` call these same functions. Each unit of
+work (a feed, a feed entry, a document re-check) is claimed with a conditional UPDATE that sets a
+lease, so two workers never do the same work at once and work held by a worker that died is
+picked up again once its lease expires. Expected failures (refused or failed fetches, malformed
+feeds, pages without text) are recorded on the row and returned, never raised.
+"""
+
+import logging
+import multiprocessing
+import random
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django import db
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from claimtrack import outbound, politeness
+
+from . import robots
+from .extraction import NotAFeed, NotAnArticle, extract_article, parse_feed
+from .models import Document, Feed, FeedEntry, Source
+from .services import canonicalize_url, get_or_create_document, get_or_create_source, record_revision
+
+logger = logging.getLogger(__name__)
+
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
+ARTICLE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+NOT_FEED_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
+MAX_BACKOFF = timedelta(hours=24)
+# A claimed row's lease outlives the longest task, so a live worker never loses its claim.
+LEASE = timedelta(seconds=settings.CELERY_TASK_HARD_TIME_LIMIT + 60)
+RETRY_LATER_STATUSES = {408, 425, 429, 500, 502, 503, 504}
+DOCUMENT_KIND_FOR_SOURCE = {
+    Source.Kind.OFFICIAL_BODY: Document.Kind.OFFICIAL_STATEMENT,
+    Source.Kind.SOCIAL_ACCOUNT: Document.Kind.SOCIAL_POST,
+}
+
+
+@dataclass
+class Outcome:
+    """What one unit of work did."""
+
+    claimed: bool = True
+    new_document: bool = False
+    new_revision: bool = False
+    error: str = ""
+    retry: bool = False  # a transient failure: worth trying again later
+    pending_entry_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class IngestSummary:
+    feeds_polled: int = 0
+    new_documents: int = 0
+    new_revisions: int = 0
+    errors: int = 0
+
+    def count(self, outcome: Outcome) -> None:
+        self.new_documents += outcome.new_document
+        self.new_revisions += outcome.new_revision
+        self.errors += bool(outcome.error)
+
+    def line(self) -> str:
+        return (
+            f"feeds polled: {self.feeds_polled}, new documents: {self.new_documents}, "
+            f"new revisions: {self.new_revisions}, errors: {self.errors}"
+        )
+
+
+class _Unfetchable(Exception):
+    def __init__(self, reason: str, *, retry: bool = False):
+        super().__init__(reason)
+        self.reason = reason
+        self.retry = retry
+
+
+# Claiming ----------------------------------------------------------------------------------------
+
+
+def _claim(queryset, **changes) -> bool:
+    """Take the lease on the single row of `queryset` if nobody holds it; true when taken."""
+    now = timezone.now()
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    return queryset.filter(free).update(lease_until=now + LEASE, **changes) == 1
+
+
+def _jittered(interval: timedelta) -> timedelta:
+    return interval * random.uniform(0.9, 1.1)
+
+
+def feed_backoff(feed: Feed, failures: int) -> timedelta:
+    """The wait before polling again: the poll interval, doubled per consecutive failure (capped),
+    with jitter so failing feeds of one host do not all come back at once."""
+    interval = feed.poll_interval
+    if failures:
+        interval = min(interval * (2 ** min(failures, 16)), MAX_BACKOFF)
+    return _jittered(interval)
+
+
+# Fetching ----------------------------------------------------------------------------------------
+
+
+def _fetch(url: str, *, accept: str, conditional: dict | None = None) -> outbound.OutboundResponse:
+    try:
+        politeness.wait_for_turn(urlsplit(url).hostname or "", max_wait=settings.CELERY_TASK_SOFT_TIME_LIMIT / 4)
+        response = outbound.request("GET", url, headers={"Accept": accept}, conditional=conditional)
+    except outbound.OutboundRequestRefused as error:
+        raise _Unfetchable(_("refused: %(reason)s") % {"reason": error.reason}) from None
+    except outbound.OutboundRequestFailed as error:
+        raise _Unfetchable(_("fetch failed: %(reason)s") % {"reason": error.reason}, retry=error.transient) from None
+    except politeness.HostBusy as error:
+        raise _Unfetchable(str(error), retry=True) from None
+    if response.status_code >= 400:
+        raise _Unfetchable(
+            _("the server answered HTTP %(status)s") % {"status": response.status_code},
+            retry=response.status_code in RETRY_LATER_STATUSES,
+        )
+    return response
+
+
+def _fetch_article(url: str, extract=extract_article):
+    """Fetch an article page (robots.txt permitting) and extract it: (final URL, Article)."""
+    try:
+        if not robots.is_allowed(url):
+            raise _Unfetchable(_("robots.txt does not allow fetching this page"))
+    except robots.RobotsUnavailable as error:
+        raise _Unfetchable(str(error), retry=True) from None
+    except outbound.OutboundRequestRefused as error:
+        raise _Unfetchable(_("refused: %(reason)s") % {"reason": error.reason}) from None
+    response = _fetch(url, accept=ARTICLE_ACCEPT)
+    if response.status_code != 200:
+        raise _Unfetchable(_("the server answered HTTP %(status)s") % {"status": response.status_code})
+    try:
+        article = extract(response.content, response.url, response.content_type)
+    except NotAnArticle as error:
+        raise _Unfetchable(str(error)) from None
+    return response.url, article
+
+
+# Feeds -------------------------------------------------------------------------------------------
+
+
+def add_feed(*, url: str, source: Source | None = None, source_name: str = "", poll_interval=None) -> Feed:
+    """Register a feed for a source (created as a news outlet when only a name is given). The feed is
+    fetched once to check it is reachable and a feed, and to detect its kind."""
+    url = (url or "").strip()
+    try:
+        canonicalize_url(url)  # http or https, well-formed
+    except ValidationError:
+        raise ValidationError({"url": _("Enter a valid http or https address.")}) from None
+    if Feed.objects.filter(url=url).exists():
+        raise ValidationError({"url": _("This feed is already registered.")})
+    try:
+        response = _fetch(url, accept=FEED_ACCEPT)
+        kind = parse_feed(response.content, response.content_type).kind
+    except _Unfetchable as error:
+        raise ValidationError({"url": _("Could not use this feed: %(reason)s") % {"reason": error.reason}}) from None
+    except NotAFeed as error:
+        raise ValidationError({"url": _("This address is not a feed: %(reason)s") % {"reason": error}}) from None
+    with transaction.atomic():
+        if source is None:
+            source, _created = get_or_create_source(name=source_name, kind=Source.Kind.NEWS_OUTLET)
+        feed = Feed(source=source, url=url, kind=kind)
+        if poll_interval is not None:
+            feed.poll_interval = poll_interval
+        feed.full_clean()
+        feed.save()
+    return feed
+
+
+def _store_entries(feed: Feed, items) -> str:
+    """Add the feed's items not seen before as pending entries; returns a problem, if any."""
+    valid, skipped = {}, 0
+    for item in items:
+        try:
+            canonicalize_url(item.url)
+        except ValidationError:
+            skipped += 1
+            continue
+        if len(item.url) <= 2000:
+            valid.setdefault(item.url, item)
+    known = set(FeedEntry.objects.filter(feed=feed, url__in=list(valid)).values_list("url", flat=True))
+    FeedEntry.objects.bulk_create(
+        [
+            FeedEntry(feed=feed, url=item.url, title=item.title, published_at=item.published_at)
+            for url, item in valid.items()
+            if url not in known
+        ],
+        ignore_conflicts=True,  # another worker polling the same feed stored it first
+    )
+    return _("%(count)s items without a usable link were skipped") % {"count": skipped} if skipped else ""
+
+
+def _feed_failed(feed: Feed, reason: str) -> Outcome:
+    failures = feed.consecutive_failures + 1
+    now = timezone.now()
+    Feed.objects.filter(pk=feed.pk).update(
+        last_fetched_at=now,
+        last_status=Feed.PollStatus.ERROR,
+        last_error=reason[:2000],
+        consecutive_failures=failures,
+        next_fetch_at=now + feed_backoff(feed, failures),
+        lease_until=None,
+    )
+    logger.info("feed %s failed (%s in a row): %s", feed.url, failures, reason)
+    return Outcome(error=f"{feed.url}: {reason}")
+
+
+def poll_feed(*, feed_id: int) -> Outcome:
+    """Fetch the feed (conditionally), store its new items as pending entries, and schedule the
+    next poll. Returns the ids of the feed's entries waiting to be fetched."""
+    if not _claim(Feed.objects.filter(pk=feed_id, active=True)):
+        return Outcome(claimed=False)
+    feed = Feed.objects.get(pk=feed_id)
+    try:
+        try:
+            response = _fetch(
+                feed.url, accept=FEED_ACCEPT, conditional={"etag": feed.etag, "last_modified": feed.last_modified}
+            )
+        except _Unfetchable as error:
+            return _feed_failed(feed, error.reason)
+        now = timezone.now()
+        updates = {
+            "last_fetched_at": now,
+            "last_success_at": now,
+            "consecutive_failures": 0,
+            "next_fetch_at": now + feed_backoff(feed, 0),
+            "lease_until": None,
+        }
+        problem = ""
+        if response.not_modified:
+            # Nothing changed: nothing is parsed or stored.
+            updates.update(last_status=Feed.PollStatus.NOT_MODIFIED, last_error="")
+        else:
+            if response.status_code != 200:
+                return _feed_failed(feed, _("the server answered HTTP %(status)s") % {"status": response.status_code})
+            if response.content_type.startswith(NOT_FEED_TYPES):
+                return _feed_failed(feed, _("not a feed (content type %(type)s)") % {"type": response.content_type})
+            try:
+                parsed = parse_feed(response.content, response.headers.get("content-type", ""))
+            except NotAFeed as error:
+                return _feed_failed(feed, _("not a feed: %(reason)s") % {"reason": error})
+            problems = [_("malformed feed: %(reason)s") % {"reason": parsed.problem}] if parsed.problem else []
+            skipped = _store_entries(feed, parsed.items)
+            if skipped:
+                problems.append(skipped)
+            problem = "; ".join(problems)
+            updates.update(
+                kind=parsed.kind,
+                etag=response.headers.get("etag", "")[:500],
+                last_modified=response.headers.get("last-modified", "")[:100],
+                items_seen=FeedEntry.objects.filter(feed=feed).count(),
+                last_status=Feed.PollStatus.MALFORMED if parsed.problem else Feed.PollStatus.OK,
+                last_error=problem[:2000],
+            )
+        Feed.objects.filter(pk=feed.pk).update(**updates)
+    finally:
+        Feed.objects.filter(pk=feed_id, lease_until__isnull=False).update(lease_until=None)
+    pending = list(
+        FeedEntry.objects.filter(feed_id=feed_id, state=FeedEntry.State.PENDING)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    return Outcome(error=f"{feed.url}: {problem}" if problem else "", pending_entry_ids=pending)
+
+
+# Articles ----------------------------------------------------------------------------------------
+
+
+def _existing_document(url: str) -> Document | None:
+    """A document already stored under this link's canonical form (another feed listed it)."""
+    try:
+        canonical = canonicalize_url(url)
+    except ValidationError:
+        return None
+    return Document.objects.filter(canonical_url=canonical).first()
+
+
+def _finish_entry(entry: FeedEntry, *, document=None, error="", retry=False) -> None:
+    if document is not None:
+        state = FeedEntry.State.DONE
+    elif retry and entry.attempts < FeedEntry.MAX_ATTEMPTS:
+        state = FeedEntry.State.PENDING
+    else:
+        state = FeedEntry.State.FAILED
+    FeedEntry.objects.filter(pk=entry.pk).update(
+        state=state, document=document, last_error=error[:2000], lease_until=None, updated_at=timezone.now()
+    )
+
+
+def _first_check_at(first_seen_at):
+    hours = settings.DOCUMENT_RECHECK_AFTER_HOURS
+    return first_seen_at + timedelta(hours=hours[0]) if hours else None
+
+
+def fetch_entry(*, entry_id: int, extract=extract_article) -> Outcome:
+    """Fetch a feed entry's article and store it as a document with its first revision. Safe to
+    run twice: a stored entry is skipped, and a document is unique by canonical URL."""
+    if not _claim(FeedEntry.objects.filter(pk=entry_id, state=FeedEntry.State.PENDING), attempts=F("attempts") + 1):
+        return Outcome(claimed=False)
+    entry = FeedEntry.objects.select_related("feed__source").get(pk=entry_id)
+    try:
+        existing = _existing_document(entry.url)
+        if existing is not None:
+            _finish_entry(entry, document=existing)
+            return Outcome()
+        try:
+            final_url, article = _fetch_article(entry.url, extract)
+        except _Unfetchable as error:
+            _finish_entry(entry, error=error.reason, retry=error.retry)
+            will_retry = error.retry and entry.attempts < FeedEntry.MAX_ATTEMPTS
+            return Outcome(error=f"{entry.url}: {error.reason}", retry=will_retry)
+        source = entry.feed.source
+        try:
+            # One transaction (one commit) for the document, its revision and the entry's state;
+            # none is held while fetching.
+            with transaction.atomic():
+                document, created = _store_document(entry, source, final_url, article)
+                revision = record_revision(document=document, title=article.title or entry.title, text=article.text)
+                _finish_entry(entry, document=document)
+        except ValidationError as error:
+            reason = "; ".join(error.messages)
+            _finish_entry(entry, error=reason)
+            return Outcome(error=f"{entry.url}: {reason}")
+        return Outcome(new_document=created, new_revision=revision is not None and not created)
+    except BaseException as error:
+        # Unexpected (or the soft time limit): free the entry for another attempt, unless it has
+        # had all its attempts.
+        gave_up = entry.attempts >= FeedEntry.MAX_ATTEMPTS
+        FeedEntry.objects.filter(pk=entry_id).update(
+            lease_until=None,
+            state=FeedEntry.State.FAILED if gave_up else FeedEntry.State.PENDING,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        raise
+
+
+def _store_document(entry: FeedEntry, source: Source, final_url: str, article):
+    now = timezone.now()
+    document, created = get_or_create_document(
+        url=final_url,
+        canonical_url=article.canonical_url,
+        source=source,
+        kind=DOCUMENT_KIND_FOR_SOURCE.get(source.kind, Document.Kind.ARTICLE),
+        title=article.title,
+        published_at=entry.published_at or article.published_at,
+        language=article.language,
+        author=article.author,
+        first_seen_at=now,
+        next_check_at=_first_check_at(now),
+    )
+    return document, created
+
+
+# Re-checks ---------------------------------------------------------------------------------------
+
+
+def _next_check_after(document: Document, checks_done: int):
+    """The first scheduled re-check still in the future, and how many slots that skips to."""
+    hours = settings.DOCUMENT_RECHECK_AFTER_HOURS
+    now = timezone.now()
+    while checks_done < len(hours):
+        due = document.first_seen_at + timedelta(hours=hours[checks_done])
+        if due > now:
+            return due, checks_done
+        checks_done += 1
+    return None, checks_done
+
+
+def recheck_document(*, document_id: int, check_number: int | None = None, extract=extract_article) -> Outcome:
+    """Fetch the document again and record a revision when its content changed. With
+    `check_number` this is that scheduled re-check (run at most once: the claim requires
+    checks_done == check_number) and the schedule moves on; without, an extra check now."""
+    scope = Document.objects.filter(pk=document_id)
+    if check_number is not None:
+        scope = scope.filter(checks_done=check_number)
+    if not _claim(scope):
+        return Outcome(claimed=False)
+    document = Document.objects.get(pk=document_id)
+    now = timezone.now()
+    try:
+        try:
+            _final_url, article = _fetch_article(document.url, extract)
+        except _Unfetchable as error:
+            updates = {"last_checked_at": now, "last_check_error": error.reason[:2000]}
+            if check_number is not None:
+                if error.retry:
+                    updates["next_check_at"] = now + _jittered(timedelta(minutes=30))
+                else:
+                    updates["next_check_at"], updates["checks_done"] = _next_check_after(document, check_number + 1)
+            Document.objects.filter(pk=document_id).update(**updates)
+            return Outcome(error=f"{document.url}: {error.reason}", retry=error.retry)
+        revision = record_revision(document=document, title=article.title, text=article.text)
+        updates = {"last_checked_at": now, "last_check_error": ""}
+        if check_number is not None:
+            updates["next_check_at"], updates["checks_done"] = _next_check_after(document, check_number + 1)
+        Document.objects.filter(pk=document_id).update(**updates)
+        return Outcome(new_revision=revision is not None)
+    finally:
+        Document.objects.filter(pk=document_id, lease_until__isnull=False).update(lease_until=None)
+
+
+# Scheduling --------------------------------------------------------------------------------------
+
+
+@dataclass
+class DueWork:
+    feed_ids: list[int]
+    entry_ids: list[int]
+    rechecks: list[tuple[int, int]]  # (document id, check number)
+
+
+def take_due_work(*, limit: int = 500) -> DueWork:
+    """What the periodic task should queue now. Each due feed is taken with a conditional UPDATE
+    that pushes its next_fetch_at past the time a queued poll needs, so two beats never queue it
+    twice and a poll lost with its worker is queued again after that time."""
+    now = timezone.now()
+    grace = 2 * LEASE
+    feed_ids = []
+    due_feeds = Feed.objects.filter(active=True, next_fetch_at__lte=now).filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    )
+    for feed_id in due_feeds.order_by("next_fetch_at").values_list("id", flat=True)[:limit]:
+        if Feed.objects.filter(pk=feed_id, next_fetch_at__lte=now).update(next_fetch_at=now + grace):
+            feed_ids.append(feed_id)
+    # Entries left pending by a poll whose tasks were lost, or waiting for a retry.
+    stale = now - timedelta(minutes=15)
+    entry_ids = list(
+        FeedEntry.objects.filter(state=FeedEntry.State.PENDING, updated_at__lt=stale)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+    FeedEntry.objects.filter(pk__in=entry_ids).update(updated_at=now)
+    rechecks = []
+    due_documents = Document.objects.filter(next_check_at__lte=now).filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    )
+    for document_id, checks_done in due_documents.order_by("next_check_at").values_list("id", "checks_done")[:limit]:
+        if Document.objects.filter(pk=document_id, next_check_at__lte=now).update(next_check_at=now + grace):
+            rechecks.append((document_id, checks_done))
+    return DueWork(feed_ids=feed_ids, entry_ids=entry_ids, rechecks=rechecks)
+
+
+class Progress:
+    """What ingest_once reports to a progress display; the default shows nothing."""
+
+    def add_total(self, count: int) -> None:
+        pass
+
+    def advance(self, description: str) -> None:
+        pass
+
+
+def _safely(work, item_id: int) -> Outcome:
+    """Run one unit of work; an unexpected error is logged and counted, never stops the run."""
+    try:
+        return work(item_id)
+    except Exception as error:
+        logger.exception("ingestion of %s failed unexpectedly", item_id)
+        return Outcome(error=f"{item_id}: unexpected {type(error).__name__}: {error}")
+
+
+def _run_all(work, item_ids: list[int], on_done, threads: int) -> None:
+    """Run work(id) for every id on a few threads: while one thread extracts a page (CPU), others
+    wait on the network or the database. Each thread closes its database connection at the end."""
+    pending = list(reversed(item_ids))
+    lock = threading.Lock()
+
+    def worker():
+        try:
+            while True:
+                with lock:
+                    if not pending:
+                        return
+                    item_id = pending.pop()
+                outcome = _safely(work, item_id)
+                with lock:
+                    on_done(outcome)
+        finally:
+            db.connection.close()
+
+    if threads <= 1 or len(item_ids) <= 1:
+        for item_id in item_ids:
+            on_done(_safely(work, item_id))
+        return
+    workers = [threading.Thread(target=worker, daemon=True) for _ in range(min(threads, len(item_ids)))]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+
+
+class _ExtractionPool:
+    """Extraction (CPU-bound, holding the GIL) on other processes, so `ingest --once` uses every
+    core as Celery's worker processes do. The processes are forked once, before any worker thread
+    starts, from a process whose database connections are closed; they only ever extract."""
+
+    def __init__(self, processes: int):
+        db.connections.close_all()
+        self.pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork"))
+        list(self.pool.map(abs, range(processes)))  # fork them all now, while this is one thread
+
+    def extract(self, content: bytes, final_url: str, content_type: str):
+        return self.pool.submit(extract_article, content, final_url, content_type).result()
+
+    def close(self):
+        self.pool.shutdown(cancel_futures=True)
+
+
+def ingest_once(
+    *, recheck: bool = False, progress: Progress | None = None, threads: int | None = None, processes: int | None = None
+) -> IngestSummary:
+    """Poll every active feed now, ignoring schedules, fetch every pending entry, and with
+    `recheck` re-fetch every known document: the workers' code path, run in this process (articles
+    on `threads` threads, extraction on `processes` processes when more than one)."""
+    progress = progress or Progress()
+    threads = settings.INGEST_THREADS if threads is None else threads
+    processes = settings.INGEST_PROCESSES if processes is None else processes
+    summary = IngestSummary()
+    feed_ids = list(Feed.objects.filter(active=True).order_by("id").values_list("id", flat=True))
+    progress.add_total(len(feed_ids))
+    entry_ids = []
+    for feed_id in feed_ids:
+        outcome = _safely(lambda pk: poll_feed(feed_id=pk), feed_id)
+        progress.advance(f"feed {feed_id}")
+        if not outcome.claimed:
+            continue
+        summary.feeds_polled += 1
+        summary.count(outcome)
+        entry_ids.extend(outcome.pending_entry_ids)
+    document_ids = list(Document.objects.order_by("id").values_list("id", flat=True)) if recheck else []
+    progress.add_total(len(entry_ids) + len(document_ids))
+
+    def done(outcome):
+        summary.count(outcome)
+        progress.advance("articles")
+
+    # Forking needs the database connections closed, which an enclosing transaction forbids.
+    use_pool = processes > 1 and len(entry_ids) + len(document_ids) > 1 and not db.connection.in_atomic_block
+    pool = _ExtractionPool(processes) if use_pool else None
+    extract = pool.extract if pool else extract_article
+    try:
+        _run_all(lambda pk: fetch_entry(entry_id=pk, extract=extract), entry_ids, done, threads)
+        _run_all(lambda pk: recheck_document(document_id=pk, extract=extract), document_ids, done, threads)
+    finally:
+        if pool:
+            pool.close()
+    return summary
