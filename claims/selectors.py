@@ -83,3 +83,31 @@ def claim_with_related(claim_id: int) -> Claim:
         .prefetch_related("tags", Prefetch("verdicts", queryset=Verdict.objects.order_by("-published_at", "-id")))
         .get(pk=claim_id)
     )
+
+
+def reviewed_suggestions() -> list[tuple[str, str, str, str]]:
+    """The journalists' verdicts on suggestions, as training examples: (claim text, document text,
+    document title, label), where an accepted suggestion's label is its (possibly corrected)
+    stance and a rejected one's is "unrelated". Uses each document's latest revision. Two queries."""
+    reviewed = list(
+        Appearance.objects.filter(
+            origin=Appearance.Origin.SUGGESTED,
+            review_state__in=[Appearance.ReviewState.ACCEPTED, Appearance.ReviewState.REJECTED],
+            document__isnull=False,
+        )
+        .exclude(review_state=Appearance.ReviewState.ACCEPTED, stance="")
+        .select_related("claim")
+        .order_by("id")
+    )
+    latest = {}
+    revisions = DocumentRevision.objects.filter(document_id__in={a.document_id for a in reviewed})
+    for revision in revisions.order_by("document_id", "fetched_at", "id"):
+        latest[revision.document_id] = revision
+    examples = []
+    for appearance in reviewed:
+        revision = latest.get(appearance.document_id)
+        if revision is None:
+            continue
+        label = appearance.stance if appearance.review_state == Appearance.ReviewState.ACCEPTED else "unrelated"
+        examples.append((appearance.claim.text, revision.text, revision.title, label))
+    return examples

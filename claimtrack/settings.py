@@ -247,6 +247,12 @@ CLAIMTRACK_ORGANISATION = {
     "url": env("CLAIMTRACK_ORGANISATION_URL", "http://127.0.0.1:8000/"),
 }
 
+# Stance classifier files written by `manage.py train_stance` (see claims/stance.py). Without them,
+# matches are still suggested, with no stance ("needs review").
+CLAIMTRACK_STANCE_MODEL_DIR = Path(env("CLAIMTRACK_STANCE_MODEL_DIR", str(BASE_DIR / "claims" / "stance_model")))
+# Matching: how many full-text candidates per document the stance classifier looks at.
+CLAIMTRACK_MATCH_CANDIDATES = int(env("CLAIMTRACK_MATCH_CANDIDATES", "20"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

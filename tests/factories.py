@@ -86,3 +86,18 @@ def make_appearance(claim=None, source=None, stance=Stance.ASSERTS, recorded_by=
         seen_at=kwargs.pop("seen_at", timezone.now()),
         **kwargs,
     )
+
+
+def ingest_article(*, title, text, source=None, url=None, published_at=None):
+    """Store an article as ingestion does (document by canonical URL, then a revision). Returns the
+    revision; matching runs on commit (use django_capture_on_commit_callbacks(execute=True))."""
+    from sources.services import get_or_create_document, record_revision
+
+    source = source or SourceFactory()
+    document, _created = get_or_create_document(
+        url=url or f"https://news.example.org/{factory.random.randgen.getrandbits(48):x}",
+        source=source,
+        title=title,
+        published_at=published_at,
+    )
+    return record_revision(document=document, title=title, text=text)
