@@ -32,6 +32,10 @@ FNC_TO_LABEL = dict(zip(FNC_LABELS, LABELS, strict=True))
 LABEL_TO_FNC = dict(zip(LABELS, FNC_LABELS, strict=True))
 
 MODEL_FORMAT = 1
+BOOSTERS = ("related", "stance_long", "stance_short")
+# Documents of at most this many tokens (log1p) use the short-document stance model.
+SHORT_DOCUMENT_TOKENS = 50
+SHORT_DOCUMENT_LOG_TOKENS = math.log1p(SHORT_DOCUMENT_TOKENS)
 EVIDENCE_MAX_CHARS = 1000
 
 
@@ -210,8 +214,16 @@ def feature_names(lead_vocabulary=()) -> list[str]:
     return names
 
 
+SHORT_COLUMN = feature_names().index("document_length_log")
+
+
 class StanceModel:
-    """Vocabulary, IDF, SVD basis and the LightGBM booster, loaded from a model folder."""
+    """Vocabulary, IDF, SVD basis and three LightGBM boosters, loaded from a model folder.
+
+    Two stages, as in most strong FNC-1 systems: `related` (is the document about the claim at all?)
+    then a three-way stance model given that it is. Short documents (a headline, a post, a two-line
+    statement) get their own stance model, trained mostly on Emergent's headline pairs, because what
+    signals stance in a headline ("reportedly", a question mark) differs from an article body."""
 
     def __init__(
         self,
@@ -220,7 +232,7 @@ class StanceModel:
         idf: np.ndarray,
         topic_basis: np.ndarray,
         lead_vocabulary: list[str] = (),
-        booster=None,
+        boosters: dict | None = None,
         meta=None,
     ):
         self.vocabulary = {term: i for i, term in enumerate(vocabulary)}
@@ -229,7 +241,7 @@ class StanceModel:
         self.lead_index = {word: i for i, word in enumerate(self.lead_vocabulary)}
         self.idf = idf.astype(np.float32)
         self.topic_basis = topic_basis.astype(np.float32)  # (terms, topics)
-        self.booster = booster
+        self.boosters = boosters or {}
         self.meta = meta or {}
 
     # --- text analysis -------------------------------------------------------------------------
@@ -334,9 +346,16 @@ class StanceModel:
     # --- classification ------------------------------------------------------------------------
 
     def predict_probabilities(self, rows: np.ndarray) -> np.ndarray:
+        """P(unrelated), P(asserts), P(denies), P(reports) for each feature row."""
         if not len(rows):
             return np.zeros((0, len(LABELS)))
-        return self.booster.predict(rows, num_threads=1)
+        related = self.boosters["related"].predict(rows, num_threads=1)
+        short = rows[:, SHORT_COLUMN] <= SHORT_DOCUMENT_LOG_TOKENS
+        stance = np.zeros((len(rows), len(LABELS) - 1))
+        for name, which in (("stance_short", short), ("stance_long", ~short)):
+            if which.any():
+                stance[which] = self.boosters[name].predict(rows[which], num_threads=1)
+        return np.column_stack([1.0 - related, related[:, None] * stance])
 
     def evidence_sentence(self, claim: TextAnalysis, document: TextAnalysis, label: str) -> str:
         """The sentence that speaks to the claim most, preferring one carrying the label's cue words."""
@@ -385,7 +404,8 @@ class StanceModel:
             topic_basis=self.topic_basis.astype(np.float16),
             lead_vocabulary=np.array(self.lead_vocabulary, dtype=str),
         )
-        (folder / "booster.txt").write_text(self.booster.model_to_string())
+        for name in BOOSTERS:
+            (folder / f"{name}.txt").write_text(self.boosters[name].model_to_string())
         meta = {
             **self.meta,
             "format": MODEL_FORMAT,
@@ -400,23 +420,23 @@ class StanceModel:
         no stance). Arrays are read with allow_pickle=False: a model file can never run code."""
         import lightgbm
 
-        paths = [folder / "vectors.npz", folder / "booster.txt", folder / "meta.json"]
+        paths = [folder / "vectors.npz", folder / "meta.json"] + [folder / f"{name}.txt" for name in BOOSTERS]
         if not all(p.exists() for p in paths):
             return None
-        meta = json.loads(paths[2].read_text())
+        meta = json.loads(paths[1].read_text())
         with np.load(paths[0], allow_pickle=False) as arrays:
             vocabulary = arrays["vocabulary"].tolist()
             lead_vocabulary = arrays["lead_vocabulary"].tolist()
             idf, topic_basis = arrays["idf"], arrays["topic_basis"]
         if meta.get("format") != MODEL_FORMAT or meta.get("features") != feature_names(lead_vocabulary):
             raise ValueError(f"The stance model in {folder} was made by another version; run manage.py train_stance.")
-        booster = lightgbm.Booster(model_str=paths[1].read_text())
+        boosters = {name: lightgbm.Booster(model_str=(folder / f"{name}.txt").read_text()) for name in BOOSTERS}
         return cls(
             vocabulary=vocabulary,
             idf=idf,
             topic_basis=topic_basis,
             lead_vocabulary=lead_vocabulary,
-            booster=booster,
+            boosters=boosters,
             meta=meta,
         )
 
@@ -445,6 +465,6 @@ def _load_cached(folder: str, stamp: float) -> StanceModel | None:
 def load_model() -> StanceModel | None:
     """The installed model (cached per process, reloaded when train_stance rewrites it), or None."""
     folder = model_folder()
-    meta = folder / "booster.txt"
+    meta = folder / "meta.json"
     stamp = meta.stat().st_mtime if meta.exists() else 0.0
     return _load_cached(str(folder), stamp)

@@ -1,6 +1,8 @@
 """factory-boy factories for the whole domain. Claims and appearances are built through the
 services, as the product builds them, so tests never see a state the product cannot reach."""
 
+import itertools
+
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -88,6 +90,9 @@ def make_appearance(claim=None, source=None, stance=Stance.ASSERTS, recorded_by=
     )
 
 
+_article_numbers = itertools.count(1)
+
+
 def ingest_article(*, title, text, source=None, url=None, published_at=None):
     """Store an article as ingestion does (document by canonical URL, then a revision). Returns the
     revision; matching runs on commit (use django_capture_on_commit_callbacks(execute=True))."""
@@ -95,7 +100,7 @@ def ingest_article(*, title, text, source=None, url=None, published_at=None):
 
     source = source or SourceFactory()
     document, _created = get_or_create_document(
-        url=url or f"https://news.example.org/{factory.random.randgen.getrandbits(48):x}",
+        url=url or f"https://news.example.org/ingested/{next(_article_numbers)}",
         source=source,
         title=title,
         published_at=published_at,

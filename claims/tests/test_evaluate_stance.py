@@ -153,7 +153,7 @@ def test_train_stance_is_deterministic_and_writes_no_pickle(tmp_path):
         )
 
     first, second = (sorted(p.name for p in (tmp_path / run).iterdir()) for run in ("first", "second"))
-    assert first == second == ["booster.txt", "meta.json", "vectors.npz"]
+    assert first == second == ["meta.json", "related.txt", "stance_long.txt", "stance_short.txt", "vectors.npz"]
     for name in first:
         assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes(), name
     import numpy as np
