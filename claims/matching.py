@@ -19,7 +19,7 @@ from .models import Claim
 from .stance import STOP_WORDS, StanceModel, StanceResult, content_terms, load_model, stem, tokenize
 
 # Distinctive words of the document sent to the full-text search.
-QUERY_WORDS = 30
+QUERY_WORDS = 20
 # Without a model: the share of a claim's words the document must contain to be suggested.
 FALLBACK_MIN_OVERLAP = 0.5
 FALLBACK_MIN_SHARED_TERMS = 3
