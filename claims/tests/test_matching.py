@@ -189,3 +189,41 @@ def test_manual_appearance_still_needs_a_stance(kirkuk_claim, journalist):
         services.record_appearance(
             claim=kirkuk_claim, source=factories.SourceFactory(), stance="", recorded_by=journalist
         )
+
+
+def test_a_claims_edited_text_is_what_matching_searches(journalist):
+    from claims.search import candidate_claim_ids
+
+    claim = factories.make_claim(text="The mayor banned fireworks in Basra", created_by=journalist)
+    assert candidate_claim_ids(["fireworks"], limit=5) == [claim.pk]
+
+    claim.text = "The governor closed the bridges of Basra"
+    claim.save()
+
+    assert candidate_claim_ids(["fireworks"], limit=5) == []
+    assert candidate_claim_ids(["bridges"], limit=5) == [claim.pk]
+
+
+def test_matching_a_revision_that_does_not_exist_does_nothing():
+    from claims.tasks import match_document_revision
+
+    match_document_revision.delay(987654)
+
+    assert not Appearance.objects.exists()
+
+
+def test_reviewed_suggestions_become_training_examples(kirkuk_claim, editor, django_capture_on_commit_callbacks):
+    from claims.selectors import reviewed_suggestions
+
+    denial = ingest(django_capture_on_commit_callbacks, title=RUDAW_TITLE, text=RUDAW_TEXT)
+    other = ingest(django_capture_on_commit_callbacks, title=RUDAW_TITLE + " (copy)", text=RUDAW_TEXT)
+    [accepted] = suggestions_for(denial)
+    [rejected] = suggestions_for(other)
+    # A journalist accepts the first, correcting its stance, and rejects the second.
+    Appearance.objects.filter(pk=accepted.pk).update(review_state="accepted", stance="reports", reviewed_by=editor)
+    Appearance.objects.filter(pk=rejected.pk).update(review_state="rejected", reviewed_by=editor)
+
+    assert reviewed_suggestions() == [
+        (kirkuk_claim.text, RUDAW_TEXT, RUDAW_TITLE, "reports"),
+        (kirkuk_claim.text, RUDAW_TEXT, RUDAW_TITLE + " (copy)", "unrelated"),
+    ]
