@@ -14,6 +14,7 @@ what the product runs.
 """
 
 import json
+import logging
 import math
 import re
 from collections import Counter
@@ -23,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 UNRELATED = "unrelated"
 LABELS = (UNRELATED, "asserts", "denies", "reports")
@@ -459,11 +462,18 @@ def model_folder() -> Path:
 
 @lru_cache(maxsize=4)
 def _load_cached(folder: str, stamp: float) -> StanceModel | None:
-    return StanceModel.load(Path(folder))
+    try:
+        return StanceModel.load(Path(folder))
+    except (OSError, ImportError, ValueError, KeyError) as error:
+        # A broken or outdated model (or a missing OpenMP runtime) must not stop ingestion: matches
+        # are then suggested without a stance, as with no model at all.
+        logger.error("The stance model in %s cannot be used (%s); suggesting matches without stance.", folder, error)
+        return None
 
 
 def load_model() -> StanceModel | None:
-    """The installed model (cached per process, reloaded when train_stance rewrites it), or None."""
+    """The installed model (cached per process, reloaded when train_stance rewrites it), or None
+    when there is none or it cannot be used (logged)."""
     folder = model_folder()
     meta = folder / "meta.json"
     stamp = meta.stat().st_mtime if meta.exists() else 0.0

@@ -160,3 +160,19 @@ def test_train_stance_is_deterministic_and_writes_no_pickle(tmp_path):
 
     with np.load(tmp_path / "first" / "vectors.npz", allow_pickle=False) as arrays:
         assert {"vocabulary", "idf", "topic_basis", "lead_vocabulary"} <= set(arrays.files)
+
+
+def test_a_model_from_another_version_is_refused_with_a_reason(settings, tmp_path):
+    import json
+    import shutil
+
+    shutil.copytree(settings.CLAIMTRACK_STANCE_MODEL_DIR, tmp_path / "model")
+    meta = json.loads((tmp_path / "model" / "meta.json").read_text())
+    (tmp_path / "model" / "meta.json").write_text(json.dumps({**meta, "format": 999}))
+    settings.CLAIMTRACK_STANCE_MODEL_DIR = tmp_path / "model"
+
+    assert load_model() is None  # the product carries on, suggesting without stance
+    with pytest.raises(CommandError, match="another version"):
+        evaluate(
+            "--stances", str(FIXTURES / "fnc_small_stances.csv"), "--bodies", str(FIXTURES / "fnc_small_bodies.csv")
+        )

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from claims.stance import FNC_LABELS, LABEL_TO_FNC, load_model
+from claims.stance import FNC_LABELS, LABEL_TO_FNC, StanceModel, model_folder
 from claims.stance_training import confusion_matrix, fnc_score, macro_f1, read_fnc_bodies, read_fnc_stances
 
 BATCH = 256
@@ -28,7 +28,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        model = load_model()
+        try:
+            model = StanceModel.load(model_folder())
+        except (OSError, ImportError, ValueError, KeyError) as error:
+            raise CommandError(f"The stance model cannot be used: {error}") from error
         if model is None:
             raise CommandError("No stance model is installed; run `manage.py train_stance` first.")
         for path in (options["stances"], options["bodies"]):
