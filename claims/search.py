@@ -10,9 +10,13 @@ SQLite's triggers live on the claims_claim table, and Django's SQLite schema edi
 after every `migrate` (post_migrate, see apps.py) rather than only once in a migration.
 """
 
-from django.db import connection
+import logging
+
+from django.db import OperationalError, connection
 
 from .models import Claim
+
+logger = logging.getLogger(__name__)
 
 SQLITE_SETUP = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS claims_claim_fts USING fts5("
@@ -50,10 +54,14 @@ SQLITE_QUERY = """
 
 
 def ensure_sqlite_search(using_connection) -> None:
-    """Create the FTS5 table and its triggers if missing, and rebuild the index from claims_claim."""
-    with using_connection.cursor() as cursor:
-        for statement in SQLITE_SETUP:
-            cursor.execute(statement)
+    """Create the FTS5 table and its triggers if missing, and rebuild the index from claims_claim.
+    An SQLite built without FTS5 gets a warning, and matching scans the claims instead."""
+    try:
+        with using_connection.cursor() as cursor:
+            for statement in SQLITE_SETUP:
+                cursor.execute(statement)
+    except OperationalError as error:
+        logger.warning("SQLite full-text search (FTS5) is unavailable (%s); matching will scan claims.", error)
 
 
 def _safe_words(words) -> list[str]:
@@ -71,12 +79,16 @@ def candidate_claim_ids(words: list[str], *, limit: int) -> list[int]:
         with connection.cursor() as cursor:
             cursor.execute(POSTGRESQL_QUERY, [query, query, limit])
             return [row[0] for row in cursor.fetchall()]
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite" and _sqlite_has_search():
         query = " OR ".join(f'"{w}"' for w in words)
         with connection.cursor() as cursor:
             cursor.execute(SQLITE_QUERY, [query, limit])
             return [row[0] for row in cursor.fetchall()]
     return _scan_candidates(words, limit)
+
+
+def _sqlite_has_search() -> bool:
+    return "claims_claim_fts" in connection.introspection.table_names()
 
 
 def _scan_candidates(words: list[str], limit: int) -> list[int]:

@@ -227,3 +227,15 @@ def test_reviewed_suggestions_become_training_examples(kirkuk_claim, editor, dja
         (kirkuk_claim.text, RUDAW_TEXT, RUDAW_TITLE, "reports"),
         (kirkuk_claim.text, RUDAW_TEXT, RUDAW_TITLE + " (copy)", "unrelated"),
     ]
+
+
+def test_scanning_claims_finds_what_the_database_search_finds(journalist):
+    from claims import search
+
+    fireworks = factories.make_claim(text="The mayor banned fireworks in Basra", created_by=journalist)
+    factories.make_claim(text="Erbil SC signed a new striker", created_by=journalist)
+    archived = factories.make_claim(text="Fireworks were banned in Basra last year", created_by=journalist)
+    Claim.objects.filter(pk=archived.pk).update(is_archived=True)
+
+    words = ["fireworks", "basra", "mayor"]
+    assert search._scan_candidates(words, 5) == search.candidate_claim_ids(words, limit=5) == [fireworks.pk]
