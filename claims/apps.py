@@ -1,7 +1,21 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _ensure_claim_search(sender, using, **kwargs):
+    from django.db import connections
+
+    from .search import ensure_sqlite_search
+
+    if connections[using].vendor == "sqlite":
+        ensure_sqlite_search(connections[using])
 
 
 class ClaimsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "claims"
     verbose_name = "Claims"
+
+    def ready(self):
+        # SQLite's full-text table and triggers are (re)made after every migrate: see claims/search.py.
+        post_migrate.connect(_ensure_claim_search, sender=self, dispatch_uid="claims-search-index")

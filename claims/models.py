@@ -154,7 +154,10 @@ class Appearance(models.Model):
     document = models.ForeignKey(
         "sources.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="appearances"
     )
-    stance = models.CharField(max_length=16, choices=Stance.choices)
+    # Blank only on a suggestion the classifier could not give a stance ("needs review": no model
+    # installed); a journalist sets it when accepting.
+    stance = models.CharField(max_length=16, choices=Stance.choices, blank=True)
+    # For a suggestion: the sentence of the document that best supports the suggested stance.
     quote = models.TextField(max_length=5000, blank=True)
     seen_at = models.DateTimeField(default=timezone.now, db_index=True)
     origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.MANUAL)
@@ -181,9 +184,27 @@ class Appearance(models.Model):
     class Meta:
         ordering = ["claim", "seen_at", "id"]
         indexes = [models.Index(fields=["claim", "seen_at"], name="appearance_claim_time_idx")]
+        constraints = [
+            # Matching proposes a (claim, document) pair at most once: a rejected suggestion stays
+            # rejected. (The service also skips pairs that have a manual appearance.)
+            models.UniqueConstraint(
+                fields=["claim", "document"],
+                condition=models.Q(origin="suggested"),
+                name="appearance_one_suggestion_per_claim_document",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(stance="") | (models.Q(origin="suggested") & ~models.Q(review_state="accepted")),
+                name="appearance_stance_unless_unreviewed_suggestion",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.source} {self.stance} claim {self.claim_id}"
+        return f"{self.source} {self.stance or 'needs review'} claim {self.claim_id}"
+
+    @property
+    def needs_stance(self):
+        """A suggestion whose stance the classifier could not give: the reviewer must choose one."""
+        return self.stance == ""
 
     @property
     def is_retracted(self):

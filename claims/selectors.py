@@ -200,3 +200,31 @@ def official_statements() -> QuerySet[Appearance]:
 def claims_with_new_activity() -> QuerySet[Claim]:
     """Claims that changed since their last status change: something for an editor to look at."""
     return claim_list(include_archived=False).filter(last_activity_at__gt=F("status_changed_at"))
+
+
+def reviewed_suggestions() -> list[tuple[str, str, str, str]]:
+    """The journalists' verdicts on suggestions, as training examples: (claim text, document text,
+    document title, label), where an accepted suggestion's label is its (possibly corrected)
+    stance and a rejected one's is "unrelated". Uses each document's latest revision. Two queries."""
+    reviewed = list(
+        Appearance.objects.filter(
+            origin=Appearance.Origin.SUGGESTED,
+            review_state__in=[Appearance.ReviewState.ACCEPTED, Appearance.ReviewState.REJECTED],
+            document__isnull=False,
+        )
+        .exclude(review_state=Appearance.ReviewState.ACCEPTED, stance="")
+        .select_related("claim")
+        .order_by("id")
+    )
+    latest = {}
+    revisions = DocumentRevision.objects.filter(document_id__in={a.document_id for a in reviewed})
+    for revision in revisions.order_by("document_id", "fetched_at", "id"):
+        latest[revision.document_id] = revision
+    examples = []
+    for appearance in reviewed:
+        revision = latest.get(appearance.document_id)
+        if revision is None:
+            continue
+        label = appearance.stance if appearance.review_state == Appearance.ReviewState.ACCEPTED else "unrelated"
+        examples.append((appearance.claim.text, revision.text, revision.title, label))
+    return examples

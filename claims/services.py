@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from claimtrack.celery import enqueue_on_commit
-from sources.models import Document, Source
+from sources.models import Document, DocumentRevision, Source
 
 from .models import Appearance, Claim, ClaimStatus, Evidence, Stance, StatusChange, StatusProposal, Tag, Verdict
 
@@ -167,8 +167,10 @@ def record_appearance(
     confidence: float | None = None,
 ) -> Appearance:
     """Record that a source spoke to a claim. Manual appearances are accepted as recorded;
-    suggestions start pending until a journalist reviews them."""
-    if stance not in Stance.values:
+    suggestions start pending until a journalist reviews them. A suggestion may have no stance
+    yet (stance "": needs review) when no classifier is installed."""
+    stance_left_for_review = stance == "" and origin == Appearance.Origin.SUGGESTED
+    if stance not in Stance.values and not stance_left_for_review:
         raise ValidationError({"stance": _("Stance must be asserts, denies or reports.")})
     if document is not None and document.source_id != source.pk:
         raise ValidationError({"document": _("That document was published by another source.")})
@@ -194,6 +196,49 @@ def record_appearance(
     _touch(claim.pk, appearance.seen_at)
     _enqueue_stance_count_refresh(claim.pk)
     return appearance
+
+
+def suggest_appearances_for_revision(*, revision_id: int) -> list[Appearance]:
+    """Match a stored document revision to the tracked, non-archived claims and record each match as
+    a pending suggested appearance, with the classifier's stance, confidence and evidence sentence
+    as the quote (no stance when no model is installed).
+
+    A (claim, document) pair that already has an appearance of any kind, in particular a rejected
+    suggestion, is never proposed again, so running this twice, or for a later revision of the same
+    document, only adds new pairs."""
+    from .matching import match_document
+
+    revision = DocumentRevision.objects.select_related("document__source").filter(pk=revision_id).first()
+    if revision is None:
+        return []
+    document = revision.document
+    already_appearing = set(Appearance.objects.filter(document=document).values_list("claim_id", flat=True))
+    matches = match_document(title=revision.title, text=revision.text, exclude_claim_ids=already_appearing)
+    claims = Claim.objects.in_bulk([m.claim_id for m in matches])
+    suggestions = []
+    for match in matches:
+        claim = claims.get(match.claim_id)
+        if claim is None:
+            continue
+        try:
+            with transaction.atomic():
+                suggestions.append(
+                    record_appearance(
+                        claim=claim,
+                        source=document.source,
+                        document=document,
+                        stance=match.stance.label if match.stance else "",
+                        quote=match.stance.evidence if match.stance else "",
+                        confidence=round(match.stance.confidence, 4) if match.stance else None,
+                        seen_at=document.published_at or revision.fetched_at,
+                        origin=Appearance.Origin.SUGGESTED,
+                        review_state=Appearance.ReviewState.PENDING,
+                        recorded_by=None,
+                    )
+                )
+        except IntegrityError:  # another worker suggested the same pair a moment ago
+            continue
+    return suggestions
 
 
 @transaction.atomic
@@ -528,6 +573,8 @@ def accept_suggestion(
         locked.quote = quote.strip()
     if seen_at is not None:
         locked.seen_at = seen_at
+    if not locked.stance:
+        raise ValidationError({"stance": _("The classifier could not tell the stance: choose it before accepting.")})
     locked.review_state = Appearance.ReviewState.ACCEPTED
     locked.reviewed_by = reviewed_by
     locked.reviewed_at = timezone.now()

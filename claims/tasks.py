@@ -9,3 +9,9 @@ from . import services
 def refresh_stance_counts(claim_id: int) -> None:
     # Recomputes from scratch, so running it twice (redelivery) gives the same counts.
     services.recompute_stance_counts(claim_id=claim_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def match_document_revision(revision_id: int) -> None:
+    # Pairs that already have an appearance are skipped, so a redelivered task suggests nothing twice.
+    services.suggest_appearances_for_revision(revision_id=revision_id)

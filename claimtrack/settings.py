@@ -345,6 +345,12 @@ INGEST_RETRY_CAP_SECONDS = float(env("INGEST_RETRY_CAP_SECONDS", "1800"))
 # Re-fetch documents this long after first seeing them, to catch rewrites.
 DOCUMENT_RECHECK_AFTER_HOURS = [1, 6, 24, 72]
 
+# Stance classifier files written by `manage.py train_stance` (see claims/stance.py). Without them,
+# matches are still suggested, with no stance ("needs review").
+CLAIMTRACK_STANCE_MODEL_DIR = Path(env("CLAIMTRACK_STANCE_MODEL_DIR", str(BASE_DIR / "claims" / "stance_model")))
+# Matching: how many full-text candidates per document the stance classifier looks at.
+CLAIMTRACK_MATCH_CANDIDATES = int(env("CLAIMTRACK_MATCH_CANDIDATES", "20"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

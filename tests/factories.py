@@ -1,6 +1,8 @@
 """factory-boy factories for the whole domain. Claims and appearances are built through the
 services, as the product builds them, so tests never see a state the product cannot reach."""
 
+import itertools
+
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -129,3 +131,21 @@ def make_evidence(claim=None, appearance=None, content=PNG_BYTES, content_type="
         appearance=appearance,
         **kwargs,
     )
+
+
+_article_numbers = itertools.count(1)
+
+
+def ingest_article(*, title, text, source=None, url=None, published_at=None):
+    """Store an article as ingestion does (document by canonical URL, then a revision). Returns the
+    revision; matching runs on commit (use django_capture_on_commit_callbacks(execute=True))."""
+    from sources.services import get_or_create_document, record_revision
+
+    source = source or SourceFactory()
+    document, _created = get_or_create_document(
+        url=url or f"https://news.example.org/ingested/{next(_article_numbers)}",
+        source=source,
+        title=title,
+        published_at=published_at,
+    )
+    return record_revision(document=document, title=title, text=text)

@@ -91,3 +91,15 @@ def test_record_appearance_with_source_reuses_a_source_by_name(claim, journalist
         claim=claim, recorded_by=journalist, stance=Stance.REPORTS, new_source_name="rudaw"
     )
     assert appearance.source == source
+
+
+def test_a_suggestion_without_a_stance_must_be_given_one_before_it_is_accepted(claim, journalist):
+    suggestion = factories.make_suggestion(claim=claim, document=factories.DocumentFactory(), stance="")
+    with pytest.raises(ValidationError) as error:
+        services.accept_suggestion(appearance=suggestion, reviewed_by=journalist)
+    assert "stance" in error.value.message_dict
+    suggestion.refresh_from_db()
+    assert suggestion.review_state == Appearance.ReviewState.PENDING
+
+    accepted = services.accept_suggestion(appearance=suggestion, reviewed_by=journalist, stance="denies")
+    assert (accepted.stance, accepted.review_state) == ("denies", Appearance.ReviewState.ACCEPTED)

@@ -1,0 +1,143 @@
+"""Matching + stance time per document with 10,000 tracked claims.
+
+    DATABASE_URL=postgres://… python bench/matching.py     (or no DATABASE_URL: SQLite)
+
+Claims: every distinct FNC-1 headline and Emergent claim (real claims, ~2,300) plus generated ones
+up to 10,000 (fixed seed). Documents: 1,000 real FNC-1 article bodies. Everything is written inside
+one transaction that is rolled back at the end, so the database is left as it was. Times cover what
+claims.matching.match_document does for one stored article: analysing the text, the full-text
+candidate query, the classifier on every candidate and the evidence sentences; not the fetch.
+"""
+
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "claimtrack.settings")
+os.environ.setdefault("DEBUG", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from claims.matching import match_document  # noqa: E402
+from claims.models import Claim  # noqa: E402
+from claims.stance import load_model  # noqa: E402
+from claims.stance_training import read_emergent, read_fnc_bodies, read_fnc_stances, shared_data_dir  # noqa: E402
+
+CLAIMS = 10_000
+DOCUMENTS = 1_000
+SEED = 7
+
+PEOPLE = [
+    "the president",
+    "the health minister",
+    "a senior general",
+    "the mayor",
+    "police",
+    "the army",
+    "a pop star",
+    "the central bank",
+    "rebels",
+    "a tech billionaire",
+    "the opposition leader",
+    "a football club",
+]
+ACTIONS = [
+    "resigned from",
+    "was arrested in",
+    "secretly visited",
+    "banned protests in",
+    "withdrew troops from",
+    "announced a lockdown in",
+    "closed the border with",
+    "cut fuel prices in",
+    "was sighted in",
+    "sold land in",
+    "evacuated hospitals in",
+    "bought a stadium in",
+]
+PLACES = [
+    "Kirkuk",
+    "Mosul",
+    "Lagos",
+    "Manila",
+    "Kyiv",
+    "Caracas",
+    "Dhaka",
+    "Nairobi",
+    "Lima",
+    "Tbilisi",
+    "Erbil",
+    "Basra",
+    "Aleppo",
+    "Karachi",
+    "Quito",
+    "Accra",
+    "Tunis",
+    "Hanoi",
+]
+WHEN = ["", " last night", " ahead of the election", " after the floods", " despite the ceasefire", " on Friday"]
+
+
+def generated_claims(real: list[str], count: int) -> list[str]:
+    rng = random.Random(SEED)
+    claims = list(dict.fromkeys(real))[:count]
+    while len(claims) < count:
+        claims.append(
+            f"{rng.choice(PEOPLE).capitalize()} {rng.choice(ACTIONS)} {rng.choice(PLACES)}{rng.choice(WHEN)}"
+            f" ({rng.randrange(10_000)})"
+        )
+    return claims
+
+
+class Rollback(Exception):
+    pass
+
+
+def main():
+    data = shared_data_dir()
+    stances = read_fnc_stances(data / "fnc1" / "train_stances.csv")
+    bodies = read_fnc_bodies(data / "fnc1" / "train_bodies.csv")
+    emergent, _bodies, _ids = read_emergent(data / "emergent" / "url-versions-2015-06-14-clean-train.csv")
+    texts = generated_claims(sorted({p.headline for p in stances} | {p.headline for p in emergent}), CLAIMS)
+    documents = [bodies[k] for k in sorted(bodies, key=int)][:DOCUMENTS]
+    model = load_model()
+    print(f"database: {connection.vendor}; stance model: {'yes' if model else 'none (needs review)'}")
+    call_command("migrate", verbosity=0)
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            Claim.objects.bulk_create(
+                [Claim(text=t, slug=f"bench-{i}", first_seen_at=now) for i, t in enumerate(texts)], batch_size=1000
+            )
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE claims_claim")
+            tracked = Claim.objects.filter(is_archived=False).count()
+            match_document(title="", text=documents[0], model=model)  # warm caches
+            times, matched = [], 0
+            for text in documents:
+                started = time.perf_counter()
+                matches = match_document(title="", text=text, model=model)
+                times.append(time.perf_counter() - started)
+                matched += len(matches)
+            raise Rollback
+    except Rollback:
+        pass
+    times_ms = sorted(t * 1000 for t in times)
+    p95 = times_ms[int(0.95 * len(times_ms)) - 1]
+    print(f"tracked claims: {tracked}; documents: {len(times_ms)}; matches: {matched}")
+    print(f"matching + stance per document: median {statistics.median(times_ms):.1f} ms, p95 {p95:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from claims.selectors import reviewed_suggestions
+from claims.stance import model_folder
+from claims.stance_training import load_datasets, shared_data_dir, train_model, training_set
+
+
+class Command(BaseCommand):
+    help = (
+        "Train the stance classifier from FNC-1 and Emergent (their held-apart parts excluded) and, with "
+        "--include-reviews, the suggestions journalists accepted or rejected here. Deterministic."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--data", type=Path, help="folder with fnc1/ and emergent/ (default ../shared/data)")
+        parser.add_argument("--output", type=Path, help="model folder (default CLAIMTRACK_STANCE_MODEL_DIR)")
+        parser.add_argument("--include-reviews", action="store_true", help="add this installation's reviews")
+        parser.add_argument(
+            "--all-data",
+            action="store_true",
+            help="train on the held-apart parts too (figures are then not comparable)",
+        )
+
+    def handle(self, *args, **options):
+        data = options["data"] or shared_data_dir()
+        if not (data / "fnc1" / "train_stances.csv").is_file():
+            raise CommandError(f"No FNC-1 data in {data}/fnc1/; pass --data or set CLAIMTRACK_SHARED_DATA.")
+        output = options["output"] or model_folder()
+        datasets = load_datasets(data)
+        reviews = reviewed_suggestions() if options["include_reviews"] else []
+        training = training_set(datasets, all_data=options["all_data"], reviews=reviews)
+        self.stdout.write(
+            f"Training on {training.sources['fnc']} FNC-1 pairs, {training.sources['emergent']} Emergent pairs "
+            f"and {training.sources['reviews']} reviewed suggestions."
+        )
+        with tqdm(total=len(training.examples), unit="pair", desc="Features", file=self.stderr._out) as progress:
+            model = train_model(
+                training,
+                progress=progress,
+                meta={"all_data": options["all_data"], "include_reviews": options["include_reviews"]},
+            )
+        model.save(output)
+        size = sum(p.stat().st_size for p in output.iterdir() if p.is_file())
+        self.stdout.write(self.style.SUCCESS(f"Model written to {output} ({size / 1e6:.1f} MB)."))

@@ -1,0 +1,104 @@
+"""Full-text search of tracked claims, the first step of matching a document to claims.
+
+The database does the searching: on PostgreSQL a GIN index on to_tsvector('english', text) (made by
+migration 0003), on SQLite an FTS5 table kept in step with claims_claim by triggers. Either way the
+question is "which non-archived claims share the most (stemmed) words with these words", ranked by
+the database's own relevance function. Other databases fall back to a scan in Python.
+
+SQLite's triggers live on the claims_claim table, and Django's SQLite schema editor rebuilds a table
+(dropping its triggers) for some later migrations; so they are (re)created, and the FTS table rebuilt,
+after every `migrate` (post_migrate, see apps.py) rather than only once in a migration.
+"""
+
+import logging
+
+from django.db import OperationalError, connection
+
+from .models import Claim
+
+logger = logging.getLogger(__name__)
+
+SQLITE_SETUP = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS claims_claim_fts USING fts5("
+    "text, content='claims_claim', content_rowid='id', tokenize='porter unicode61')",
+    "CREATE TRIGGER IF NOT EXISTS claims_claim_fts_insert AFTER INSERT ON claims_claim BEGIN "
+    "INSERT INTO claims_claim_fts(rowid, text) VALUES (new.id, new.text); END",
+    "CREATE TRIGGER IF NOT EXISTS claims_claim_fts_delete AFTER DELETE ON claims_claim BEGIN "
+    "INSERT INTO claims_claim_fts(claims_claim_fts, rowid, text) VALUES ('delete', old.id, old.text); END",
+    "CREATE TRIGGER IF NOT EXISTS claims_claim_fts_update AFTER UPDATE OF text ON claims_claim BEGIN "
+    "INSERT INTO claims_claim_fts(claims_claim_fts, rowid, text) VALUES ('delete', old.id, old.text); "
+    "INSERT INTO claims_claim_fts(rowid, text) VALUES (new.id, new.text); END",
+    "INSERT INTO claims_claim_fts(claims_claim_fts) VALUES ('rebuild')",
+]
+
+# fastupdate off: claims are written rarely and searched for every article, so new claims go straight
+# into the index instead of a pending list that every search would have to scan.
+POSTGRESQL_INDEX = (
+    "CREATE INDEX IF NOT EXISTS claims_claim_text_search ON claims_claim "
+    "USING gin (to_tsvector('english', text)) WITH (fastupdate = off)"
+)
+POSTGRESQL_INDEX_DROP = "DROP INDEX IF EXISTS claims_claim_text_search"
+
+POSTGRESQL_QUERY = """
+    SELECT id FROM claims_claim
+    WHERE NOT is_archived AND to_tsvector('english', text) @@ to_tsquery('english', %s)
+    ORDER BY ts_rank(to_tsvector('english', text), to_tsquery('english', %s)) DESC, id DESC
+    LIMIT %s
+"""
+SQLITE_QUERY = """
+    SELECT claims_claim.id FROM claims_claim_fts JOIN claims_claim ON claims_claim.id = claims_claim_fts.rowid
+    WHERE claims_claim_fts MATCH %s AND NOT claims_claim.is_archived
+    ORDER BY bm25(claims_claim_fts), claims_claim.id DESC
+    LIMIT %s
+"""
+
+
+def ensure_sqlite_search(using_connection) -> None:
+    """Create the FTS5 table and its triggers if missing, and rebuild the index from claims_claim.
+    An SQLite built without FTS5 gets a warning, and matching scans the claims instead."""
+    try:
+        with using_connection.cursor() as cursor:
+            for statement in SQLITE_SETUP:
+                cursor.execute(statement)
+    except OperationalError as error:
+        logger.warning("SQLite full-text search (FTS5) is unavailable (%s); matching will scan claims.", error)
+
+
+def _safe_words(words) -> list[str]:
+    # The tokenizer yields letters and digits only; keep it that way so no word is query syntax.
+    return [w for w in dict.fromkeys(words) if w and w.isalnum()]
+
+
+def candidate_claim_ids(words: list[str], *, limit: int) -> list[int]:
+    """Ids of up to `limit` non-archived claims sharing words with `words`, most relevant first."""
+    words = _safe_words(words)
+    if not words or limit <= 0:
+        return []
+    if connection.vendor == "postgresql":
+        query = " | ".join(words)
+        with connection.cursor() as cursor:
+            cursor.execute(POSTGRESQL_QUERY, [query, query, limit])
+            return [row[0] for row in cursor.fetchall()]
+    if connection.vendor == "sqlite" and _sqlite_has_search():
+        query = " OR ".join(f'"{w}"' for w in words)
+        with connection.cursor() as cursor:
+            cursor.execute(SQLITE_QUERY, [query, limit])
+            return [row[0] for row in cursor.fetchall()]
+    return _scan_candidates(words, limit)
+
+
+def _sqlite_has_search() -> bool:
+    return "claims_claim_fts" in connection.introspection.table_names()
+
+
+def _scan_candidates(words: list[str], limit: int) -> list[int]:
+    """Any other database: count shared words claim by claim (fine for small installations)."""
+    from .stance import stem, tokenize
+
+    wanted = {stem(w) for w in words}
+    scored = []
+    for claim_id, text in Claim.objects.filter(is_archived=False).values_list("id", "text").iterator():
+        shared = len(wanted.intersection(stem(t) for t in tokenize(text)))
+        if shared:
+            scored.append((-shared, -claim_id))
+    return [-claim_id for _shared, claim_id in sorted(scored)[:limit]]
