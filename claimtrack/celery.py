@@ -1,15 +1,11 @@
 """The Celery application. Configuration lives in settings.py under the CELERY_ prefix."""
 
-import logging
 import os
 from pathlib import Path
 
 from celery import Celery
-from django.db import transaction
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "claimtrack.settings")
-
-logger = logging.getLogger(__name__)
 
 app = Celery("claimtrack")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -27,16 +23,10 @@ def create_filesystem_queue_folders(sender, **kwargs):
 
 
 def enqueue_on_commit(task, *args, **kwargs):
-    """Queue the task once the current transaction commits (immediately outside one), so the worker
-    sees what was written. The request that wrote the data never fails because the broker is down:
-    the failure is logged and the work can be redone (tasks here are recomputations)."""
+    """Queue the task through the transactional outbox: recorded with the data it is about, sent
+    to the broker once the transaction commits (immediately outside one). A broker outage never
+    fails the request that wrote the data, and the work is sent by the outbox sweep once the broker
+    is back (see outbox/)."""
+    from outbox.services import enqueue
 
-    def send():
-        try:
-            task.apply_async(
-                args=args, kwargs=kwargs, retry=True, retry_policy={"max_retries": 2, "interval_start": 0.2}
-            )
-        except Exception:  # the broker is unreachable; the data is already committed
-            logger.exception("Could not queue %s%r", task.name, args)
-
-    transaction.on_commit(send)
+    return enqueue(task, *args, **kwargs)

@@ -6,6 +6,7 @@ filesystem transport, DEBUG on. Production: DEBUG=0, SECRET_KEY, DATABASE_URL, R
 Any variable may instead be read from a file named by VARIABLE_FILE (Docker/Kubernetes secrets).
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "sources",
     "claims",
+    "outbox",
     "partners",
 ]
 
@@ -204,7 +206,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_HARD_TIME_LIMIT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-outbox": {"task": "outbox.tasks.sweep_outbox", "schedule": 30.0},
+}
 CELERY_TIMEZONE = "UTC"
 
 # REST framework ------------------------------------------------------------------------------
@@ -261,9 +265,8 @@ WEBHOOK_MAX_ATTEMPTS = int(env("WEBHOOK_MAX_ATTEMPTS", "8"))
 WEBHOOK_RETRY_BASE_SECONDS = float(env("WEBHOOK_RETRY_BASE_SECONDS", "30"))
 WEBHOOK_RETRY_MAX_SECONDS = float(env("WEBHOOK_RETRY_MAX_SECONDS", str(60 * 60)))
 WEBHOOK_TIMEOUT_SECONDS = float(env("WEBHOOK_TIMEOUT_SECONDS", "10"))
-# Comma-separated CIDRs that outbound requests (fetcher, webhooks) may reach although private
-# or loopback; empty in production. See claimtrack/outbound.py.
-FETCH_ALLOWED_NETWORKS = env_list("FETCH_ALLOWED_NETWORKS")
+# Webhook URLs pass the same outbound rules as the fetcher (claimtrack/outbound.py,
+# FETCH_ALLOWED_NETWORKS below).
 
 # Cache: throttling counters must be shared by all web processes, so Redis when there is one.
 if REDIS_URL:
@@ -315,6 +318,25 @@ CLAIMTRACK_ORGANISATION = {
     "name": env("CLAIMTRACK_ORGANISATION_NAME", "claimtrack newsroom"),
     "url": env("CLAIMTRACK_ORGANISATION_URL", "http://127.0.0.1:8000/"),
 }
+
+# Outbound HTTP (claimtrack.outbound: feeds, articles, robots.txt, webhooks) --------------------
+
+# The only way to let fetches reach non-public addresses (any port), e.g. "127.0.0.0/8" in tests
+# or an intranet feed server. Empty by default: only public addresses on ports 80 and 443.
+FETCH_ALLOWED_NETWORKS = env_list("FETCH_ALLOWED_NETWORKS")
+for _cidr in FETCH_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_cidr, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"FETCH_ALLOWED_NETWORKS: {_error}") from None
+FETCH_USER_AGENT = env(
+    "FETCH_USER_AGENT",
+    f"claimtrack/0.1 (claim tracker; +{CLAIMTRACK_ORGANISATION['url']})",
+)
+FETCH_CONNECT_TIMEOUT = float(env("FETCH_CONNECT_TIMEOUT", "5"))  # seconds
+FETCH_TIMEOUT = float(env("FETCH_TIMEOUT", "30"))  # seconds, the whole exchange including redirects
+FETCH_MAX_BYTES = int(env("FETCH_MAX_BYTES", str(5 * 1024 * 1024)))
+FETCH_MAX_REDIRECTS = 5
 
 LOGGING = {
     "version": 1,

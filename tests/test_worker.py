@@ -1,12 +1,13 @@
 """Tasks the product uses run through a real Celery worker, on Redis and on the embedded broker."""
 
-import time
+import contextlib
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 
 from claims.models import Claim, Stance
 from claimtrack.celery import app
+from tests.celery_broker import broker, wait_for
 from tests.factories import JournalistFactory, SourceFactory, make_appearance, make_claim
 from tests.services import redis_url
 
@@ -14,32 +15,15 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
 
 
 @pytest.fixture
-def worker_on(settings):
+def worker_on():
     """Start an in-process worker (its own thread, its own DB connection) on the given broker."""
-    started = []
+    with contextlib.ExitStack() as stack:
 
-    def start(broker_url, transport_options):
-        saved = {k: app.conf[k] for k in ("broker_url", "broker_transport_options", "task_always_eager")}
-        app.conf.update(broker_url=broker_url, broker_transport_options=transport_options, task_always_eager=False)
-        app._pool = None  # forget connections to the previous broker
-        context = start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10)
-        context.__enter__()
-        started.append((context, saved))
+        def start(broker_url, transport_options):
+            stack.enter_context(broker(broker_url, transport_options))
+            stack.enter_context(start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10))
 
-    yield start
-    for context, saved in started:
-        context.__exit__(None, None, None)
-        app.conf.update(saved)
-        app._pool = None
-
-
-def wait_for(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
+        yield start
 
 
 def record_two_voices():
