@@ -6,7 +6,7 @@ Every selector runs a fixed number of queries, whatever the number of rows it re
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from sources.models import DocumentRevision
 
@@ -83,3 +83,62 @@ def claim_with_related(claim_id: int) -> Claim:
         .prefetch_related("tags", Prefetch("verdicts", queryset=Verdict.objects.order_by("-published_at", "-id")))
         .get(pk=claim_id)
     )
+
+
+# What partners see (REST API, ClaimReview): published data only -----------------------------
+
+
+def published_appearances(*, include_retracted: bool = False) -> QuerySet[Appearance]:
+    """Accepted appearances (never pending or rejected suggestions), unretracted unless asked."""
+    appearances = Appearance.objects.filter(review_state=Appearance.ReviewState.ACCEPTED).select_related(
+        "source", "document"
+    )
+    if not include_retracted:
+        appearances = appearances.filter(retracted_at__isnull=True)
+    return appearances
+
+
+def _verdicts_newest_first() -> Prefetch:
+    return Prefetch(
+        "verdicts", queryset=Verdict.objects.order_by("-published_at", "-id"), to_attr="verdicts_newest_first"
+    )
+
+
+def published_claims() -> QuerySet[Claim]:
+    """Claims with their tags and verdicts (newest first in `verdicts_newest_first`). Three queries."""
+    return Claim.objects.prefetch_related("tags", _verdicts_newest_first())
+
+
+def published_claim_detail(*, include_retracted: bool = False) -> QuerySet[Claim]:
+    """published_claims plus the published appearances (`published_appearances`, in time order) and
+    the status changes (`status_history`). Five queries."""
+    return published_claims().prefetch_related(
+        Prefetch(
+            "appearances",
+            queryset=published_appearances(include_retracted=include_retracted).order_by("seen_at", "id"),
+            to_attr="published_appearances",
+        ),
+        Prefetch(
+            "status_changes", queryset=StatusChange.objects.order_by("changed_at", "id"), to_attr="status_history"
+        ),
+    )
+
+
+def published_claimreviews() -> QuerySet[Claim]:
+    """Claims that have a published verdict, ready for claims.claimreview.claimreview_jsonld."""
+    return Claim.objects.filter(Exists(Verdict.objects.filter(claim=OuterRef("pk")))).prefetch_related(
+        _verdicts_newest_first(),
+        Prefetch(
+            "appearances",
+            queryset=published_appearances().order_by("seen_at", "id"),
+            to_attr="published_appearances",
+        ),
+    )
+
+
+def latest_verdict(claim: Claim) -> Verdict | None:
+    """The current verdict from a claim loaded by one of the selectors above."""
+    verdicts = getattr(claim, "verdicts_newest_first", None)
+    if verdicts is None:
+        return current_verdict(claim)
+    return verdicts[0] if verdicts else None

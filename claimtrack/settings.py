@@ -250,6 +250,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The docs page loads Swagger UI from a CDN, at a fixed version.
+    "SWAGGER_UI_DIST": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.18.2",
+    "SWAGGER_UI_FAVICON_HREF": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.18.2/favicon-32x32.png",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": False},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "claimtrack.api.schema.document_error_responses",
@@ -257,6 +261,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ClaimStatusEnum": "claims.models.ClaimStatus",
         "StanceEnum": "claims.models.Stance",
+        "SourceKindEnum": "sources.models.Source.Kind",
+        "DocumentKindEnum": "sources.models.Document.Kind",
+        "TimelineEventKindEnum": "claims.api.serializers.TIMELINE_EVENT_KINDS",
+        "AppearanceOriginEnum": "claims.models.Appearance.Origin",
+        "ReviewStateEnum": "claims.models.Appearance.ReviewState",
+        "DeliveryStateEnum": "partners.models.WebhookDelivery.State",
     },
 }
 

@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("claims/", include("claims.urls")),
     path("sources/", include("sources.urls")),
+    path("api/", include("claimtrack.api.urls")),
     path("admin/", admin.site.urls),
 ]

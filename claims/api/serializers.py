@@ -1,0 +1,258 @@
+"""Serializers of the claims API. Read serializers declare their fields (that is what the OpenAPI
+schema shows) and build their output by hand: lists of 50 claims are the hot path."""
+
+from django.conf import settings
+from django.urls import reverse
+from rest_framework import serializers
+
+from claims import selectors
+from claims.models import Appearance, ClaimStatus, Stance
+from claimtrack.api.fields import iso
+from sources.api.serializers import SourceRefSerializer
+from sources.models import Document
+
+
+class VerdictSerializer(serializers.Serializer):
+    rating_value = serializers.IntegerField()
+    rating_name = serializers.CharField(help_text="The rating's name; ClaimReview alternateName.")
+    best_rating = serializers.IntegerField()
+    worst_rating = serializers.IntegerField()
+    summary = serializers.CharField(allow_blank=True)
+    published_at = serializers.DateTimeField()
+
+    def to_representation(self, verdict):
+        return {
+            "rating_value": verdict.rating_value,
+            "rating_name": verdict.rating_name,
+            "best_rating": verdict.best_rating,
+            "worst_rating": verdict.worst_rating,
+            "summary": verdict.summary,
+            "published_at": iso(verdict.published_at),
+        }
+
+
+def verdict_data(verdict):
+    return None if verdict is None else VerdictSerializer().to_representation(verdict)
+
+
+class StanceCountsSerializer(serializers.Serializer):
+    asserts = serializers.IntegerField(help_text="Distinct sources asserting the claim.")
+    denies = serializers.IntegerField()
+    reports = serializers.IntegerField()
+
+
+class ClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.URLField(help_text="This claim in the API.")
+    page_url = serializers.URLField(help_text="The claim's page on the newsroom site.")
+    slug = serializers.CharField()
+    text = serializers.CharField()
+    summary = serializers.CharField(allow_blank=True)
+    status = serializers.ChoiceField(choices=ClaimStatus.choices)
+    status_changed_at = serializers.DateTimeField()
+    first_seen_at = serializers.DateTimeField()
+    last_activity_at = serializers.DateTimeField(help_text="Moves forward with every event of the claim.")
+    language = serializers.CharField(allow_blank=True)
+    tags = serializers.ListField(child=serializers.CharField())
+    places = serializers.ListField(child=serializers.CharField())
+    stance_counts = StanceCountsSerializer()
+    verdict = VerdictSerializer(allow_null=True, help_text="The current (latest) published verdict.")
+    is_archived = serializers.BooleanField()
+
+    def to_representation(self, claim):
+        request = self.context["request"]
+        return {
+            "id": claim.pk,
+            "url": request.build_absolute_uri(reverse("api:claim-detail", args=[claim.pk])),
+            "page_url": request.build_absolute_uri(claim.get_absolute_url()),
+            "slug": claim.slug,
+            "text": claim.text,
+            "summary": claim.summary,
+            "status": claim.status,
+            "status_changed_at": iso(claim.status_changed_at),
+            "first_seen_at": iso(claim.first_seen_at),
+            "last_activity_at": iso(claim.last_activity_at),
+            "language": claim.language,
+            "tags": sorted(tag.name for tag in claim.tags.all()),
+            "places": list(claim.places or []),
+            "stance_counts": {
+                "asserts": claim.asserts_count,
+                "denies": claim.denies_count,
+                "reports": claim.reports_count,
+            },
+            "verdict": verdict_data(selectors.latest_verdict(claim)),
+            "is_archived": claim.is_archived,
+        }
+
+
+class DocumentRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.URLField()
+    title = serializers.CharField(allow_blank=True)
+    kind = serializers.ChoiceField(choices=Document.Kind.choices)
+    published_at = serializers.DateTimeField(allow_null=True)
+
+
+class AppearanceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    claim = serializers.IntegerField(help_text="The claim's id.")
+    source = SourceRefSerializer()
+    document = DocumentRefSerializer(allow_null=True)
+    stance = serializers.ChoiceField(choices=Stance.choices)
+    quote = serializers.CharField(allow_blank=True)
+    seen_at = serializers.DateTimeField()
+    origin = serializers.ChoiceField(choices=Appearance.Origin.choices)
+    review_state = serializers.ChoiceField(
+        choices=Appearance.ReviewState.choices,
+        help_text="Always accepted in lists; a partner's submission starts pending until a journalist reviews it.",
+    )
+    retracted = serializers.BooleanField()
+    retracted_at = serializers.DateTimeField(allow_null=True)
+    retraction_reason = serializers.CharField(allow_blank=True)
+
+    def to_representation(self, appearance):
+        document = appearance.document
+        return {
+            "id": appearance.pk,
+            "claim": appearance.claim_id,
+            "source": {"id": appearance.source.pk, "name": appearance.source.name, "kind": appearance.source.kind},
+            "document": None
+            if document is None
+            else {
+                "id": document.pk,
+                "url": document.url,
+                "title": document.title,
+                "kind": document.kind,
+                "published_at": iso(document.published_at),
+            },
+            "stance": appearance.stance,
+            "quote": appearance.quote,
+            "seen_at": iso(appearance.seen_at),
+            "origin": appearance.origin,
+            "review_state": appearance.review_state,
+            "retracted": appearance.retracted_at is not None,
+            "retracted_at": iso(appearance.retracted_at),
+            "retraction_reason": appearance.retraction_reason if appearance.retracted_at else "",
+        }
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    claim = serializers.IntegerField(help_text="The claim's id.")
+    from_status = serializers.CharField(allow_blank=True, help_text="Empty for a claim's first status.")
+    to_status = serializers.ChoiceField(choices=ClaimStatus.choices)
+    rationale = serializers.CharField()
+    changed_at = serializers.DateTimeField()
+
+    def to_representation(self, change):
+        return {
+            "id": change.pk,
+            "claim": change.claim_id,
+            "from_status": change.from_status,
+            "to_status": change.to_status,
+            "rationale": change.rationale,
+            "changed_at": iso(change.changed_at),
+        }
+
+
+class ClaimDetailSerializer(ClaimSerializer):
+    appearances = AppearanceSerializer(many=True, help_text="Published appearances, in time order.")
+    status_history = StatusChangeSerializer(many=True, help_text="Every status the claim had, in time order.")
+
+    def to_representation(self, claim):
+        data = super().to_representation(claim)
+        data["appearances"] = [AppearanceSerializer().to_representation(a) for a in claim.published_appearances]
+        data["status_history"] = [StatusChangeSerializer().to_representation(s) for s in claim.status_history]
+        return data
+
+
+class RevisionSerializer(serializers.Serializer):
+    document = serializers.IntegerField()
+    title = serializers.CharField(allow_blank=True)
+
+
+TIMELINE_EVENT_KINDS = [
+    ("appearance", "appearance"),
+    ("status_change", "status change"),
+    ("verdict", "verdict"),
+    ("revision", "revision"),
+]
+
+
+class TimelineEventSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=TIMELINE_EVENT_KINDS)
+    at = serializers.DateTimeField()
+    anchor = serializers.CharField(help_text="Fragment of the event's permalink on the claim page.")
+    appearance = AppearanceSerializer(allow_null=True)
+    status_change = StatusChangeSerializer(allow_null=True)
+    verdict = VerdictSerializer(allow_null=True)
+    revision = RevisionSerializer(allow_null=True, help_text="A document citing the claim was rewritten.")
+
+    def to_representation(self, event):
+        data = {
+            "kind": event.kind,
+            "at": iso(event.at),
+            "anchor": event.anchor,
+            "appearance": None,
+            "status_change": None,
+            "verdict": None,
+            "revision": None,
+        }
+        if event.kind == "appearance":
+            data["appearance"] = AppearanceSerializer().to_representation(event.item)
+        elif event.kind == "status_change":
+            data["status_change"] = StatusChangeSerializer().to_representation(event.item)
+        elif event.kind == "verdict":
+            data["verdict"] = verdict_data(event.item)
+        else:
+            data["revision"] = {"document": event.item.document_id, "title": event.item.title}
+        return data
+
+
+# Writes -------------------------------------------------------------------------------------
+
+
+class ClaimCreateSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=2000)
+    summary = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, default=list, max_length=20
+    )
+    places = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, default=list, max_length=20
+    )
+    language = serializers.CharField(max_length=16, required=False, default="", allow_blank=True)
+    first_seen_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class AppearanceCreateSerializer(serializers.Serializer):
+    claim = serializers.IntegerField(min_value=1)
+    source = serializers.IntegerField(min_value=1, help_text="The id of a source (see /api/v1/sources/).")
+    stance = serializers.ChoiceField(choices=Stance.choices)
+    quote = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
+    seen_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    document_url = serializers.URLField(
+        max_length=2000, required=False, allow_blank=True, default="", help_text="Where the source said it."
+    )
+    document_title = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class StatusChangeCreateSerializer(serializers.Serializer):
+    to_status = serializers.ChoiceField(choices=ClaimStatus.choices)
+    rationale = serializers.CharField(max_length=5000)
+    expected_status = serializers.ChoiceField(
+        choices=ClaimStatus.choices,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The status you saw; if it changed meanwhile the request fails with 409.",
+    )
+
+
+def rating_names() -> list[str]:
+    return [rating["name"] for rating in settings.CLAIMTRACK_RATING_SCALE["ratings"]]
+
+
+class VerdictCreateSerializer(serializers.Serializer):
+    rating = serializers.ChoiceField(choices=[(name, name) for name in rating_names()])
+    summary = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)

@@ -1,0 +1,25 @@
+"""/api/: version 1 of the partner API, its OpenAPI schema and its documentation page."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from claims.api.views import AppearanceViewSet, ClaimReviewViewSet, ClaimViewSet, StatusChangeViewSet
+from partners.api.views import WebhookViewSet
+from sources.api.views import DocumentViewSet, SourceViewSet
+
+router = SimpleRouter()
+router.register("claims", ClaimViewSet, basename="claim")
+router.register("claimreviews", ClaimReviewViewSet, basename="claimreview")
+router.register("appearances", AppearanceViewSet, basename="appearance")
+router.register("status-changes", StatusChangeViewSet, basename="statuschange")
+router.register("sources", SourceViewSet, basename="source")
+router.register("documents", DocumentViewSet, basename="document")
+router.register("webhooks", WebhookViewSet, basename="webhook")
+
+app_name = "api"
+urlpatterns = [
+    path("v1/schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/", include(router.urls)),
+]
