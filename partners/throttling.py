@@ -1,12 +1,14 @@
 from django.conf import settings
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import SimpleRateThrottle
 
 from .permissions import partner_key
 
 
 class PerClientRateThrottle(SimpleRateThrottle):
-    """One counter per API key (rate by its scope), or per session user; anonymous requests are
-    refused by authentication before they count. Rates come from settings.API_THROTTLE_RATES."""
+    """Counters per API key, one for reads and one for writes (rates "read" and "write"), or one per
+    session user ("session"); anonymous requests are refused by authentication before they count.
+    Rates come from settings.API_THROTTLE_RATES."""
 
     cache_format = "throttle:%(scope)s:%(ident)s"
 
@@ -17,7 +19,7 @@ class PerClientRateThrottle(SimpleRateThrottle):
     def allow_request(self, request, view):
         key = partner_key(request)
         if key is not None:
-            self.scope, ident = key.scope, key.prefix
+            self.scope, ident = ("read" if request.method in SAFE_METHODS else "write"), key.prefix
         elif request.user and request.user.is_authenticated:
             self.scope, ident = "session", str(request.user.pk)
         else:

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from claims import selectors
 from claims.models import Appearance, ClaimStatus, Stance
 from claimtrack.api.fields import iso
+from claimtrack.api.filters import MAX_ID
 from sources.api.serializers import SourceRefSerializer
 from sources.models import Document
 
@@ -226,8 +227,10 @@ class ClaimCreateSerializer(serializers.Serializer):
 
 
 class AppearanceCreateSerializer(serializers.Serializer):
-    claim = serializers.IntegerField(min_value=1)
-    source = serializers.IntegerField(min_value=1, help_text="The id of a source (see /api/v1/sources/).")
+    claim = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    source = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="The id of a source (see /api/v1/sources/)."
+    )
     stance = serializers.ChoiceField(choices=Stance.choices)
     quote = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
     seen_at = serializers.DateTimeField(required=False, allow_null=True, default=None)

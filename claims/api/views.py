@@ -16,7 +16,8 @@ from claims.claimreview import claimreview_jsonld
 from claims.models import Appearance, Claim, ClaimStatus, Stance, StatusChange
 from claimtrack.api.conditional import with_etag
 from claimtrack.api.fields import include_retracted
-from claimtrack.api.pagination import AscendingCursorPagination, StableCursorPagination
+from claimtrack.api.filters import ID_PATTERN, IdFilter, SinceFilter
+from claimtrack.api.pagination import AscendingCursorPagination
 from partners.permissions import MayChangeStatus, MayPublishVerdict, can_read_or_submit, partner_key
 from sources.models import Source
 from sources.services import get_or_create_document
@@ -78,8 +79,8 @@ class ClaimFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=ClaimStatus.choices)
     q = filters.CharFilter(method="search", help_text="Words in the claim's text or summary.")
     tag = filters.CharFilter(field_name="tags__name", help_text="A tag name.")
-    source = filters.NumberFilter(method="with_source", help_text="Claims a source (by id) spoke to.")
-    updated_since = filters.IsoDateTimeFilter(
+    source = IdFilter(method="with_source", help_text="Claims a source (by id) spoke to.")
+    updated_since = SinceFilter(
         field_name="last_activity_at", lookup_expr="gte", help_text="Claims with any event at or after this time."
     )
     language = filters.CharFilter()
@@ -138,6 +139,8 @@ class ClaimFilter(filters.FilterSet):
 @with_etag("claimreview")
 class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Claims this newsroom tracks."""
+
+    lookup_value_regex = ID_PATTERN
 
     filterset_class = ClaimFilter
     permission_classes = [can_read_or_submit("claims.add_claim")]
@@ -251,11 +254,14 @@ def _validated(serializer_class, request) -> dict:
     list=extend_schema(
         summary="Every published ClaimReview, for bulk consumers",
         tags=["claimreview"],
-        responses={200: StableCursorPagination().get_paginated_response_schema(CLAIMREVIEW_SCHEMA)},
+        # drf-spectacular wraps the item schema in the paginated envelope itself.
+        responses={200: CLAIMREVIEW_SCHEMA},
     )
 )
 class ClaimReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """All claims with a published verdict, each as its ClaimReview JSON-LD."""
+
+    lookup_value_regex = ID_PATTERN
 
     filter_backends = []
 
@@ -268,10 +274,10 @@ class ClaimReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class AppearanceFilter(filters.FilterSet):
-    claim = filters.NumberFilter(field_name="claim_id")
-    source = filters.NumberFilter(field_name="source_id")
+    claim = IdFilter(field_name="claim_id")
+    source = IdFilter(field_name="source_id")
     stance = filters.ChoiceFilter(choices=Stance.choices)
-    seen_since = filters.IsoDateTimeFilter(field_name="seen_at", lookup_expr="gte")
+    seen_since = SinceFilter(field_name="seen_at", lookup_expr="gte")
 
     class Meta:
         model = Appearance
@@ -304,6 +310,8 @@ class AppearanceFilter(filters.FilterSet):
 )
 class AppearanceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """A source speaking to a claim, with a stance."""
+
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = s.AppearanceSerializer
     filterset_class = AppearanceFilter
@@ -346,10 +354,8 @@ class AppearanceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class StatusChangeFilter(filters.FilterSet):
-    since = filters.IsoDateTimeFilter(
-        field_name="changed_at", lookup_expr="gte", help_text="Changes at or after this time."
-    )
-    claim = filters.NumberFilter(field_name="claim_id")
+    since = SinceFilter(field_name="changed_at", lookup_expr="gte", help_text="Changes at or after this time.")
+    claim = IdFilter(field_name="claim_id")
 
     class Meta:
         model = StatusChange
@@ -361,6 +367,8 @@ class StatusChangeFilter(filters.FilterSet):
 )
 class StatusChangeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Every status change, in the order they were recorded: follow `next` to stay in sync."""
+
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = s.StatusChangeSerializer
     filterset_class = StatusChangeFilter

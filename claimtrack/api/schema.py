@@ -26,7 +26,8 @@ ERROR_RESPONSES = {
     "400": "The input is not valid; `fields` says which field and why.",
     "401": "No credentials, or an unknown or revoked API key.",
     "403": "The credentials are valid but may not do this (e.g. a read key writing).",
-    "404": "No such item, or not published.",
+    "404": "No such item (or not published), or an invalid page cursor.",
+    "409": "The claim's status changed since you read it (expected_status).",
     "405": "The method is not allowed on this endpoint.",
     "406": "The requested format is not available (the API speaks JSON).",
     "415": "Send JSON (Content-Type: application/json).",
@@ -50,16 +51,17 @@ class PartnerAPIKeyScheme(OpenApiAuthenticationExtension):
 def document_error_responses(result, generator, request, public):
     """Add the shared error schema and the error responses to every operation."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
-    for path_item in result.get("paths", {}).values():
+    for path, path_item in result.get("paths", {}).items():
         for method, operation in path_item.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
             responses = operation.setdefault("responses", {})
-            wanted = ["401", "403", "405", "406", "429"]
+            # 400 on GET too: query parameters are validated; 404 on lists: an invalid cursor.
+            wanted = ["400", "401", "403", "404", "405", "406", "429"]
             if method in {"post", "put", "patch"}:
-                wanted += ["400", "415"]
-            if "{" in next(p for p, item in result["paths"].items() if item is path_item):
-                wanted.append("404")
+                wanted.append("415")
+            if path.endswith("/status/"):
+                wanted.append("409")
             for code in wanted:
                 responses.setdefault(
                     code,

@@ -4,6 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from claimtrack.api.conditional import with_etag
+from claimtrack.api.filters import ID_PATTERN
 from partners import selectors, services
 from partners.models import Webhook
 from partners.permissions import IsPartner, partner_key
@@ -34,6 +35,8 @@ class WebhookViewSet(
     viewsets.GenericViewSet,
 ):
     """Signed POSTs on status changes and verdict publications (see the API description)."""
+
+    lookup_value_regex = ID_PATTERN
 
     permission_classes = [IsPartner]
     serializer_class = WebhookSerializer

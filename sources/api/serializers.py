@@ -5,6 +5,8 @@ from sources.models import Document, Source
 
 
 class SourceSerializer(serializers.ModelSerializer):
+    homepage = serializers.CharField(allow_blank=True, help_text="The source's home page URL, or empty.")
+
     class Meta:
         model = Source
         fields = ["id", "kind", "name", "homepage", "country", "language"]

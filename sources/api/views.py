@@ -5,6 +5,7 @@ from rest_framework import mixins, viewsets
 
 from claims import selectors as claim_selectors
 from claimtrack.api.conditional import with_etag
+from claimtrack.api.filters import ID_PATTERN, IdFilter, SinceFilter
 from sources import selectors
 from sources.models import Document, Source
 
@@ -28,6 +29,8 @@ class SourceFilter(filters.FilterSet):
 class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Who speaks: news outlets, official bodies, social media accounts, people, organisations."""
 
+    lookup_value_regex = ID_PATTERN
+
     serializer_class = SourceSerializer
     filterset_class = SourceFilter
 
@@ -36,9 +39,9 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
 
 class DocumentFilter(filters.FilterSet):
-    source = filters.NumberFilter(field_name="source_id")
+    source = IdFilter(field_name="source_id")
     kind = filters.ChoiceFilter(choices=Document.Kind.choices)
-    seen_since = filters.IsoDateTimeFilter(field_name="first_seen_at", lookup_expr="gte")
+    seen_since = SinceFilter(field_name="first_seen_at", lookup_expr="gte")
 
     class Meta:
         model = Document
@@ -53,6 +56,8 @@ class DocumentFilter(filters.FilterSet):
 class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Articles, statements and posts that at least one published appearance cites (documents only
     ingestion has seen are not published)."""
+
+    lookup_value_regex = ID_PATTERN
 
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilter

@@ -228,3 +228,22 @@ def test_status_change_feed_is_oldest_first_since_a_time(read_client, editor):
     services.change_status(claim=claim, to_status="confirmed", rationale="Seen", changed_by=editor)
     feed = read_client.get(f"/api/v1/status-changes/?since={cut.isoformat().replace('+00:00', 'Z')}").json()
     assert [c["to_status"] for c in feed["results"]] == ["under_review", "confirmed"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "status-changes/?since=2030-06-24T20:56:19%2B20:49",  # an offset PostgreSQL refuses
+        "claims/?updated_since=9999-12-31T23:00:00-05:00",  # past year 9999 in UTC
+        "claims/?source=-5.8e301",
+        "appearances/?claim=99999999999999999999",
+    ],
+)
+def test_odd_query_values_are_400s_or_answered_never_500s(read_client, query):
+    response = read_client.get(f"/api/v1/{query}")
+    assert response.status_code in (200, 400), response.content
+    assert response["Content-Type"] == "application/json"
+
+
+def test_huge_ids_in_paths_are_404s(read_client):
+    assert read_client.get("/api/v1/claims/99999999999999999999999/").status_code == 404
