@@ -22,18 +22,59 @@ class VerdictSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField()
 
     def to_representation(self, verdict):
-        return {
-            "rating_value": verdict.rating_value,
-            "rating_name": verdict.rating_name,
-            "best_rating": verdict.best_rating,
-            "worst_rating": verdict.worst_rating,
-            "summary": verdict.summary,
-            "published_at": iso(verdict.published_at),
-        }
+        return verdict_data({field: getattr(verdict, field) for field in selectors.VERDICT_ROW_FIELDS})
 
 
-def verdict_data(verdict):
-    return None if verdict is None else VerdictSerializer().to_representation(verdict)
+def verdict_data(verdict: dict | None) -> dict | None:
+    """A verdict row (see selectors.VERDICT_ROW_FIELDS) as the API shows it."""
+    if verdict is None:
+        return None
+    return {**verdict, "published_at": iso(verdict["published_at"])}
+
+
+class ClaimURLs:
+    """The API and page addresses of claims, built by formatting (reverse() per row is slow)."""
+
+    def __init__(self, request):
+        self.api = request.build_absolute_uri(reverse("api:claim-list"))
+        self.page = request.build_absolute_uri(reverse("claims:list"))
+
+    def data(self, claim_id: int) -> dict:
+        return {"url": f"{self.api}{claim_id}/", "page_url": f"{self.page}{claim_id}/"}
+
+
+def claim_data(row: dict, urls: ClaimURLs) -> dict:
+    """A claim row (selectors.CLAIM_ROW_FIELDS plus tags and verdict) as the API shows it."""
+    return {
+        "id": row["id"],
+        **urls.data(row["id"]),
+        "slug": row["slug"],
+        "text": row["text"],
+        "summary": row["summary"],
+        "status": row["status"],
+        "status_changed_at": iso(row["status_changed_at"]),
+        "first_seen_at": iso(row["first_seen_at"]),
+        "last_activity_at": iso(row["last_activity_at"]),
+        "language": row["language"],
+        "tags": row["tags"],
+        "places": list(row["places"] or []),
+        "stance_counts": {
+            "asserts": row["asserts_count"],
+            "denies": row["denies_count"],
+            "reports": row["reports_count"],
+        },
+        "verdict": verdict_data(row["verdict"]),
+        "is_archived": row["is_archived"],
+    }
+
+
+def claim_row(claim) -> dict:
+    """The row of a claim loaded as a model by selectors.published_claims()."""
+    row = {field: getattr(claim, field) for field in selectors.CLAIM_ROW_FIELDS}
+    verdict = selectors.latest_verdict(claim)
+    row["tags"] = sorted(tag.name for tag in claim.tags.all())
+    row["verdict"] = None if verdict is None else {f: getattr(verdict, f) for f in selectors.VERDICT_ROW_FIELDS}
+    return row
 
 
 class StanceCountsSerializer(serializers.Serializer):
@@ -61,29 +102,7 @@ class ClaimSerializer(serializers.Serializer):
     is_archived = serializers.BooleanField()
 
     def to_representation(self, claim):
-        request = self.context["request"]
-        return {
-            "id": claim.pk,
-            "url": request.build_absolute_uri(reverse("api:claim-detail", args=[claim.pk])),
-            "page_url": request.build_absolute_uri(claim.get_absolute_url()),
-            "slug": claim.slug,
-            "text": claim.text,
-            "summary": claim.summary,
-            "status": claim.status,
-            "status_changed_at": iso(claim.status_changed_at),
-            "first_seen_at": iso(claim.first_seen_at),
-            "last_activity_at": iso(claim.last_activity_at),
-            "language": claim.language,
-            "tags": sorted(tag.name for tag in claim.tags.all()),
-            "places": list(claim.places or []),
-            "stance_counts": {
-                "asserts": claim.asserts_count,
-                "denies": claim.denies_count,
-                "reports": claim.reports_count,
-            },
-            "verdict": verdict_data(selectors.latest_verdict(claim)),
-            "is_archived": claim.is_archived,
-        }
+        return claim_data(claim_row(claim), ClaimURLs(self.context["request"]))
 
 
 class DocumentRefSerializer(serializers.Serializer):
@@ -204,7 +223,7 @@ class TimelineEventSerializer(serializers.Serializer):
         elif event.kind == "status_change":
             data["status_change"] = StatusChangeSerializer().to_representation(event.item)
         elif event.kind == "verdict":
-            data["verdict"] = verdict_data(event.item)
+            data["verdict"] = VerdictSerializer().to_representation(event.item)
         else:
             data["revision"] = {"document": event.item.document_id, "title": event.item.title}
         return data

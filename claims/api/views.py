@@ -150,7 +150,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             return selectors.published_claim_detail(include_retracted=include_retracted(self.request))
         if self.action in {"timeline", "claimreview", "change_status", "publish_verdict"}:
             return Claim.objects.all()
-        return selectors.published_claims()
+        return selectors.published_claim_rows()
 
     def get_serializer_class(self):
         return s.ClaimDetailSerializer if self.action == "retrieve" else s.ClaimSerializer
@@ -161,6 +161,11 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         if self.action == "publish_verdict":
             return [MayPublishVerdict()]
         return super().get_permissions()
+
+    def list(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        urls = s.ClaimURLs(request)
+        return self.get_paginated_response([s.claim_data(row, urls) for row in selectors.with_tags_and_verdicts(page)])
 
     def create(self, request):
         data = _validated(s.ClaimCreateSerializer, request)
@@ -235,7 +240,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         verdict = services.publish_verdict(
             claim=claim, rating_name=data["rating"], summary=data["summary"], author=request.user
         )
-        return Response(s.verdict_data(verdict), status=201)
+        return Response(s.VerdictSerializer().to_representation(verdict), status=201)
 
 
 class Conflict(exceptions.APIException):
