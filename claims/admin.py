@@ -4,20 +4,9 @@ Nothing here can be deleted: retraction is the way to withdraw something."""
 
 from django.contrib import admin
 
-from .models import Appearance, Claim, Evidence, StatusChange, Tag, Verdict
+from claimtrack.admin import NoDeleteAdmin, ReadOnlyAdmin
 
-
-class NoDeleteAdmin(admin.ModelAdmin):
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(NoDeleteAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from .models import Appearance, Claim, Evidence, StatusChange, StatusProposal, Tag, Verdict
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -113,3 +102,11 @@ class EvidenceAdmin(ReadOnlyAdmin):
 @admin.register(Tag)
 class TagAdmin(NoDeleteAdmin):
     search_fields = ["name"]
+
+
+@admin.register(StatusProposal)
+class StatusProposalAdmin(ReadOnlyAdmin):
+    list_display = ["claim", "from_status", "to_status", "proposed_by", "proposed_at", "state", "decided_by"]
+    list_filter = ["state", "to_status"]
+    search_fields = ["rationale", "claim__text"]
+    list_select_related = ["claim", "proposed_by", "decided_by"]

@@ -10,6 +10,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from audit.models import AuditFields
 
 
 class ClaimStatus(models.TextChoices):
@@ -68,6 +71,8 @@ class Claim(models.Model):
     reports_count = models.PositiveIntegerField(default=0, editable=False)
     is_archived = models.BooleanField(default=False, help_text=_("Archived claims are no longer matched"))
 
+    history = HistoricalRecords(bases=[AuditFields])
+
     class Meta:
         ordering = ["-last_activity_at", "-id"]
         permissions = [
@@ -116,6 +121,8 @@ class StatusChange(models.Model):
     changed_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = AppendOnlyQuerySet.as_manager()
+
+    history = HistoricalRecords(bases=[AuditFields])
 
     class Meta:
         ordering = ["claim", "changed_at", "id"]
@@ -177,6 +184,8 @@ class Appearance(models.Model):
     )
     retraction_reason = models.TextField(max_length=2000, blank=True)
 
+    history = HistoricalRecords(bases=[AuditFields])
+
     class Meta:
         ordering = ["claim", "seen_at", "id"]
         indexes = [models.Index(fields=["claim", "seen_at"], name="appearance_claim_time_idx")]
@@ -206,6 +215,8 @@ class Verdict(models.Model):
     summary = models.TextField(max_length=5000, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    history = HistoricalRecords(bases=[AuditFields])
 
     class Meta:
         ordering = ["claim", "published_at", "id"]
@@ -245,6 +256,8 @@ class Evidence(models.Model):
     )
     retraction_reason = models.TextField(max_length=2000, blank=True)
 
+    history = HistoricalRecords(bases=[AuditFields])
+
     class Meta:
         ordering = ["uploaded_at", "id"]
         verbose_name_plural = "evidence"
@@ -261,3 +274,36 @@ class Evidence(models.Model):
     def clean(self):
         if self.claim_id is None and self.appearance_id is None:
             raise ValidationError(_("Evidence must belong to a claim or an appearance."))
+
+
+class StatusProposal(models.Model):
+    """A journalist's proposal to change a claim's status; an editor approves or rejects it.
+    Approving applies it through services.change_status, so the StatusChange is the editor's."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="status_proposals")
+    # The status the journalist saw; approving fails with a conflict if it has changed since.
+    from_status = models.CharField(max_length=32, choices=ClaimStatus.choices)
+    to_status = models.CharField(max_length=32, choices=ClaimStatus.choices)
+    rationale = models.TextField(max_length=5000)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now, editable=False)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(max_length=2000, blank=True)
+    status_change = models.OneToOneField(
+        StatusChange, on_delete=models.PROTECT, null=True, blank=True, related_name="proposal"
+    )
+
+    class Meta:
+        ordering = ["proposed_at", "id"]
+
+    def __str__(self):
+        return f"{self.claim_id}: propose {self.to_status} ({self.state})"

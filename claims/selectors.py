@@ -3,14 +3,16 @@
 Every selector runs a fixed number of queries, whatever the number of rows it returns.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
-from sources.models import DocumentRevision
+from sources.models import Document, DocumentRevision, Source
 
-from .models import Appearance, Claim, StatusChange, Verdict
+from .models import Appearance, Claim, Evidence, StatusChange, StatusProposal, Verdict
 
 
 def claim_list(*, include_archived: bool = True) -> QuerySet[Claim]:
@@ -43,11 +45,11 @@ def claim_timeline(
     claim: Claim, *, include_pending: bool = True, include_retracted: bool = True
 ) -> list[TimelineEvent]:
     """Every event of the claim in time order: appearances, status changes, verdicts and the
-    revisions of documents the claim appears in. Four queries."""
+    revisions of documents the claim appears in. Five queries."""
     appearances = (
         Appearance.objects.filter(claim=claim)
         .select_related("source", "document", "recorded_by", "reviewed_by", "retracted_by")
-        .prefetch_related("evidence")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("retracted_by")))
     )
     if not include_pending:
         appearances = appearances.exclude(review_state=Appearance.ReviewState.PENDING)
@@ -173,3 +175,118 @@ def latest_verdict(claim: Claim) -> Verdict | None:
     if verdicts is None:
         return current_verdict(claim)
     return verdicts[0] if verdicts else None
+
+
+def _text_search(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
+    """Every word must occur in the claim's text or summary. Substring matching works in any
+    script (Arabic and Kurdish words often carry attached prefixes such as و or ال, which whole-word
+    matching would miss); on PostgreSQL a websearch full-text match (phrases, OR, -word) is
+    accepted as well, with the script-neutral 'simple' configuration."""
+    words = [w for w in re.split(r"\s+", query.strip()) if w][:12]
+    if not words:
+        return claims
+    every_word = Q()
+    for word in words:
+        every_word &= Q(text__icontains=word) | Q(summary__icontains=word)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        claims = claims.annotate(search_vector=SearchVector("text", "summary", config="simple"))
+        return claims.filter(every_word | Q(search_vector=SearchQuery(query, config="simple", search_type="websearch")))
+    return claims.filter(every_word)
+
+
+def filtered_claim_list(
+    *,
+    query: str = "",
+    status: str = "",
+    tag: str = "",
+    source_id: int | None = None,
+    seen_from: datetime | None = None,
+    seen_until: datetime | None = None,
+) -> QuerySet[Claim]:
+    """The claim list page: newest activity first, filtered. The date range is on first seen."""
+    claims = claim_list()
+    if query:
+        claims = _text_search(claims, query)
+    if status:
+        claims = claims.filter(status=status)
+    if tag:
+        claims = claims.filter(tags__name=tag)
+    if source_id:
+        claims = claims.filter(
+            Exists(Appearance.objects.filter(claim=OuterRef("pk"), source_id=source_id, retracted_at__isnull=True))
+        )
+    if seen_from:
+        claims = claims.filter(first_seen_at__gte=seen_from)
+    if seen_until:
+        claims = claims.filter(first_seen_at__lt=seen_until)
+    return claims
+
+
+_SIMILARITY_WORD = re.compile(r"\w{4,}")
+
+
+def similar_claims(text: str, *, limit: int = 5, exclude_id: int | None = None) -> list[Claim]:
+    """Existing claims sharing the most distinctive words with the text, best first: shown before
+    a new claim is saved so duplicates are not created. Two queries."""
+    words = sorted({w.lower() for w in _SIMILARITY_WORD.findall(text or "")}, key=len, reverse=True)[:8]
+    if not words:
+        return []
+    any_word = Q()
+    for word in words:
+        any_word |= Q(text__icontains=word)
+    candidates = list(claim_list().filter(any_word).exclude(pk=exclude_id or 0)[:200])
+
+    def shared_words(claim):
+        lowered = claim.text.lower()
+        return sum(1 for w in words if w in lowered)
+
+    needed = 1 if len(words) <= 2 else 2
+    ranked = [c for c in candidates if shared_words(c) >= needed]
+    ranked.sort(key=lambda c: (-shared_words(c), -c.last_activity_at.timestamp()))
+    return ranked[:limit]
+
+
+def claim_page_extras(claim: Claim) -> dict:
+    """What the claim page shows beside the timeline: evidence attached to the claim itself and
+    pending status proposals. Two queries."""
+    return {
+        "claim_evidence": list(
+            Evidence.objects.filter(claim=claim, appearance__isnull=True).select_related("uploaded_by", "retracted_by")
+        ),
+        "pending_proposals": list(
+            StatusProposal.objects.filter(claim=claim, state=StatusProposal.State.PENDING).select_related("proposed_by")
+        ),
+    }
+
+
+def pending_suggestions() -> QuerySet[Appearance]:
+    return (
+        Appearance.objects.filter(origin=Appearance.Origin.SUGGESTED, review_state=Appearance.ReviewState.PENDING)
+        .select_related("claim", "source", "document")
+        .order_by("-seen_at", "-id")
+    )
+
+
+def pending_proposals() -> QuerySet[StatusProposal]:
+    return (
+        StatusProposal.objects.filter(state=StatusProposal.State.PENDING)
+        .select_related("claim", "proposed_by")
+        .order_by("proposed_at", "id")
+    )
+
+
+def official_statements() -> QuerySet[Appearance]:
+    """Accepted appearances by official bodies or in official statements, newest first."""
+    return (
+        Appearance.objects.filter(review_state=Appearance.ReviewState.ACCEPTED, retracted_at__isnull=True)
+        .filter(Q(source__kind=Source.Kind.OFFICIAL_BODY) | Q(document__kind=Document.Kind.OFFICIAL_STATEMENT))
+        .select_related("claim", "source", "document")
+        .order_by("-seen_at", "-id")
+    )
+
+
+def claims_with_new_activity() -> QuerySet[Claim]:
+    """Claims that changed since their last status change: something for an editor to look at."""
+    return claim_list(include_archived=False).filter(last_activity_at__gt=F("status_changed_at"))

@@ -21,7 +21,7 @@ from claimtrack.celery import enqueue_on_commit
 from partners import events as webhook_events
 from sources.models import Document, Source
 
-from .models import Appearance, Claim, ClaimStatus, Evidence, Stance, StatusChange, Tag, Verdict
+from .models import Appearance, Claim, ClaimStatus, Evidence, Stance, StatusChange, StatusProposal, Tag, Verdict
 
 INITIAL_RATIONALE = "Claim logged."
 
@@ -37,6 +37,12 @@ def _unique_slug(text: str) -> str:
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+def _attribute(instance, user) -> None:
+    """Record `user` as the author of this write in the audit trail (when the service knows them)."""
+    if user is not None:
+        instance._history_user = user
 
 
 def _touch(claim_id: int, at: datetime | None = None) -> None:
@@ -77,6 +83,7 @@ def create_claim(
         last_activity_at=first_seen_at,
     )
     claim.full_clean(exclude=["slug"] if slug is None else None)
+    _attribute(claim, created_by)
     claim.save()
     set_tags(claim=claim, names=tags)
     StatusChange.objects.create(
@@ -129,7 +136,7 @@ def change_status(
     if locked.status == to_status:
         raise ValidationError({"to_status": _("The claim already has this status.")})
     changed_at = changed_at or timezone.now()
-    status_change = StatusChange.objects.create(
+    status_change = StatusChange(
         claim_id=claim_id,
         from_status=locked.status,
         to_status=to_status,
@@ -137,7 +144,11 @@ def change_status(
         changed_by=changed_by,
         changed_at=changed_at,
     )
-    Claim.objects.filter(pk=claim_id).update(status=to_status, status_changed_at=changed_at)
+    _attribute(status_change, changed_by)
+    status_change.save()
+    locked.status, locked.status_changed_at = to_status, changed_at
+    _attribute(locked, changed_by)
+    locked.save(update_fields=["status", "status_changed_at"])  # recorded in the audit trail
     _touch(claim_id, changed_at)
     if isinstance(claim, Claim):
         claim.status, claim.status_changed_at = to_status, changed_at
@@ -184,6 +195,7 @@ def record_appearance(
         submitted_by_partner=submitted_by_partner,
     )
     appearance.full_clean()
+    _attribute(appearance, recorded_by)
     appearance.save()
     _touch(claim.pk, appearance.seen_at)
     _enqueue_stance_count_refresh(claim.pk)
@@ -201,6 +213,7 @@ def retract_appearance(*, appearance: Appearance, retracted_by, reason: str) -> 
     appearance.retracted_at = timezone.now()
     appearance.retracted_by = retracted_by
     appearance.retraction_reason = reason
+    _attribute(appearance, retracted_by)
     appearance.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
     _touch(appearance.claim_id)
     _enqueue_stance_count_refresh(appearance.claim_id)
@@ -222,7 +235,7 @@ def publish_verdict(
 ) -> Verdict:
     """Publish a rating from the configured scale; the newest published verdict is the current one."""
     rating = rating_for_name(rating_name)
-    verdict = Verdict.objects.create(
+    verdict = Verdict(
         claim=claim,
         rating_value=rating["value"],
         rating_name=rating["name"],
@@ -232,6 +245,8 @@ def publish_verdict(
         author=author,
         published_at=published_at or timezone.now(),
     )
+    _attribute(verdict, author)
+    verdict.save()
     _touch(claim.pk, verdict.published_at)
     webhook_events.verdict_published(verdict_id=verdict.pk)
     return verdict
@@ -266,6 +281,7 @@ def attach_evidence(
         uploaded_by=uploaded_by,
     )
     evidence.file.save("upload", ContentFile(content), save=False)
+    _attribute(evidence, uploaded_by)
     evidence.save()
     _touch(evidence.claim_id)
     return evidence
@@ -291,3 +307,252 @@ def _enqueue_stance_count_refresh(claim_id: int) -> None:
     from .tasks import refresh_stance_counts
 
     enqueue_on_commit(refresh_stance_counts, claim_id)
+
+
+@transaction.atomic
+def retract_evidence(*, evidence: Evidence, retracted_by, reason: str) -> Evidence:
+    """Retract (never delete) an evidence file; it stays listed, struck through, with the reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the evidence is retracted.")})
+    if evidence.retracted_at is not None:
+        raise ValidationError(_("This evidence is already retracted."))
+    evidence.retracted_at = timezone.now()
+    evidence.retracted_by = retracted_by
+    evidence.retraction_reason = reason
+    evidence.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
+    _touch(evidence.claim_id)
+    return evidence
+
+
+# Evidence files are recognised from their first bytes, never from the name or the browser's
+# declared type. SVG and HTML are deliberately absent: served back, they could run script.
+_EVIDENCE_SIGNATURES = [
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"%PDF-", "application/pdf"),
+]
+
+
+def sniff_evidence_type(content: bytes) -> str | None:
+    """The content type of an accepted evidence file, from its content; None if not accepted."""
+    for signature, content_type in _EVIDENCE_SIGNATURES:
+        if content.startswith(signature):
+            return content_type
+    if len(content) >= 12 and content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def upload_evidence(
+    *, uploaded_file, uploaded_by, claim: Claim | None = None, appearance: Appearance | None = None, caption: str = ""
+) -> Evidence:
+    """Check an uploaded file (size cap, type from content) and store it as evidence."""
+    limit = settings.CLAIMTRACK_EVIDENCE_MAX_BYTES
+    if uploaded_file.size > limit:
+        raise ValidationError(
+            {"file": _("The file is larger than the %(limit)s MB limit.") % {"limit": round(limit / 1_048_576, 1)}}
+        )
+    content = uploaded_file.read(limit + 1)
+    if len(content) > limit:  # the declared size can be wrong
+        raise ValidationError(
+            {"file": _("The file is larger than the %(limit)s MB limit.") % {"limit": round(limit / 1_048_576, 1)}}
+        )
+    if not content:
+        raise ValidationError({"file": _("The file is empty.")})
+    content_type = sniff_evidence_type(content)
+    if content_type is None:
+        raise ValidationError({"file": _("Only images (PNG, JPEG, GIF, WebP) and PDF files can be attached.")})
+    return attach_evidence(
+        content=content,
+        content_type=content_type,
+        uploaded_by=uploaded_by,
+        claim=claim,
+        appearance=appearance,
+        caption=caption,
+        original_name=getattr(uploaded_file, "name", "") or "",
+    )
+
+
+@transaction.atomic
+def record_appearance_with_source(
+    *,
+    claim: Claim,
+    recorded_by,
+    stance: str,
+    quote: str = "",
+    seen_at: datetime | None = None,
+    source: Source | None = None,
+    new_source_name: str = "",
+    new_source_kind: str = Source.Kind.NEWS_OUTLET,
+    document_url: str = "",
+    document_kind: str = Document.Kind.ARTICLE,
+    evidence_files=(),
+    evidence_caption: str = "",
+) -> Appearance:
+    """Record an appearance as a journalist enters it: an existing source or a new one (name,
+    kind), an optional document address (a known address brings its document and source with it),
+    and optional evidence files, all or nothing."""
+    from sources.services import canonicalize_url, get_or_create_document, get_or_create_source
+
+    document = None
+    document_url = (document_url or "").strip()
+    if document_url:
+        try:
+            canonical = canonicalize_url(document_url)
+        except ValidationError:
+            raise ValidationError({"document_url": _("Enter a valid http or https address.")}) from None
+        document = Document.objects.select_related("source").filter(canonical_url=canonical).first()
+        if document is not None:
+            if source is not None and source.pk != document.source_id:
+                raise ValidationError(
+                    {
+                        "source": _(
+                            "That address is already known as published by “%(name)s”; pick it or leave the source empty."
+                        )
+                        % {"name": document.source.name}
+                    }
+                )
+            source = document.source
+    if source is None:
+        if not (new_source_name or "").strip():
+            raise ValidationError({"source": _("Pick a source, or give the name of a new one.")})
+        try:
+            source, _created = get_or_create_source(name=new_source_name, kind=new_source_kind)
+        except ValidationError as error:
+            raise ValidationError({"new_source_name": error.messages}) from None
+    if document_url and document is None:
+        try:
+            document, _created = get_or_create_document(url=document_url, source=source, kind=document_kind)
+        except ValidationError as error:
+            raise ValidationError({"document_url": error.messages}) from None
+    appearance = record_appearance(
+        claim=claim,
+        source=source,
+        document=document,
+        stance=stance,
+        quote=quote,
+        seen_at=seen_at,
+        recorded_by=recorded_by,
+    )
+    for uploaded_file in evidence_files:
+        try:
+            upload_evidence(
+                uploaded_file=uploaded_file, uploaded_by=recorded_by, appearance=appearance, caption=evidence_caption
+            )
+        except ValidationError as error:
+            raise ValidationError({"evidence": error.messages}) from None
+    return appearance
+
+
+@transaction.atomic
+def propose_status_change(*, claim: Claim, to_status: str, rationale: str, proposed_by) -> StatusProposal:
+    """A journalist asks an editor to change the claim's status."""
+    if to_status not in ClaimStatus.values:
+        raise ValidationError({"to_status": _("Unknown status “%(status)s”.") % {"status": to_status}})
+    rationale = (rationale or "").strip()
+    if not rationale:
+        raise ValidationError({"rationale": _("A proposal needs a written rationale.")})
+    current = Claim.objects.values_list("status", flat=True).get(pk=claim.pk)
+    if current == to_status:
+        raise ValidationError({"to_status": _("The claim already has this status.")})
+    proposal = StatusProposal.objects.create(
+        claim=claim, from_status=current, to_status=to_status, rationale=rationale, proposed_by=proposed_by
+    )
+    _touch(claim.pk, proposal.proposed_at)
+    return proposal
+
+
+def _lock_pending_proposal(proposal: StatusProposal) -> StatusProposal:
+    locked = StatusProposal.objects.select_for_update().get(pk=proposal.pk)
+    if locked.state != StatusProposal.State.PENDING:
+        raise ValidationError(
+            _("This proposal was already decided (%(state)s).") % {"state": locked.get_state_display()}
+        )
+    return locked
+
+
+@transaction.atomic
+def approve_status_proposal(*, proposal: StatusProposal, decided_by, rationale: str = "") -> StatusChange:
+    """An editor applies a proposal. The status change carries the proposal's rationale (or the
+    editor's own); if the status moved since it was proposed, StatusConflict is raised."""
+    locked = _lock_pending_proposal(proposal)
+    status_change = change_status(
+        claim=locked.claim_id,
+        to_status=locked.to_status,
+        rationale=(rationale or "").strip() or locked.rationale,
+        changed_by=decided_by,
+        expected_status=locked.from_status,
+    )
+    locked.state = StatusProposal.State.APPROVED
+    locked.decided_by = decided_by
+    locked.decided_at = status_change.changed_at
+    locked.decision_note = (rationale or "").strip()
+    locked.status_change = status_change
+    locked.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "status_change"])
+    return status_change
+
+
+@transaction.atomic
+def reject_status_proposal(*, proposal: StatusProposal, decided_by, note: str = "") -> StatusProposal:
+    locked = _lock_pending_proposal(proposal)
+    locked.state = StatusProposal.State.REJECTED
+    locked.decided_by = decided_by
+    locked.decided_at = timezone.now()
+    locked.decision_note = (note or "").strip()
+    locked.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    return locked
+
+
+def _lock_pending_suggestion(appearance: Appearance) -> Appearance:
+    locked = Appearance.objects.select_for_update().get(pk=appearance.pk)
+    if locked.review_state != Appearance.ReviewState.PENDING:
+        raise ValidationError(
+            _("This suggestion was already reviewed (%(state)s).") % {"state": locked.get_review_state_display()}
+        )
+    return locked
+
+
+@transaction.atomic
+def accept_suggestion(
+    *,
+    appearance: Appearance,
+    reviewed_by,
+    stance: str | None = None,
+    quote: str | None = None,
+    seen_at: datetime | None = None,
+) -> Appearance:
+    """Accept a pending suggested appearance, optionally corrected first (stance, quote, time).
+    It then counts towards the claim's stance counts."""
+    locked = _lock_pending_suggestion(appearance)
+    if stance is not None:
+        if stance not in Stance.values:
+            raise ValidationError({"stance": _("Stance must be asserts, denies or reports.")})
+        locked.stance = stance
+    if quote is not None:
+        locked.quote = quote.strip()
+    if seen_at is not None:
+        locked.seen_at = seen_at
+    locked.review_state = Appearance.ReviewState.ACCEPTED
+    locked.reviewed_by = reviewed_by
+    locked.reviewed_at = timezone.now()
+    locked.full_clean()
+    locked.save(update_fields=["stance", "quote", "seen_at", "review_state", "reviewed_by", "reviewed_at"])
+    _touch(locked.claim_id, locked.seen_at)
+    _enqueue_stance_count_refresh(locked.claim_id)
+    return locked
+
+
+@transaction.atomic
+def reject_suggestion(*, appearance: Appearance, reviewed_by) -> Appearance:
+    """Reject a pending suggestion. The rejected row stays: matching never proposes the same
+    (claim, document) pair again."""
+    locked = _lock_pending_suggestion(appearance)
+    locked.review_state = Appearance.ReviewState.REJECTED
+    locked.reviewed_by = reviewed_by
+    locked.reviewed_at = timezone.now()
+    locked.save(update_fields=["review_state", "reviewed_by", "reviewed_at"])
+    _enqueue_stance_count_refresh(locked.claim_id)
+    return locked

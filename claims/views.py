@@ -1,21 +1,463 @@
-from django.contrib.auth.decorators import login_required
+"""Newsroom pages of the claims domain. Each view checks the user's permission on the server,
+validates a form, calls one service and renders or redirects."""
+
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors
+from audit.selectors import claim_audit_trail
+from sources.models import Source
+
+from . import charts, forms, selectors, services
+from .models import Appearance, Claim, Evidence, StatusProposal, Tag
+
+CLAIMS_PER_PAGE = 50
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on the named field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def can_rule(user) -> bool:
+    return user.has_perm("claims.change_claim_status")
+
+
+def _start_of_day(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
 
 
 @login_required
+@permission_required("claims.view_claim", raise_exception=True)
+@require_GET
 def claim_list(request):
-    page = Paginator(selectors.claim_list(), 50).get_page(request.GET.get("page"))
-    return render(request, "claims/claim_list.html", {"page": page})
-
-
-@login_required
-def claim_detail(request, pk):
-    claim = get_object_or_404(selectors.claim_list(), pk=pk)
+    filter_form = forms.ClaimFilterForm(
+        request.GET or None,
+        tag_names=Tag.objects.values_list("name", flat=True),
+        sources=Source.objects.only("pk", "name").order_by("name"),
+    )
+    claims = selectors.claim_list()
+    if filter_form.is_bound and filter_form.is_valid():
+        data = filter_form.cleaned_data
+        claims = selectors.filtered_claim_list(
+            query=data["q"],
+            status=data["status"],
+            tag=data["tag"],
+            source_id=data["source"],
+            seen_from=_start_of_day(data["seen_from"]) if data["seen_from"] else None,
+            seen_until=_start_of_day(data["seen_until"] + timedelta(days=1)) if data["seen_until"] else None,
+        )
+    page = Paginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
     return render(
         request,
-        "claims/claim_detail.html",
-        {"claim": claim, "timeline": selectors.claim_timeline(claim), "verdict": selectors.current_verdict(claim)},
+        "claims/claim_list.html",
+        {
+            "page": page,
+            "filter_form": filter_form,
+            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+            "query_without_page": query_without_page.urlencode(),
+        },
+    )
+
+
+@login_required
+@permission_required("claims.add_claim", raise_exception=True)
+def claim_create(request):
+    similar = []
+    if request.method == "POST":
+        form = forms.ClaimForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            similar = selectors.similar_claims(data["text"])
+            if similar and not data["confirm_new"]:
+                # Show the similar claims first; the journalist confirms to save a new one anyway.
+                form = forms.ClaimForm(initial={**data, "confirm_new": True})
+                return render(request, "claims/claim_form.html", {"form": form, "similar": similar, "checked": True})
+            try:
+                claim = services.create_claim(
+                    text=data["text"],
+                    summary=data["summary"],
+                    tags=forms.split_list(data["tags"]),
+                    places=forms.split_list(data["places"]),
+                    language=data["language"],
+                    first_seen_at=data["first_seen_at"],
+                    created_by=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Claim logged."))
+                return redirect(claim)
+    else:
+        form = forms.ClaimForm()
+    return render(
+        request, "claims/claim_form.html", {"form": form, "similar": similar}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@permission_required("claims.add_claim", raise_exception=True)
+@require_GET
+def similar_claims(request):
+    """HTMX fragment for the new-claim form: similar claims as the journalist types."""
+    similar = selectors.similar_claims(request.GET.get("text", ""))
+    return render(request, "claims/_similar_claims.html", {"similar": similar})
+
+
+def _claim_page(request, claim_id: int, *, status: int = 200, **bound_forms):
+    try:
+        claim = selectors.claim_with_related(claim_id)
+    except Claim.DoesNotExist:
+        raise Http404 from None
+    timeline = selectors.claim_timeline(claim)
+    verdicts = list(claim.verdicts.all())
+    context = {
+        "claim": claim,
+        "timeline": timeline,
+        "verdict": verdicts[0] if verdicts else None,
+        "chart": charts.stance_chart(timeline, now=timezone.now()),
+        "can_rule": can_rule(request.user),
+        **selectors.claim_page_extras(claim),
+    }
+    user = request.user
+    if user.has_perm("claims.add_appearance"):
+        context["appearance_form"] = bound_forms.get("appearance_form") or forms.AppearanceForm()
+    if user.has_perm("claims.add_evidence"):
+        context["evidence_form"] = bound_forms.get("evidence_form") or forms.EvidenceForm()
+    if can_rule(user):
+        context["audit_trail"] = claim_audit_trail(claim)
+        context["status_form"] = bound_forms.get("status_form") or forms.StatusChangeForm(
+            initial={"expected_status": claim.status}
+        )
+    elif user.has_perm("claims.propose_status_change"):
+        context["proposal_form"] = bound_forms.get("proposal_form") or forms.ProposalForm()
+    if user.has_perm("claims.publish_verdict"):
+        context["verdict_form"] = bound_forms.get("verdict_form") or forms.VerdictForm()
+    return render(request, "claims/claim_detail.html", context, status=status)
+
+
+@login_required
+@permission_required("claims.view_claim", raise_exception=True)
+@require_GET
+def claim_detail(request, pk):
+    return _claim_page(request, pk)
+
+
+@login_required
+@permission_required("claims.add_appearance", raise_exception=True)
+def appearance_create(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    if request.method != "POST":
+        return render(request, "claims/appearance_form.html", {"claim": claim, "form": forms.AppearanceForm()})
+    form = forms.AppearanceForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            appearance = services.record_appearance_with_source(
+                claim=claim,
+                recorded_by=request.user,
+                stance=data["stance"],
+                quote=data["quote"],
+                seen_at=data["seen_at"],
+                source=data["source"],
+                new_source_name=data["new_source_name"],
+                new_source_kind=data["new_source_kind"] or Source.Kind.NEWS_OUTLET,
+                document_url=data["document_url"],
+                document_kind=data["document_kind"] or "article",
+                evidence_files=data["evidence"],
+                evidence_caption=data["evidence_caption"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Appearance recorded."))
+            return redirect(f"{claim.get_absolute_url()}#appearance-{appearance.pk}")
+    return _claim_page(request, claim.pk, status=400, appearance_form=form)
+
+
+@login_required
+@permission_required("claims.add_evidence", raise_exception=True)
+@require_POST
+def evidence_create(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = forms.EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            evidence = services.upload_evidence(
+                uploaded_file=form.cleaned_data["file"],
+                uploaded_by=request.user,
+                claim=claim,
+                caption=form.cleaned_data["caption"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Evidence attached. SHA-256: %(sha)s") % {"sha": evidence.sha256})
+            return redirect(f"{claim.get_absolute_url()}#evidence-{evidence.pk}")
+    return _claim_page(request, claim.pk, status=400, evidence_form=form)
+
+
+@login_required
+@permission_required("claims.view_evidence", raise_exception=True)
+@require_GET
+def evidence_file(request, pk):
+    """Evidence is served to signed-in users only, with the type recognised at upload."""
+    evidence = get_object_or_404(Evidence, pk=pk)
+    response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
+    response["Content-Disposition"] = f'inline; filename="{evidence.sha256}"'
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@permission_required("claims.change_claim_status", raise_exception=True)
+@require_POST
+def status_change(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = forms.StatusChangeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            change = services.change_status(
+                claim=claim,
+                to_status=data["to_status"],
+                rationale=data["rationale"],
+                changed_by=request.user,
+                expected_status=data["expected_status"],
+            )
+        except services.StatusConflict as conflict:
+            # Keep the editor's rationale, but make them decide again on the current status.
+            current = Claim.objects.values_list("status", flat=True).get(pk=claim.pk)
+            form = forms.StatusChangeForm(
+                initial={"to_status": data["to_status"], "rationale": data["rationale"], "expected_status": current}
+            )
+            messages.error(request, " ".join(conflict.messages))
+            return _claim_page(request, claim.pk, status=409, status_form=form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Status changed to %(status)s.") % {"status": change.get_to_status_display()})
+            return redirect(f"{claim.get_absolute_url()}#status-change-{change.pk}")
+    return _claim_page(request, claim.pk, status=400, status_form=form)
+
+
+@login_required
+@permission_required("claims.publish_verdict", raise_exception=True)
+@require_POST
+def verdict_publish(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = forms.VerdictForm(request.POST)
+    if form.is_valid():
+        try:
+            verdict = services.publish_verdict(
+                claim=claim,
+                rating_name=form.cleaned_data["rating"],
+                summary=form.cleaned_data["summary"],
+                author=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Verdict published: %(rating)s.") % {"rating": verdict.rating_name})
+            return redirect(f"{claim.get_absolute_url()}#verdict-{verdict.pk}")
+    return _claim_page(request, claim.pk, status=400, verdict_form=form)
+
+
+@login_required
+@permission_required("claims.propose_status_change", raise_exception=True)
+@require_POST
+def proposal_create(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = forms.ProposalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.propose_status_change(
+                claim=claim,
+                to_status=form.cleaned_data["to_status"],
+                rationale=form.cleaned_data["rationale"],
+                proposed_by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Proposal sent to the editors."))
+            return redirect(claim)
+    return _claim_page(request, claim.pk, status=400, proposal_form=form)
+
+
+@login_required
+@permission_required("claims.change_claim_status", raise_exception=True)
+@require_POST
+def proposal_decide(request, pk, decision):
+    proposal = get_object_or_404(StatusProposal, pk=pk)
+    form = forms.DecisionForm(request.POST)
+    form.is_valid()
+    note = form.cleaned_data.get("note", "")
+    try:
+        if decision == "approve":
+            services.approve_status_proposal(proposal=proposal, decided_by=request.user, rationale=note)
+            messages.success(request, _("Proposal approved; the status is changed."))
+        else:
+            services.reject_status_proposal(proposal=proposal, decided_by=request.user, note=note)
+            messages.success(request, _("Proposal rejected."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    if url_has_allowed_host_and_scheme(request.POST.get("next"), allowed_hosts={request.get_host()}):
+        return redirect(request.POST["next"])
+    return redirect(proposal.claim)
+
+
+def _may_retract(user, recorded_by_id) -> bool:
+    # Journalists retract what they recorded; editors may retract anything.
+    return can_rule(user) or recorded_by_id == user.pk
+
+
+@login_required
+@permission_required("claims.change_appearance", raise_exception=True)
+@require_POST
+def appearance_retract(request, pk):
+    appearance = get_object_or_404(Appearance, pk=pk)
+    if not _may_retract(request.user, appearance.recorded_by_id):
+        raise PermissionDenied
+    form = forms.ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.retract_appearance(
+                appearance=appearance, retracted_by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Appearance retracted."))
+    else:
+        messages.error(request, _("Say why the appearance is retracted."))
+    return redirect(f"{appearance.claim.get_absolute_url()}#appearance-{appearance.pk}")
+
+
+@login_required
+@permission_required("claims.change_evidence", raise_exception=True)
+@require_POST
+def evidence_retract(request, pk):
+    evidence = get_object_or_404(Evidence, pk=pk)
+    if not _may_retract(request.user, evidence.uploaded_by_id):
+        raise PermissionDenied
+    form = forms.ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.retract_evidence(evidence=evidence, retracted_by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Evidence retracted."))
+    else:
+        messages.error(request, _("Say why the evidence is retracted."))
+    return redirect(f"{evidence.claim.get_absolute_url()}#evidence-{evidence.pk}")
+
+
+# Review queue and desk ------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("claims.review_suggestion", raise_exception=True)
+@require_GET
+def review_queue(request):
+    page = Paginator(selectors.pending_suggestions(), CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "claims/review_queue.html", {"page": page})
+
+
+def _pending_suggestion(pk) -> Appearance:
+    return get_object_or_404(
+        Appearance.objects.select_related("claim", "source", "document"),
+        pk=pk,
+        origin=Appearance.Origin.SUGGESTED,
+    )
+
+
+@login_required
+@permission_required("claims.review_suggestion", raise_exception=True)
+@require_POST
+def suggestion_accept(request, pk):
+    suggestion = _pending_suggestion(pk)
+    try:
+        services.accept_suggestion(appearance=suggestion, reviewed_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Suggestion accepted."))
+    return redirect("review")
+
+
+@login_required
+@permission_required("claims.review_suggestion", raise_exception=True)
+@require_POST
+def suggestion_reject(request, pk):
+    suggestion = _pending_suggestion(pk)
+    try:
+        services.reject_suggestion(appearance=suggestion, reviewed_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Suggestion rejected; it will not be proposed again."))
+    return redirect("review")
+
+
+@login_required
+@permission_required("claims.review_suggestion", raise_exception=True)
+def suggestion_edit(request, pk):
+    """Correct a suggestion (stance, quote, time) and accept it."""
+    suggestion = _pending_suggestion(pk)
+    if request.method == "POST":
+        form = forms.SuggestionEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.accept_suggestion(appearance=suggestion, reviewed_by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Suggestion corrected and accepted."))
+                return redirect("review")
+    else:
+        form = forms.SuggestionEditForm(
+            initial={"stance": suggestion.stance, "quote": suggestion.quote, "seen_at": suggestion.seen_at}
+        )
+    return render(
+        request,
+        "claims/suggestion_edit.html",
+        {"suggestion": suggestion, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+DESK_ROWS = 20
+
+
+@login_required
+@permission_required("claims.change_claim_status", raise_exception=True)
+@require_GET
+def desk(request):
+    return render(
+        request,
+        "claims/desk.html",
+        {
+            "active_claims": list(selectors.claims_with_new_activity()[:DESK_ROWS]),
+            "proposals": list(selectors.pending_proposals()[:DESK_ROWS]),
+            "suggestions": list(selectors.pending_suggestions()[:DESK_ROWS]),
+            "suggestion_count": selectors.pending_suggestions().count(),
+            "official_statements": list(selectors.official_statements()[:DESK_ROWS]),
+        },
     )

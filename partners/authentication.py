@@ -4,6 +4,8 @@ from django.conf import settings
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
+from audit.context import name_actor
+
 from .models import PartnerAPIKey
 
 KEYWORD = "Api-Key"
@@ -48,6 +50,7 @@ class PartnerAPIKeyAuthentication(authentication.BaseAuthentication):
         if api_key.has_expired:
             raise exceptions.AuthenticationFailed("This API key has expired.")
         self._record_use(api_key)
+        name_actor(f"partner key {api_key.prefix} ({api_key.partner.name})")
         return PartnerClient(api_key), api_key
 
     def authenticate_header(self, request):

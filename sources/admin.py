@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from claimtrack.admin import NoDeleteAdmin, ReadOnlyAdmin
+
 from .models import Document, DocumentRevision, Feed, Source
 
 
@@ -12,18 +14,15 @@ class FeedInline(admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(NoDeleteAdmin):
     list_display = ["name", "kind", "country", "language", "homepage"]
     list_filter = ["kind", "country", "language"]
     search_fields = ["name", "homepage"]
     inlines = [FeedInline]
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Feed)
-class FeedAdmin(admin.ModelAdmin):
+class FeedAdmin(NoDeleteAdmin):
     list_display = [
         "url",
         "source",
@@ -64,7 +63,7 @@ class RevisionInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(NoDeleteAdmin):
     list_display = ["__str__", "source", "kind", "language", "published_at", "first_seen_at"]
     list_filter = ["kind", "language", "source__kind"]
     search_fields = ["title", "canonical_url", "url", "source__name"]
@@ -72,21 +71,9 @@ class DocumentAdmin(admin.ModelAdmin):
     readonly_fields = ["canonical_url", "first_seen_at", "next_check_at", "checks_done"]
     inlines = [RevisionInline]
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(DocumentRevision)
-class DocumentRevisionAdmin(admin.ModelAdmin):
+class DocumentRevisionAdmin(ReadOnlyAdmin):
     list_display = ["document", "fetched_at", "title", "content_sha256"]
     search_fields = ["title", "document__canonical_url"]
     list_select_related = ["document"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

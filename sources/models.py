@@ -7,6 +7,9 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from audit.models import AuditFields
 
 
 class Source(models.Model):
@@ -23,6 +26,8 @@ class Source(models.Model):
     country = models.CharField(max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 code"))
     language = models.CharField(max_length=16, blank=True, help_text=_("BCP 47 language tag"))
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords(bases=[AuditFields])
 
     class Meta:
         ordering = ["name"]
@@ -59,6 +64,8 @@ class Feed(models.Model):
     # A feed that failed this many times in a row is shown as unhealthy (it keeps being polled).
     UNHEALTHY_AFTER_FAILURES = 3
 
+    history = HistoricalRecords(bases=[AuditFields])
+
     class Meta:
         ordering = ["source__name", "url"]
 
@@ -89,6 +96,8 @@ class Document(models.Model):
     # Re-check schedule for catching rewrites; null when no more re-checks are due.
     next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
     checks_done = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords(bases=[AuditFields])
 
     class Meta:
         ordering = ["-first_seen_at"]

@@ -102,3 +102,38 @@ def make_api_key(scope="read", partner=None, revoked=False):
     if revoked:
         partner_services.revoke_api_key(api_key=api_key)
     return api_key, plain
+
+
+# The smallest valid PNG (1×1, transparent) and a minimal PDF header, for evidence uploads.
+PNG_BYTES = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def make_suggestion(claim=None, source=None, document=None, stance=Stance.ASSERTS, **kwargs):
+    """A pending appearance as ingestion proposes it."""
+    from claims.models import Appearance
+
+    source = source or (document.source if document else SourceFactory())
+    return make_appearance(
+        claim=claim,
+        source=source,
+        document=document,
+        stance=stance,
+        origin=Appearance.Origin.SUGGESTED,
+        confidence=kwargs.pop("confidence", 0.8),
+        **kwargs,
+    )
+
+
+def make_evidence(claim=None, appearance=None, content=PNG_BYTES, content_type="image/png", uploaded_by=None, **kwargs):
+    return services.attach_evidence(
+        content=content,
+        content_type=content_type,
+        uploaded_by=uploaded_by or JournalistFactory(),
+        claim=claim,
+        appearance=appearance,
+        **kwargs,
+    )

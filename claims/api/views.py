@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -18,6 +18,7 @@ from claimtrack.api.conditional import with_etag
 from claimtrack.api.fields import include_retracted
 from claimtrack.api.filters import ID_PATTERN, IdFilter, SinceFilter
 from claimtrack.api.pagination import AscendingCursorPagination
+from claimtrack.api.views import APIViewSet
 from partners.permissions import MayChangeStatus, MayPublishVerdict, can_read_or_submit, partner_key
 from sources.models import Source
 from sources.services import get_or_create_document
@@ -137,7 +138,7 @@ class ClaimFilter(filters.FilterSet):
 @with_etag("retrieve")
 @with_etag("timeline")
 @with_etag("claimreview")
-class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, APIViewSet):
     """Claims this newsroom tracks."""
 
     lookup_value_regex = ID_PATTERN
@@ -263,7 +264,7 @@ def _validated(serializer_class, request) -> dict:
         responses={200: CLAIMREVIEW_SCHEMA},
     )
 )
-class ClaimReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class ClaimReviewViewSet(mixins.ListModelMixin, APIViewSet):
     """All claims with a published verdict, each as its ClaimReview JSON-LD."""
 
     lookup_value_regex = ID_PATTERN
@@ -313,7 +314,7 @@ class AppearanceFilter(filters.FilterSet):
         ],
     ),
 )
-class AppearanceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class AppearanceViewSet(mixins.ListModelMixin, APIViewSet):
     """A source speaking to a claim, with a stance."""
 
     lookup_value_regex = ID_PATTERN
@@ -370,7 +371,7 @@ class StatusChangeFilter(filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(summary="Feed of status changes, oldest first, for incremental sync", tags=["claims"])
 )
-class StatusChangeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class StatusChangeViewSet(mixins.ListModelMixin, APIViewSet):
     """Every status change, in the order they were recorded: follow `next` to stay in sync."""
 
     lookup_value_regex = ID_PATTERN

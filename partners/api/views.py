@@ -1,10 +1,11 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from claimtrack.api.conditional import with_etag
 from claimtrack.api.filters import ID_PATTERN
+from claimtrack.api.views import APIViewSet
 from partners import selectors, services
 from partners.models import Webhook
 from partners.permissions import IsPartner, partner_key
@@ -32,7 +33,7 @@ class WebhookViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
+    APIViewSet,
 ):
     """Signed POSTs on status changes and verdict publications (see the API description)."""
 

@@ -1,11 +1,12 @@
 from django.db.models import Exists, OuterRef
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import mixins
 
 from claims import selectors as claim_selectors
 from claimtrack.api.conditional import with_etag
 from claimtrack.api.filters import ID_PATTERN, IdFilter, SinceFilter
+from claimtrack.api.views import APIViewSet
 from sources import selectors
 from sources.models import Document, Source
 
@@ -26,7 +27,7 @@ class SourceFilter(filters.FilterSet):
     retrieve=extend_schema(summary="A source", tags=["sources"]),
 )
 @with_etag()
-class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, APIViewSet):
     """Who speaks: news outlets, official bodies, social media accounts, people, organisations."""
 
     lookup_value_regex = ID_PATTERN
@@ -53,7 +54,7 @@ class DocumentFilter(filters.FilterSet):
     retrieve=extend_schema(summary="A document", tags=["sources"]),
 )
 @with_etag()
-class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, APIViewSet):
     """Articles, statements and posts that at least one published appearance cites (documents only
     ingestion has seen are not published)."""
 

@@ -1,10 +1,10 @@
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
-from claims.demo import demo_password
 from claims.models import Claim
 from tests import factories
 
@@ -37,12 +37,7 @@ def write_client(db):
 
 
 def session_client(username: str) -> APIClient:
+    """A browser session of a demo user (loaddemo), with CSRF checks on as in a browser."""
     client = APIClient(enforce_csrf_checks=True)
-    assert client.login(username=username, password=demo_password(username))
+    client.force_login(get_user_model().objects.get(username=username))
     return client
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The demo users' passwords are hashed on every load; the real hasher's cost is not under test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

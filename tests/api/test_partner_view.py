@@ -247,3 +247,49 @@ def test_odd_query_values_are_400s_or_answered_never_500s(read_client, query):
 
 def test_huge_ids_in_paths_are_404s(read_client):
     assert read_client.get("/api/v1/claims/99999999999999999999999/").status_code == 404
+
+
+def test_openapi_schema_and_docs_are_public_and_describe_the_key(client):
+    schema = client.get("/api/v1/schema/?format=json").json()
+    assert schema["components"]["securitySchemes"]["ApiKeyAuth"] == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
+        "description": 'Send `Authorization: Api-Key <key>`. Keys are scoped "read" or "write".',
+    }
+    paths = set(schema["paths"])
+    for path in [
+        "/api/v1/claims/",
+        "/api/v1/claims/{id}/",
+        "/api/v1/claims/{id}/timeline/",
+        "/api/v1/claims/{id}/claimreview/",
+        "/api/v1/claims/{id}/status/",
+        "/api/v1/claims/{id}/verdicts/",
+        "/api/v1/claimreviews/",
+        "/api/v1/appearances/",
+        "/api/v1/status-changes/",
+        "/api/v1/sources/",
+        "/api/v1/sources/{id}/",
+        "/api/v1/documents/",
+        "/api/v1/documents/{id}/",
+        "/api/v1/webhooks/",
+        "/api/v1/webhooks/{id}/",
+        "/api/v1/webhooks/{id}/deliveries/",
+    ]:
+        assert path in paths
+    create = schema["paths"]["/api/v1/claims/"]["post"]
+    assert create["requestBody"]["content"]["application/json"]["examples"]
+    assert "X-Claimtrack-Signature" in schema["info"]["description"]
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert "https://cdn.jsdelivr.net" in docs["Content-Security-Policy"]
+    assert client.get("/api/docs/?script=").status_code == 200
+
+
+def test_partner_writes_are_audited_as_the_partner_key(db):
+    api_key, plain = factories.make_api_key("write")
+    response = key_client(plain).post_json("/api/v1/claims/", {"text": "Audited claim"})
+    record = Claim.objects.get(pk=response.json()["id"]).history.earliest()
+    assert record.history_user is None
+    assert record.history_channel == "api"
+    assert api_key.prefix in record.history_actor

@@ -1,0 +1,67 @@
+"""Two-factor login (TOTP, django-otp) for the roles that rule: editors and administrators."""
+
+import io
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.qr import write_qrcode_image
+
+DEVICE_NAME = "authenticator app"
+
+
+def may_use_two_factor(user) -> bool:
+    return user.is_authenticated and (user.is_staff or user.has_perm("claims.change_claim_status"))
+
+
+def pending_totp_device(user) -> TOTPDevice:
+    """The unconfirmed device whose secret the user is adding to their app (created on first visit)."""
+    if not may_use_two_factor(user):
+        raise PermissionDenied
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+
+
+def qr_code_svg(device: TOTPDevice) -> str:
+    out = io.BytesIO()
+    write_qrcode_image(device.config_url, out)
+    svg = out.getvalue().decode()
+    return svg[svg.index("<svg") :]  # inline in the page: drop the XML declaration
+
+
+def confirm_totp_device(request, *, token: str) -> TOTPDevice:
+    """Turn two-factor login on: the token proves the app holds the secret."""
+    device = pending_totp_device(request.user)
+    if not device.verify_token((token or "").strip()):
+        raise ValidationError(
+            {"token": _("That code is not right. Codes change every 30 seconds; try the current one.")}
+        )
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+    otp_login(request, device)
+    return device
+
+
+def verify_second_factor(request, *, token: str) -> TOTPDevice:
+    """Complete a login for a user with two-factor on."""
+    for device in TOTPDevice.objects.devices_for_user(request.user, confirmed=True):
+        if device.verify_token((token or "").strip()):
+            otp_login(request, device)
+            return device
+    raise ValidationError({"token": _("That code is not right. Codes change every 30 seconds; try the current one.")})
+
+
+SESSION_KEY = "second_factor_required"
+
+
+def remember_second_factor_requirement(request, user) -> None:
+    """At login, note in the session whether this user must enter a code (one query per login,
+    none per request)."""
+    request.session[SESSION_KEY] = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def needs_second_factor(request) -> bool:
+    user = request.user
+    return user.is_authenticated and request.session.get(SESSION_KEY, False) and not user.is_verified()

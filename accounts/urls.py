@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("two-factor/", views.two_factor_setup, name="two_factor"),
+    path("verify/", views.verify, name="verify"),
+]

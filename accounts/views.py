@@ -1,0 +1,62 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Six-digit code from your authenticator app"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+
+@login_required
+def two_factor_setup(request):
+    if not services.may_use_two_factor(request.user):
+        raise PermissionDenied
+    if services.TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return render(request, "accounts/two_factor_on.html")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.confirm_totp_device(request, token=form.cleaned_data["token"])
+        except ValidationError as error:
+            form.add_error("token", error.message_dict["token"])
+        else:
+            messages.success(request, _("Two-factor login is on. You will be asked for a code at every login."))
+            return redirect("accounts:two_factor")
+    device = services.pending_totp_device(request.user)
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_svg": services.qr_code_svg(device),
+            "secret": device.config_url.split("secret=")[1].split("&")[0],
+        },
+    )
+
+
+@login_required
+def verify(request):
+    next_url = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    if not services.needs_second_factor(request):
+        return redirect(next_url)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.verify_second_factor(request, token=form.cleaned_data["token"])
+        except ValidationError as error:
+            form.add_error("token", error.message_dict["token"])
+        else:
+            return redirect(next_url)
+    return render(request, "accounts/verify.html", {"form": form, "next": next_url})

@@ -1,0 +1,121 @@
+"""The claim page's picture: asserting vs denying sources over time, status periods as bands.
+
+Computed here as plain geometry; templates/claims/_stance_chart.html draws it as inline SVG, so
+the picture needs no JavaScript and every label stays escaped and translatable.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from .models import Appearance, Stance
+
+WIDTH, HEIGHT = 720, 220
+LEFT, RIGHT, TOP, BOTTOM = 40, 12, 12, 36
+
+
+@dataclass
+class Band:
+    x: float
+    width: float
+    status: str
+    label: str
+    starts_at: datetime
+
+    @property
+    def label_x(self) -> float:
+        return round(self.x + 4, 1)
+
+
+@dataclass
+class StanceChart:
+    starts_at: datetime
+    ends_at: datetime
+    bands: list[Band]
+    asserts_points: str
+    denies_points: str
+    asserts_total: int
+    denies_total: int
+    y_ticks: list[tuple[float, int]] = field(default_factory=list)
+    width: int = WIDTH
+    height: int = HEIGHT
+    plot_left: int = LEFT
+    plot_right: int = WIDTH - RIGHT
+    plot_top: int = TOP
+    plot_bottom: int = HEIGHT - BOTTOM
+    plot_height: int = HEIGHT - BOTTOM - TOP
+
+
+def _cumulative_sources(appearances: list[Appearance], stance: str) -> list[tuple[datetime, int]]:
+    seen, steps = set(), []
+    for appearance in appearances:
+        if appearance.stance == stance and appearance.source_id not in seen:
+            seen.add(appearance.source_id)
+            steps.append((appearance.seen_at, len(seen)))
+    return steps
+
+
+def stance_chart(timeline, *, now: datetime) -> StanceChart | None:
+    """Geometry for the chart from the claim's timeline events (claims.selectors.claim_timeline).
+    Counts distinct sources among accepted, unretracted appearances, as the list's counts do."""
+    appearances = [
+        e.item
+        for e in timeline
+        if e.kind == "appearance"
+        and e.item.review_state == Appearance.ReviewState.ACCEPTED
+        and e.item.retracted_at is None
+    ]
+    status_changes = [e.item for e in timeline if e.kind == "status_change"]
+    if not status_changes and not appearances:
+        return None
+    times = [a.seen_at for a in appearances] + [s.changed_at for s in status_changes]
+    starts_at = min(times)
+    last = max(times)
+    # Leave room after the last event so the final period is visible; for a claim still being
+    # worked on, run to "now" (quiet time is information too), but never dwarf the events.
+    span = last - starts_at
+    ends_at = max(last + max(span * 0.08, timedelta(hours=1)), min(now, last + max(span * 0.5, timedelta(hours=1))))
+    seconds = (ends_at - starts_at).total_seconds() or 1
+    plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x(at: datetime) -> float:
+        return round(LEFT + plot_width * (at - starts_at).total_seconds() / seconds, 1)
+
+    asserts = _cumulative_sources(appearances, Stance.ASSERTS)
+    denies = _cumulative_sources(appearances, Stance.DENIES)
+    top_count = max([1] + [n for _, n in asserts] + [n for _, n in denies])
+
+    def y(count: int) -> float:
+        return round(TOP + plot_height * (1 - count / top_count), 1)
+
+    def step_line(steps):
+        points, current = [(LEFT, y(0))], 0
+        for at, count in steps:
+            points += [(x(at), y(current)), (x(at), y(count))]
+            current = count
+        points.append((WIDTH - RIGHT, y(current)))
+        return " ".join(f"{px},{py}" for px, py in points)
+
+    bands = []
+    for index, change in enumerate(status_changes):
+        band_end = status_changes[index + 1].changed_at if index + 1 < len(status_changes) else ends_at
+        left = x(max(change.changed_at, starts_at))
+        bands.append(
+            Band(
+                x=left,
+                width=max(round(x(band_end) - left, 1), 0.5),
+                status=change.to_status,
+                label=change.get_to_status_display(),
+                starts_at=change.changed_at,
+            )
+        )
+    tick_step = max(1, top_count // 4)
+    return StanceChart(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        bands=bands,
+        asserts_points=step_line(asserts),
+        denies_points=step_line(denies),
+        asserts_total=asserts[-1][1] if asserts else 0,
+        denies_total=denies[-1][1] if denies else 0,
+        y_ticks=[(y(n), n) for n in range(0, top_count + 1, tick_step)],
+    )

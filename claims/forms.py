@@ -1,0 +1,147 @@
+"""Forms of the newsroom pages: they validate input; the services do the work."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from sources.models import Document, Source
+
+from .models import ClaimStatus, Stance
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+EVIDENCE_ACCEPT = "image/png,image/jpeg,image/gif,image/webp,application/pdf"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern); cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": EVIDENCE_ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+def split_list(value: str) -> list[str]:
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
+class ClaimFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status")), *ClaimStatus.choices])
+    tag = forms.ChoiceField(label=_("Tag"), required=False)
+    source = forms.TypedChoiceField(label=_("Source"), required=False, coerce=int, empty_value=None)
+    seen_from = forms.DateField(
+        label=_("First seen from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    seen_until = forms.DateField(
+        label=_("First seen until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, tag_names=(), sources=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].choices = [("", _("Any tag"))] + [(name, name) for name in tag_names]
+        self.fields["source"].choices = [("", _("Any source"))] + [(s.pk, s.name) for s in sources]
+
+
+class ClaimForm(forms.Form):
+    text = forms.CharField(label=_("Claim"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}))
+    summary = forms.CharField(
+        label=_("Summary"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
+    )
+    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separate with commas"), max_length=500)
+    places = forms.CharField(label=_("Places"), required=False, help_text=_("Separate with commas"), max_length=500)
+    language = forms.CharField(label=_("Language"), required=False, max_length=16, help_text=_("e.g. ar, ckb, en, tr"))
+    first_seen_at = forms.DateTimeField(
+        label=_("First seen"), required=False, widget=DATETIME_WIDGET, help_text=_("Leave empty for now")
+    )
+    # Set once the journalist has seen the similar claims and still wants a new one.
+    confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class AppearanceForm(forms.Form):
+    source = forms.ModelChoiceField(
+        label=_("Source"), queryset=Source.objects.order_by("name"), required=False, empty_label=_("— new source —")
+    )
+    new_source_name = forms.CharField(label=_("New source name"), required=False, max_length=200)
+    new_source_kind = forms.ChoiceField(label=_("New source kind"), choices=Source.Kind.choices, required=False)
+    document_url = forms.CharField(
+        label=_("Document address (URL)"),
+        required=False,
+        max_length=2000,
+        widget=forms.URLInput(),
+        help_text=_("Optional"),
+    )
+    document_kind = forms.ChoiceField(label=_("Document kind"), choices=Document.Kind.choices, required=False)
+    stance = forms.ChoiceField(label=_("Stance"), choices=Stance.choices, widget=forms.RadioSelect)
+    quote = forms.CharField(
+        label=_("Quote"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
+    )
+    seen_at = forms.DateTimeField(label=_("Seen at"), required=False, widget=DATETIME_WIDGET, help_text=_("Empty: now"))
+    evidence = MultipleFileField(label=_("Evidence files"), required=False, help_text=_("Images or PDFs"))
+    evidence_caption = forms.CharField(label=_("Evidence caption"), required=False, max_length=2000)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label=_("Evidence file"),
+        help_text=_("Image or PDF"),
+        widget=forms.ClearableFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
+    )
+    caption = forms.CharField(label=_("Caption"), required=False, max_length=2000)
+
+
+class StatusChangeForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"), choices=[("", _("— choose —")), *ClaimStatus.choices])
+    rationale = forms.CharField(
+        label=_("Rationale"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
+    )
+    expected_status = forms.ChoiceField(choices=ClaimStatus.choices, widget=forms.HiddenInput)
+
+
+class ProposalForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("Proposed status"), choices=[("", _("— choose —")), *ClaimStatus.choices])
+    rationale = forms.CharField(
+        label=_("Why"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
+    )
+
+
+def rating_choices():
+    return [("", _("— choose —"))] + [(r["name"], r["name"]) for r in settings.CLAIMTRACK_RATING_SCALE["ratings"]]
+
+
+class VerdictForm(forms.Form):
+    rating = forms.ChoiceField(label=_("Rating"), choices=rating_choices)
+    summary = forms.CharField(
+        label=_("Verdict summary"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"})
+    )
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
+class SuggestionEditForm(forms.Form):
+    stance = forms.ChoiceField(label=_("Stance"), choices=Stance.choices, widget=forms.RadioSelect)
+    quote = forms.CharField(
+        label=_("Quote"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
+    )
+    seen_at = forms.DateTimeField(label=_("Seen at"), widget=DATETIME_WIDGET)

@@ -1,0 +1,83 @@
+"""Deployment hardening: production checks, headers, error pages, sessions."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import RequestFactory
+from django.views.defaults import server_error
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def test_deploy_check_with_production_settings_reports_no_issue():
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECURE_SSL_REDIRECT", "STATIC_MANIFEST"}}
+    env.update(SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="claims.example.org")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_content_security_policy_without_inline_script(client):
+    response = client.get("/accounts/login/")
+    policy = response["Content-Security-Policy"]
+    script_src = next(d for d in policy.split(";") if d.strip().startswith("script-src"))
+    assert "'unsafe-inline'" not in script_src
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_unknown_address_gets_the_custom_404_page(client, journalist):
+    client.force_login(journalist)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Not found" in response.content.decode()
+
+
+def test_server_error_page_shows_no_details():
+    response = server_error(RequestFactory().get("/claims/"))
+    body = response.content.decode()
+    assert response.status_code == 500
+    assert "Something went wrong" in body
+    assert "Traceback" not in body
+
+
+@pytest.mark.django_db
+def test_login_rotates_the_session_and_logout_ends_it(client, journalist):
+    client.get("/accounts/login/")
+    client.session["probe"] = 1
+    anonymous_key = client.session.session_key
+    assert anonymous_key
+    client.post("/accounts/login/", {"username": journalist.username, "password": "correct-horse-battery-staple"})
+    logged_in_key = client.session.session_key
+    assert "_auth_user_id" in client.session
+    assert logged_in_key != anonymous_key
+    client.post("/accounts/logout/")
+    assert "_auth_user_id" not in client.session
+    assert client.get("/claims/").status_code == 302
+
+
+def test_sessions_expire_when_idle(settings):
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_COOKIE_AGE <= 12 * 60 * 60
+
+
+@pytest.mark.django_db
+def test_health_check_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
