@@ -332,6 +332,7 @@ else:
 # Security ------------------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_ENGINE = "claimtrack.sessions"  # database sessions that ignore malformed cookies
 # Idle timeout: every request pushes the expiry forward, so a session ends after this long unused.
 SESSION_COOKIE_AGE = int(env("SESSION_IDLE_TIMEOUT", str(60 * 60 * 2)))
 SESSION_SAVE_EVERY_REQUEST = True

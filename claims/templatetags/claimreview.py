@@ -12,10 +12,12 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def claimreview_jsonld_script(context, claim):
-    verdict = selectors.current_verdict(claim)
+    # The claim page already has the current verdict; the published appearances are always read
+    # (one query), so the page's query count does not depend on whether there is a verdict.
+    verdict = context["verdict"] if "verdict" in context else selectors.current_verdict(claim)
+    appearances = list(selectors.published_appearances().filter(claim=claim).order_by("seen_at", "id"))
     if verdict is None:
         return ""
-    appearances = list(selectors.published_appearances().filter(claim=claim).order_by("seen_at", "id"))
     data = claimreview_jsonld(
         claim=claim,
         verdict=verdict,

@@ -293,3 +293,11 @@ def test_partner_writes_are_audited_as_the_partner_key(db):
     assert record.history_user is None
     assert record.history_channel == "api"
     assert api_key.prefix in record.history_actor
+
+
+@pytest.mark.parametrize("cookie", ["abc\x00defghijk", "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345", "é" * 40])
+def test_a_malformed_session_cookie_is_no_session_not_a_crash(client, cookie):
+    client.cookies["sessionid"] = cookie
+    api = client.get("/api/v1/claims/")
+    assert api.status_code == 401
+    assert client.get("/claims/").status_code == 302  # to the login page
