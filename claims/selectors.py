@@ -261,9 +261,13 @@ def claim_page_extras(claim: Claim) -> dict:
     }
 
 
+# Appearances a journalist reviews before they count: ingestion's suggestions and partners' submissions.
+REVIEWED_ORIGINS = (Appearance.Origin.SUGGESTED, Appearance.Origin.PARTNER)
+
+
 def pending_suggestions() -> QuerySet[Appearance]:
     return (
-        Appearance.objects.filter(origin=Appearance.Origin.SUGGESTED, review_state=Appearance.ReviewState.PENDING)
+        Appearance.objects.filter(origin__in=REVIEWED_ORIGINS, review_state=Appearance.ReviewState.PENDING)
         .select_related("claim", "source", "document")
         .order_by("-seen_at", "-id")
     )

@@ -301,3 +301,18 @@ def test_a_malformed_session_cookie_is_no_session_not_a_crash(client, cookie):
     api = client.get("/api/v1/claims/")
     assert api.status_code == 401
     assert client.get("/claims/").status_code == 302  # to the login page
+
+
+def test_a_partner_submission_waits_in_the_review_queue_until_a_journalist_accepts_it(client, journalist):
+    api_key, plain = factories.make_api_key("write")
+    partner_client = key_client(plain)
+    claim = factories.make_claim()
+    source = factories.SourceFactory(name="Shafaq News")
+    submitted = partner_client.post_json(
+        "/api/v1/appearances/", {"claim": claim.pk, "source": source.pk, "stance": "denies", "quote": "Untrue."}
+    ).json()
+    client.force_login(journalist)
+    assert "Untrue." in client.get("/review/").content.decode()
+    assert client.post(f"/review/{submitted['id']}/accept/").status_code == 302
+    published = partner_client.get(f"/api/v1/claims/{claim.pk}/").json()["appearances"]
+    assert [(a["id"], a["origin"], a["review_state"]) for a in published] == [(submitted["id"], "partner", "accepted")]
