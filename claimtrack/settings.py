@@ -312,7 +312,9 @@ SPECTACULAR_SETTINGS = {
 # Webhooks: deliveries that fail are retried with capped exponential backoff and full jitter.
 WEBHOOK_MAX_ATTEMPTS = int(env("WEBHOOK_MAX_ATTEMPTS", "8"))
 WEBHOOK_RETRY_BASE_SECONDS = float(env("WEBHOOK_RETRY_BASE_SECONDS", "30"))
-WEBHOOK_RETRY_MAX_SECONDS = float(env("WEBHOOK_RETRY_MAX_SECONDS", str(60 * 60)))
+# Retries wait with a Celery countdown; on Redis a countdown longer than the visibility timeout
+# (1200 s) would be redelivered early, so the cap stays below it.
+WEBHOOK_RETRY_MAX_SECONDS = float(env("WEBHOOK_RETRY_MAX_SECONDS", str(15 * 60)))
 WEBHOOK_TIMEOUT_SECONDS = float(env("WEBHOOK_TIMEOUT_SECONDS", "10"))
 # Webhook URLs pass the same outbound rules as the fetcher (claimtrack/outbound.py,
 # FETCH_ALLOWED_NETWORKS below).
