@@ -24,6 +24,7 @@ class RequireSecondFactorMiddleware:
                         "error": {
                             "code": "second_factor_required",
                             "message": "Enter your two-factor code in the browser first.",
+                            "fields": {},
                         }
                     },
                     status=403,

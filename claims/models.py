@@ -54,6 +54,10 @@ class Claim(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Set when a partner newsroom submitted the claim through the API (created_by is then empty).
+    submitted_by_partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # Denormalised from the latest StatusChange; written only by services.change_status.
     status = models.CharField(
         max_length=32, choices=ClaimStatus.choices, default=ClaimStatus.UNVERIFIED, editable=False, db_index=True
@@ -169,6 +173,10 @@ class Appearance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The partner newsroom that submitted it, when origin is "partner".
+    submitted_by_partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -87,6 +87,96 @@ def claim_with_related(claim_id: int) -> Claim:
     )
 
 
+# What partners see (REST API, ClaimReview): published data only -----------------------------
+
+
+def published_appearances(*, include_retracted: bool = False) -> QuerySet[Appearance]:
+    """Accepted appearances (never pending or rejected suggestions), unretracted unless asked."""
+    appearances = Appearance.objects.filter(review_state=Appearance.ReviewState.ACCEPTED).select_related(
+        "source", "document"
+    )
+    if not include_retracted:
+        appearances = appearances.filter(retracted_at__isnull=True)
+    return appearances
+
+
+def _verdicts_newest_first() -> Prefetch:
+    return Prefetch(
+        "verdicts", queryset=Verdict.objects.order_by("-published_at", "-id"), to_attr="verdicts_newest_first"
+    )
+
+
+def published_claims() -> QuerySet[Claim]:
+    """Claims with their tags and verdicts (newest first in `verdicts_newest_first`). Three queries."""
+    return Claim.objects.prefetch_related("tags", _verdicts_newest_first())
+
+
+# The columns of a claim that the API lists; rows, not model instances, because a page of 50
+# claims is the API's hot path.
+CLAIM_ROW_FIELDS = (
+    "id", "slug", "text", "summary", "status", "status_changed_at", "first_seen_at", "last_activity_at",
+    "language", "places", "asserts_count", "denies_count", "reports_count", "is_archived",
+)  # fmt: skip
+VERDICT_ROW_FIELDS = ("rating_value", "rating_name", "best_rating", "worst_rating", "summary", "published_at")
+
+
+def published_claim_rows() -> QuerySet:
+    """Claims as dicts of CLAIM_ROW_FIELDS; complete a page of them with with_tags_and_verdicts."""
+    return Claim.objects.values(*CLAIM_ROW_FIELDS)
+
+
+def with_tags_and_verdicts(rows: list[dict]) -> list[dict]:
+    """Add `tags` (sorted names) and `verdict` (the latest, a dict or None) to claim rows. Two
+    queries, whatever the number of rows."""
+    ids = [row["id"] for row in rows]
+    tags: dict[int, list[str]] = {claim_id: [] for claim_id in ids}
+    for claim_id, name in Claim.tags.through.objects.filter(claim_id__in=ids).values_list("claim_id", "tag__name"):
+        tags[claim_id].append(name)
+    verdicts: dict[int, dict] = {}
+    newest_first = Verdict.objects.filter(claim_id__in=ids).order_by("claim_id", "-published_at", "-id")
+    for verdict in newest_first.values("claim_id", *VERDICT_ROW_FIELDS):
+        verdicts.setdefault(verdict.pop("claim_id"), verdict)
+    for row in rows:
+        row["tags"] = sorted(tags[row["id"]])
+        row["verdict"] = verdicts.get(row["id"])
+    return rows
+
+
+def published_claim_detail(*, include_retracted: bool = False) -> QuerySet[Claim]:
+    """published_claims plus the published appearances (`published_appearances`, in time order) and
+    the status changes (`status_history`). Five queries."""
+    return published_claims().prefetch_related(
+        Prefetch(
+            "appearances",
+            queryset=published_appearances(include_retracted=include_retracted).order_by("seen_at", "id"),
+            to_attr="published_appearances",
+        ),
+        Prefetch(
+            "status_changes", queryset=StatusChange.objects.order_by("changed_at", "id"), to_attr="status_history"
+        ),
+    )
+
+
+def published_claimreviews() -> QuerySet[Claim]:
+    """Claims that have a published verdict, ready for claims.claimreview.claimreview_jsonld."""
+    return Claim.objects.filter(Exists(Verdict.objects.filter(claim=OuterRef("pk")))).prefetch_related(
+        _verdicts_newest_first(),
+        Prefetch(
+            "appearances",
+            queryset=published_appearances().order_by("seen_at", "id"),
+            to_attr="published_appearances",
+        ),
+    )
+
+
+def latest_verdict(claim: Claim) -> Verdict | None:
+    """The current verdict from a claim loaded by one of the selectors above."""
+    verdicts = getattr(claim, "verdicts_newest_first", None)
+    if verdicts is None:
+        return current_verdict(claim)
+    return verdicts[0] if verdicts else None
+
+
 def _text_search(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
     """Every word must occur in the claim's text or summary. Substring matching works in any
     script (Arabic and Kurdish words often carry attached prefixes such as و or ال, which whole-word
@@ -171,9 +261,13 @@ def claim_page_extras(claim: Claim) -> dict:
     }
 
 
+# Appearances a journalist reviews before they count: ingestion's suggestions and partners' submissions.
+REVIEWED_ORIGINS = (Appearance.Origin.SUGGESTED, Appearance.Origin.PARTNER)
+
+
 def pending_suggestions() -> QuerySet[Appearance]:
     return (
-        Appearance.objects.filter(origin=Appearance.Origin.SUGGESTED, review_state=Appearance.ReviewState.PENDING)
+        Appearance.objects.filter(origin__in=REVIEWED_ORIGINS, review_state=Appearance.ReviewState.PENDING)
         .select_related("claim", "source", "document")
         .order_by("-seen_at", "-id")
     )

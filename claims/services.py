@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from claimtrack.celery import enqueue_on_commit
+from partners import events as webhook_events
 from sources.models import Document, DocumentRevision, Source
 
 from .models import Appearance, Claim, ClaimStatus, Evidence, Stance, StatusChange, StatusProposal, Tag, Verdict
@@ -61,6 +62,7 @@ def create_claim(
     language: str = "",
     first_seen_at: datetime | None = None,
     slug: str | None = None,
+    submitted_by_partner=None,
 ) -> Claim:
     """Log a new claim. It starts unverified, and that first status is its first timeline event."""
     text = (text or "").strip()
@@ -75,6 +77,7 @@ def create_claim(
         language=language,
         first_seen_at=first_seen_at,
         created_by=created_by,
+        submitted_by_partner=submitted_by_partner,
         status=ClaimStatus.UNVERIFIED,
         status_changed_at=first_seen_at,
         last_activity_at=first_seen_at,
@@ -149,6 +152,7 @@ def change_status(
     _touch(claim_id, changed_at)
     if isinstance(claim, Claim):
         claim.status, claim.status_changed_at = to_status, changed_at
+    webhook_events.status_changed(status_change_id=status_change.pk)
     return status_change
 
 
@@ -165,6 +169,7 @@ def record_appearance(
     origin: str = Appearance.Origin.MANUAL,
     review_state: str | None = None,
     confidence: float | None = None,
+    submitted_by_partner=None,
 ) -> Appearance:
     """Record that a source spoke to a claim. Manual appearances are accepted as recorded;
     suggestions start pending until a journalist reviews them. A suggestion may have no stance
@@ -189,6 +194,7 @@ def record_appearance(
         review_state=review_state,
         confidence=confidence,
         recorded_by=recorded_by,
+        submitted_by_partner=submitted_by_partner,
     )
     appearance.full_clean()
     _attribute(appearance, recorded_by)
@@ -287,6 +293,7 @@ def publish_verdict(
     _attribute(verdict, author)
     verdict.save()
     _touch(claim.pk, verdict.published_at)
+    webhook_events.verdict_published(verdict_id=verdict.pk)
     return verdict
 
 

@@ -384,7 +384,7 @@ def _pending_suggestion(pk) -> Appearance:
     return get_object_or_404(
         Appearance.objects.select_related("claim", "source", "document"),
         pk=pk,
-        origin=Appearance.Origin.SUGGESTED,
+        origin__in=selectors.REVIEWED_ORIGINS,
     )
 
 

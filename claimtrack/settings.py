@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "rest_framework",
+    "rest_framework_api_key",
+    "django_filters",
+    "drf_spectacular",
     "axes",
     "sources",
     "claims",
@@ -71,10 +74,13 @@ INSTALLED_APPS = [
     "archive",
     "audit",
     "accounts",
+    "partners",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost after security: turns any error under /api/ (404, 500, …) into the API's JSON shape.
+    "claimtrack.api.errors.JSONErrorsUnderAPIMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -249,13 +255,88 @@ CELERY_TIMEZONE = "UTC"
 # REST framework ------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Api-Key first: its WWW-Authenticate header makes unauthenticated requests 401, not 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "partners.authentication.PartnerAPIKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["partners.permissions.CanReadPublished"],
+    "DEFAULT_THROTTLE_CLASSES": ["partners.throttling.PerClientRateThrottle"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "claimtrack.api.pagination.StableCursorPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "claimtrack.api.errors.json_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Requests per client (API key, or session user) per period; a partner over it gets 429 with
+# Retry-After. Read at request time, so a deployment (or a test) can change them.
+API_THROTTLE_RATES = {
+    "read": env("API_THROTTLE_READ", "600/min"),
+    "write": env("API_THROTTLE_WRITE", "60/min"),
+    "session": env("API_THROTTLE_SESSION", "1200/min"),
+}
+API_PAGE_SIZE = 50
+API_MAX_PAGE_SIZE = 100
+# A key's last-used time is written at most this often (seconds), not on every request.
+API_KEY_LAST_USED_RESOLUTION = 60
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "claimtrack partner API",
+    "DESCRIPTION": (Path(__file__).resolve().parent / "api" / "description.md").read_text(),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs page loads Swagger UI from a CDN, at a fixed version.
+    "SWAGGER_UI_DIST": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.18.2",
+    "SWAGGER_UI_FAVICON_HREF": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.18.2/favicon-32x32.png",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": False},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "claimtrack.api.schema.document_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "claims.models.ClaimStatus",
+        "StanceEnum": "claims.models.Stance",
+        "SourceKindEnum": "sources.models.Source.Kind",
+        "DocumentKindEnum": "sources.models.Document.Kind",
+        "TimelineEventKindEnum": "claims.api.serializers.TIMELINE_EVENT_KINDS",
+        "AppearanceOriginEnum": "claims.models.Appearance.Origin",
+        "ReviewStateEnum": "claims.models.Appearance.ReviewState",
+        "DeliveryStateEnum": "partners.models.WebhookDelivery.State",
+    },
+}
+
+# Webhooks: deliveries that fail are retried with capped exponential backoff and full jitter.
+WEBHOOK_MAX_ATTEMPTS = int(env("WEBHOOK_MAX_ATTEMPTS", "8"))
+WEBHOOK_RETRY_BASE_SECONDS = float(env("WEBHOOK_RETRY_BASE_SECONDS", "30"))
+# Retries wait with a Celery countdown; on Redis a countdown longer than the visibility timeout
+# (1200 s) would be redelivered early, so the cap stays below it.
+WEBHOOK_RETRY_MAX_SECONDS = float(env("WEBHOOK_RETRY_MAX_SECONDS", str(15 * 60)))
+WEBHOOK_TIMEOUT_SECONDS = float(env("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# Webhook URLs pass the same outbound rules as the fetcher (claimtrack/outbound.py,
+# FETCH_ALLOWED_NETWORKS below).
+
+# Cache: throttling counters must be shared by all web processes, so Redis when there is one.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "claimtrack",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Security ------------------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_ENGINE = "claimtrack.sessions"  # database sessions that ignore malformed cookies
 # Idle timeout: every request pushes the expiry forward, so a session ends after this long unused.
 SESSION_COOKIE_AGE = int(env("SESSION_IDLE_TIMEOUT", str(60 * 60 * 2)))
 SESSION_SAVE_EVERY_REQUEST = True

@@ -98,6 +98,22 @@ def make_appearance(claim=None, source=None, stance=Stance.ASSERTS, recorded_by=
     )
 
 
+def make_partner(name="Partner Newsroom"):
+    from partners import services as partner_services
+
+    return partner_services.get_or_create_partner(name=name)
+
+
+def make_api_key(scope="read", partner=None, revoked=False):
+    """A partner API key; returns (stored key, plain key)."""
+    from partners import services as partner_services
+
+    api_key, plain = partner_services.create_api_key(partner=partner or make_partner(), scope=scope)
+    if revoked:
+        partner_services.revoke_api_key(api_key=api_key)
+    return api_key, plain
+
+
 # The smallest valid PNG (1×1, transparent) and a minimal PDF header, for evidence uploads.
 PNG_BYTES = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"

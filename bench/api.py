@@ -1,0 +1,426 @@
+"""Benchmark of the partner API on PostgreSQL: 100,000 claims with 1,000,000 appearances.
+
+    python bench/api.py [--claims 100000] [--appearances-per-claim 10] [--requests 300] [--reload]
+
+Bulk-loads its own database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/ct_bench,
+created if missing; the data is kept between runs unless --reload) with PostgreSQL COPY, then
+measures, in one process through Django's full request stack (middleware, API-key authentication,
+throttling, serialization) but without a network hop:
+
+- GET /api/v1/claims/ (a page of 50) and GET /api/v1/claims/{id}/ (a claim with its appearances);
+- the floor: the same JSON built with one raw SQL query and json.dumps.
+
+It prints the median and p99 of each and the ratio API / floor (target: ratio <= 2.0).
+"""
+
+import argparse
+import io
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ct_bench")
+os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "claimtrack.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("STATIC_MANIFEST", "0")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+# The benchmark measures serving, not the throttle refusing it.
+os.environ.setdefault("API_THROTTLE_READ", "100000000/min")
+
+
+def ensure_database(url: str) -> None:
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
+    connection = psycopg2.connect(admin)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+STANCES = ["asserts", "asserts", "reports", "denies"]
+STATUSES = ["unverified", "under_review", "disputed", "confirmed", "false", "misleading", "unproven"]
+WORDS = [
+    "police",
+    "withdrew",
+    "kirkuk",
+    "mosul",
+    "erbil",
+    "basra",
+    "bridge",
+    "dam",
+    "water",
+    "election",
+    "ministry",
+    "statement",
+    "fabricated",
+    "protest",
+    "fuel",
+    "prices",
+    "border",
+    "troops",
+    "convoy",
+    "hospital",
+    "power",
+    "outage",
+    "video",
+    "photo",
+    "rumour",
+]
+
+
+def sentence(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def copy_rows(cursor, table: str, columns: list[str], rows, total: int, label: str, chunk: int = 50_000):
+    """COPY rows (tuples of already-formatted text) into a table, with a progress bar."""
+    from tqdm import tqdm
+
+    def escape(value):
+        if value is None:
+            return r"\N"
+        return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
+
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    with tqdm(total=total, desc=label, unit="row", unit_scale=True) as bar:
+        buffer, count = io.StringIO(), 0
+        for row in rows:
+            buffer.write("\t".join(escape(v) for v in row) + "\n")
+            count += 1
+            if count == chunk:
+                buffer.seek(0)
+                cursor.copy_expert(sql, buffer)
+                bar.update(count)
+                buffer, count = io.StringIO(), 0
+        if count:
+            buffer.seek(0)
+            cursor.copy_expert(sql, buffer)
+            bar.update(count)
+
+
+def load(claims: int, per_claim: int) -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    rng = random.Random(20180608)
+    author, _created = get_user_model().objects.get_or_create(username="bench-editor")
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE claims_claim_tags, claims_verdict, claims_evidence, claims_appearance, claims_statuschange, "
+            "claims_claim, claims_tag, sources_documentrevision, sources_document, sources_feed, sources_source "
+            "RESTART IDENTITY CASCADE"
+        )
+        raw = cursor.cursor
+        sources = 2_000
+        copy_rows(
+            raw,
+            "sources_source",
+            ["id", "kind", "name", "homepage", "country", "language", "created_at"],
+            (
+                (i, "news_outlet", f"Outlet {i}", f"https://outlet{i}.example/", "IQ", "en", start)
+                for i in range(1, sources + 1)
+            ),
+            sources,
+            "sources",
+        )
+        copy_rows(raw, "claims_tag", ["id", "name"], ((i, f"tag{i}") for i in range(1, 201)), 200, "tags")
+
+        def claim_rows():
+            for i in range(1, claims + 1):
+                at = start + timedelta(minutes=i)
+                yield (
+                    i, sentence(rng, 12), f"claim-{i}", sentence(rng, 30), json.dumps(["Kirkuk", "Iraq"]), "en",
+                    at, None, at, None, rng.choice(STATUSES), at, at + timedelta(hours=1), 2, 1, 1, "f",
+                )  # fmt: skip
+
+        copy_rows(
+            raw,
+            "claims_claim",
+            [
+                "id",
+                "text",
+                "slug",
+                "summary",
+                "places",
+                "language",
+                "first_seen_at",
+                "created_by_id",
+                "created_at",
+                "submitted_by_partner_id",
+                "status",
+                "status_changed_at",
+                "last_activity_at",
+                "asserts_count",
+                "denies_count",
+                "reports_count",
+                "is_archived",
+            ],  # fmt: skip
+            claim_rows(),
+            claims,
+            "claims",
+        )
+        copy_rows(
+            raw,
+            "claims_claim_tags",
+            ["claim_id", "tag_id"],
+            ((i, t) for i in range(1, claims + 1) for t in sorted({1 + i % 200, 1 + (i * 7) % 200})),
+            sum(len({1 + i % 200, 1 + (i * 7) % 200}) for i in range(1, claims + 1)),
+            "claim tags",
+        )
+        copy_rows(
+            raw,
+            "claims_statuschange",
+            ["claim_id", "from_status", "to_status", "rationale", "changed_by_id", "changed_at"],
+            ((i, "", "unverified", "Claim logged.", None, start + timedelta(minutes=i)) for i in range(1, claims + 1)),
+            claims,
+            "status changes",
+        )
+
+        def appearance_rows():
+            for i in range(1, claims + 1):
+                at = start + timedelta(minutes=i)
+                for n in range(per_claim):
+                    yield (
+                        i, rng.randint(1, sources), None, rng.choice(STANCES), sentence(rng, 15),
+                        at + timedelta(minutes=n), "manual", "accepted", None, None, at, None, None, None, None, None, "",
+                    )  # fmt: skip
+
+        copy_rows(
+            raw,
+            "claims_appearance",
+            [
+                "claim_id",
+                "source_id",
+                "document_id",
+                "stance",
+                "quote",
+                "seen_at",
+                "origin",
+                "review_state",
+                "confidence",
+                "recorded_by_id",
+                "recorded_at",
+                "submitted_by_partner_id",
+                "reviewed_by_id",
+                "reviewed_at",
+                "retracted_at",
+                "retracted_by_id",
+                "retraction_reason",
+            ],  # fmt: skip
+            appearance_rows(),
+            claims * per_claim,
+            "appearances",
+        )
+        copy_rows(
+            raw,
+            "claims_verdict",
+            [
+                "claim_id",
+                "rating_value",
+                "rating_name",
+                "best_rating",
+                "worst_rating",
+                "summary",
+                "author_id",
+                "published_at",
+            ],
+            (
+                (i, 1, "False", 5, 1, "No evidence.", author.pk, start + timedelta(minutes=i, hours=2))
+                for i in range(1, claims + 1, 3)
+            ),
+            len(range(1, claims + 1, 3)),
+            "verdicts",
+        )
+        for table in [
+            "sources_source",
+            "claims_tag",
+            "claims_claim",
+            "claims_statuschange",
+            "claims_appearance",
+            "claims_verdict",
+        ]:
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
+            )
+        cursor.execute("ANALYZE")
+
+
+# The floor: the same JSON from one SQL query and json.dumps ---------------------------------
+
+FLOOR_LIST_SQL = """
+SELECT c.id, c.slug, c.text, c.summary, c.status, c.status_changed_at, c.first_seen_at, c.last_activity_at,
+       c.language, c.places, c.asserts_count, c.denies_count, c.reports_count, c.is_archived,
+       ARRAY(SELECT t.name FROM claims_claim_tags ct JOIN claims_tag t ON t.id = ct.tag_id
+             WHERE ct.claim_id = c.id ORDER BY t.name) AS tags,
+       (SELECT json_build_object('rating_value', v.rating_value, 'rating_name', v.rating_name,
+               'best_rating', v.best_rating, 'worst_rating', v.worst_rating, 'summary', v.summary,
+               'published_at', v.published_at)
+          FROM claims_verdict v WHERE v.claim_id = c.id ORDER BY v.published_at DESC, v.id DESC LIMIT 1) AS verdict
+FROM claims_claim c ORDER BY c.id DESC LIMIT 51
+"""
+
+FLOOR_DETAIL_SQL = FLOOR_LIST_SQL.replace("ORDER BY c.id DESC LIMIT 51", "WHERE c.id = %s").replace(
+    "AS verdict\n",
+    """AS verdict,
+       (SELECT json_agg(json_build_object('id', a.id, 'claim', a.claim_id,
+               'source', json_build_object('id', s.id, 'name', s.name, 'kind', s.kind),
+               'document', NULL, 'stance', a.stance, 'quote', a.quote, 'seen_at', a.seen_at,
+               'origin', a.origin, 'review_state', a.review_state, 'retracted', false,
+               'retracted_at', NULL, 'retraction_reason', '') ORDER BY a.seen_at, a.id)
+          FROM claims_appearance a JOIN sources_source s ON s.id = a.source_id
+         WHERE a.claim_id = c.id AND a.review_state = 'accepted' AND a.retracted_at IS NULL) AS appearances,
+       (SELECT json_agg(json_build_object('id', sc.id, 'claim', sc.claim_id, 'from_status', sc.from_status,
+               'to_status', sc.to_status, 'rationale', sc.rationale, 'changed_at', sc.changed_at)
+               ORDER BY sc.changed_at, sc.id)
+          FROM claims_statuschange sc WHERE sc.claim_id = c.id) AS status_history
+""",
+)
+
+
+def iso(moment):
+    value = moment.isoformat()
+    return value[:-6] + "Z" if value.endswith("+00:00") else value
+
+
+def floor_claim(row, base="http://testserver"):
+    (id_, slug, text, summary, status, status_changed_at, first_seen_at, last_activity_at, language, places,
+     asserts, denies, reports, archived, tags, verdict) = row[:16]  # fmt: skip
+    return {
+        "id": id_,
+        "url": f"{base}/api/v1/claims/{id_}/",
+        "page_url": f"{base}/claims/{id_}/",
+        "slug": slug,
+        "text": text,
+        "summary": summary,
+        "status": status,
+        "status_changed_at": iso(status_changed_at),
+        "first_seen_at": iso(first_seen_at),
+        "last_activity_at": iso(last_activity_at),
+        "language": language,
+        "tags": tags,
+        "places": places,
+        "stance_counts": {"asserts": asserts, "denies": denies, "reports": reports},
+        "verdict": verdict,
+        "is_archived": archived,
+    }
+
+
+def floor_list(cursor) -> bytes:
+    cursor.execute(FLOOR_LIST_SQL)
+    rows = cursor.fetchall()
+    page = {"next": "…" if len(rows) > 50 else None, "previous": None, "results": [floor_claim(r) for r in rows[:50]]}
+    return json.dumps(page).encode()
+
+
+def floor_detail(cursor, claim_id) -> bytes:
+    cursor.execute(FLOOR_DETAIL_SQL, [claim_id])
+    row = cursor.fetchone()
+    data = floor_claim(row)
+    data["appearances"], data["status_history"] = row[16] or [], row[17] or []
+    return json.dumps(data).encode()
+
+
+def timed(function, runs: int) -> list[float]:
+    for _ in range(min(20, runs)):
+        function()  # warm caches and connections
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def summary(times: list[float]) -> tuple[float, float]:
+    return statistics.median(times), statistics.quantiles(times, n=100)[98]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--claims", type=int, default=100_000)
+    parser.add_argument("--appearances-per-claim", type=int, default=10)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--reload", action="store_true", help="reload the data even if it is there")
+    args = parser.parse_args()
+
+    ensure_database(BENCH_DATABASE_URL)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from claims.models import Appearance, Claim
+    from partners import services as partner_services
+
+    call_command("migrate", verbosity=0)
+    wanted_appearances = args.claims * args.appearances_per_claim
+    if args.reload or Claim.objects.count() != args.claims or Appearance.objects.count() != wanted_appearances:
+        started = time.perf_counter()
+        load(args.claims, args.appearances_per_claim)
+        print(f"loaded in {time.perf_counter() - started:.0f} s")
+    print(f"{Claim.objects.count():,} claims, {Appearance.objects.count():,} appearances on {connection.vendor}")
+
+    partner = partner_services.get_or_create_partner(name="Bench partner")
+    _api_key, key = partner_services.create_api_key(partner=partner, scope="read")
+    client = Client(HTTP_AUTHORIZATION=f"Api-Key {key}")
+    detail_id = Claim.objects.order_by("-id").values_list("id", flat=True)[500]
+
+    def api_list():
+        response = client.get("/api/v1/claims/")
+        assert response.status_code == 200 and len(response.json()["results"]) == 50
+
+    def api_baseline():
+        # The cheapest authenticated API request (an empty list, one query after the key's):
+        # the cost of Django's request stack, API-key authentication and throttling alone.
+        assert client.get("/api/v1/webhooks/").status_code == 200
+
+    def api_detail():
+        response = client.get(f"/api/v1/claims/{detail_id}/")
+        assert response.status_code == 200 and len(response.json()["appearances"]) == args.appearances_per_claim
+
+    with connection.cursor() as cursor:
+        assert len(json.loads(floor_list(cursor))["results"]) == 50
+        rows = {
+            "list (page of 50)": (timed(api_list, args.requests), timed(lambda: floor_list(cursor), args.requests)),
+            "detail": (
+                timed(api_detail, args.requests),
+                timed(lambda: floor_detail(cursor, detail_id), args.requests),
+            ),
+        }
+    print(f"\n{args.requests} requests each, milliseconds")
+    print(f"{'endpoint':<20} {'API median':>11} {'API p99':>9} {'floor median':>13} {'floor p99':>10} {'ratio':>6}")
+    for name, (api_times, floor_times) in rows.items():
+        api_median, api_p99 = summary(api_times)
+        floor_median, floor_p99 = summary(floor_times)
+        print(
+            f"{name:<20} {api_median:>11.2f} {api_p99:>9.2f} {floor_median:>13.2f} {floor_p99:>10.2f} "
+            f"{api_median / floor_median:>6.2f}"
+        )
+    baseline_median, baseline_p99 = summary(timed(api_baseline, args.requests))
+    print(f"{'stack baseline':<20} {baseline_median:>11.2f} {baseline_p99:>9.2f}   (empty authenticated list)")
+    print("\nratio = API median / floor median; target <= 2.0")
+
+
+if __name__ == "__main__":
+    main()

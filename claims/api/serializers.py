@@ -1,0 +1,280 @@
+"""Serializers of the claims API. Read serializers declare their fields (that is what the OpenAPI
+schema shows) and build their output by hand: lists of 50 claims are the hot path."""
+
+from django.conf import settings
+from django.urls import reverse
+from rest_framework import serializers
+
+from claims import selectors
+from claims.models import Appearance, ClaimStatus, Stance
+from claimtrack.api.fields import iso
+from claimtrack.api.filters import MAX_ID
+from sources.api.serializers import SourceRefSerializer
+from sources.models import Document
+
+
+class VerdictSerializer(serializers.Serializer):
+    rating_value = serializers.IntegerField()
+    rating_name = serializers.CharField(help_text="The rating's name; ClaimReview alternateName.")
+    best_rating = serializers.IntegerField()
+    worst_rating = serializers.IntegerField()
+    summary = serializers.CharField(allow_blank=True)
+    published_at = serializers.DateTimeField()
+
+    def to_representation(self, verdict):
+        return verdict_data({field: getattr(verdict, field) for field in selectors.VERDICT_ROW_FIELDS})
+
+
+def verdict_data(verdict: dict | None) -> dict | None:
+    """A verdict row (see selectors.VERDICT_ROW_FIELDS) as the API shows it."""
+    if verdict is None:
+        return None
+    return {**verdict, "published_at": iso(verdict["published_at"])}
+
+
+class ClaimURLs:
+    """The API and page addresses of claims, built by formatting (reverse() per row is slow)."""
+
+    def __init__(self, request):
+        self.api = request.build_absolute_uri(reverse("api:claim-list"))
+        self.page = request.build_absolute_uri(reverse("claims:list"))
+
+    def data(self, claim_id: int) -> dict:
+        return {"url": f"{self.api}{claim_id}/", "page_url": f"{self.page}{claim_id}/"}
+
+
+def claim_data(row: dict, urls: ClaimURLs) -> dict:
+    """A claim row (selectors.CLAIM_ROW_FIELDS plus tags and verdict) as the API shows it."""
+    return {
+        "id": row["id"],
+        **urls.data(row["id"]),
+        "slug": row["slug"],
+        "text": row["text"],
+        "summary": row["summary"],
+        "status": row["status"],
+        "status_changed_at": iso(row["status_changed_at"]),
+        "first_seen_at": iso(row["first_seen_at"]),
+        "last_activity_at": iso(row["last_activity_at"]),
+        "language": row["language"],
+        "tags": row["tags"],
+        "places": list(row["places"] or []),
+        "stance_counts": {
+            "asserts": row["asserts_count"],
+            "denies": row["denies_count"],
+            "reports": row["reports_count"],
+        },
+        "verdict": verdict_data(row["verdict"]),
+        "is_archived": row["is_archived"],
+    }
+
+
+def claim_row(claim) -> dict:
+    """The row of a claim loaded as a model by selectors.published_claims()."""
+    row = {field: getattr(claim, field) for field in selectors.CLAIM_ROW_FIELDS}
+    verdict = selectors.latest_verdict(claim)
+    row["tags"] = sorted(tag.name for tag in claim.tags.all())
+    row["verdict"] = None if verdict is None else {f: getattr(verdict, f) for f in selectors.VERDICT_ROW_FIELDS}
+    return row
+
+
+class StanceCountsSerializer(serializers.Serializer):
+    asserts = serializers.IntegerField(help_text="Distinct sources asserting the claim.")
+    denies = serializers.IntegerField()
+    reports = serializers.IntegerField()
+
+
+class ClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.URLField(help_text="This claim in the API.")
+    page_url = serializers.URLField(help_text="The claim's page on the newsroom site.")
+    slug = serializers.CharField()
+    text = serializers.CharField()
+    summary = serializers.CharField(allow_blank=True)
+    status = serializers.ChoiceField(choices=ClaimStatus.choices)
+    status_changed_at = serializers.DateTimeField()
+    first_seen_at = serializers.DateTimeField()
+    last_activity_at = serializers.DateTimeField(help_text="Moves forward with every event of the claim.")
+    language = serializers.CharField(allow_blank=True)
+    tags = serializers.ListField(child=serializers.CharField())
+    places = serializers.ListField(child=serializers.CharField())
+    stance_counts = StanceCountsSerializer()
+    verdict = VerdictSerializer(allow_null=True, help_text="The current (latest) published verdict.")
+    is_archived = serializers.BooleanField()
+
+    def to_representation(self, claim):
+        return claim_data(claim_row(claim), ClaimURLs(self.context["request"]))
+
+
+class DocumentRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.URLField()
+    title = serializers.CharField(allow_blank=True)
+    kind = serializers.ChoiceField(choices=Document.Kind.choices)
+    published_at = serializers.DateTimeField(allow_null=True)
+
+
+class AppearanceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    claim = serializers.IntegerField(help_text="The claim's id.")
+    source = SourceRefSerializer()
+    document = DocumentRefSerializer(allow_null=True)
+    stance = serializers.ChoiceField(choices=Stance.choices)
+    quote = serializers.CharField(allow_blank=True)
+    seen_at = serializers.DateTimeField()
+    origin = serializers.ChoiceField(choices=Appearance.Origin.choices)
+    review_state = serializers.ChoiceField(
+        choices=Appearance.ReviewState.choices,
+        help_text="Always accepted in lists; a partner's submission starts pending until a journalist reviews it.",
+    )
+    retracted = serializers.BooleanField()
+    retracted_at = serializers.DateTimeField(allow_null=True)
+    retraction_reason = serializers.CharField(allow_blank=True)
+
+    def to_representation(self, appearance):
+        document = appearance.document
+        return {
+            "id": appearance.pk,
+            "claim": appearance.claim_id,
+            "source": {"id": appearance.source.pk, "name": appearance.source.name, "kind": appearance.source.kind},
+            "document": None
+            if document is None
+            else {
+                "id": document.pk,
+                "url": document.url,
+                "title": document.title,
+                "kind": document.kind,
+                "published_at": iso(document.published_at),
+            },
+            "stance": appearance.stance,
+            "quote": appearance.quote,
+            "seen_at": iso(appearance.seen_at),
+            "origin": appearance.origin,
+            "review_state": appearance.review_state,
+            "retracted": appearance.retracted_at is not None,
+            "retracted_at": iso(appearance.retracted_at),
+            "retraction_reason": appearance.retraction_reason if appearance.retracted_at else "",
+        }
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    claim = serializers.IntegerField(help_text="The claim's id.")
+    from_status = serializers.CharField(allow_blank=True, help_text="Empty for a claim's first status.")
+    to_status = serializers.ChoiceField(choices=ClaimStatus.choices)
+    rationale = serializers.CharField()
+    changed_at = serializers.DateTimeField()
+
+    def to_representation(self, change):
+        return {
+            "id": change.pk,
+            "claim": change.claim_id,
+            "from_status": change.from_status,
+            "to_status": change.to_status,
+            "rationale": change.rationale,
+            "changed_at": iso(change.changed_at),
+        }
+
+
+class ClaimDetailSerializer(ClaimSerializer):
+    appearances = AppearanceSerializer(many=True, help_text="Published appearances, in time order.")
+    status_history = StatusChangeSerializer(many=True, help_text="Every status the claim had, in time order.")
+
+    def to_representation(self, claim):
+        data = super().to_representation(claim)
+        data["appearances"] = [AppearanceSerializer().to_representation(a) for a in claim.published_appearances]
+        data["status_history"] = [StatusChangeSerializer().to_representation(s) for s in claim.status_history]
+        return data
+
+
+class RevisionSerializer(serializers.Serializer):
+    document = serializers.IntegerField()
+    title = serializers.CharField(allow_blank=True)
+
+
+TIMELINE_EVENT_KINDS = [
+    ("appearance", "appearance"),
+    ("status_change", "status change"),
+    ("verdict", "verdict"),
+    ("revision", "revision"),
+]
+
+
+class TimelineEventSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=TIMELINE_EVENT_KINDS)
+    at = serializers.DateTimeField()
+    anchor = serializers.CharField(help_text="Fragment of the event's permalink on the claim page.")
+    appearance = AppearanceSerializer(allow_null=True)
+    status_change = StatusChangeSerializer(allow_null=True)
+    verdict = VerdictSerializer(allow_null=True)
+    revision = RevisionSerializer(allow_null=True, help_text="A document citing the claim was rewritten.")
+
+    def to_representation(self, event):
+        data = {
+            "kind": event.kind,
+            "at": iso(event.at),
+            "anchor": event.anchor,
+            "appearance": None,
+            "status_change": None,
+            "verdict": None,
+            "revision": None,
+        }
+        if event.kind == "appearance":
+            data["appearance"] = AppearanceSerializer().to_representation(event.item)
+        elif event.kind == "status_change":
+            data["status_change"] = StatusChangeSerializer().to_representation(event.item)
+        elif event.kind == "verdict":
+            data["verdict"] = VerdictSerializer().to_representation(event.item)
+        else:
+            data["revision"] = {"document": event.item.document_id, "title": event.item.title}
+        return data
+
+
+# Writes -------------------------------------------------------------------------------------
+
+
+class ClaimCreateSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=2000)
+    summary = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, default=list, max_length=20
+    )
+    places = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, default=list, max_length=20
+    )
+    language = serializers.CharField(max_length=16, required=False, default="", allow_blank=True)
+    first_seen_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class AppearanceCreateSerializer(serializers.Serializer):
+    claim = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    source = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="The id of a source (see /api/v1/sources/)."
+    )
+    stance = serializers.ChoiceField(choices=Stance.choices)
+    quote = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
+    seen_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    document_url = serializers.URLField(
+        max_length=2000, required=False, allow_blank=True, default="", help_text="Where the source said it."
+    )
+    document_title = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class StatusChangeCreateSerializer(serializers.Serializer):
+    to_status = serializers.ChoiceField(choices=ClaimStatus.choices)
+    rationale = serializers.CharField(max_length=5000)
+    expected_status = serializers.ChoiceField(
+        choices=ClaimStatus.choices,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The status you saw; if it changed meanwhile the request fails with 409.",
+    )
+
+
+def rating_names() -> list[str]:
+    return [rating["name"] for rating in settings.CLAIMTRACK_RATING_SCALE["ratings"]]
+
+
+class VerdictCreateSerializer(serializers.Serializer):
+    rating = serializers.ChoiceField(choices=[(name, name) for name in rating_names()])
+    summary = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)

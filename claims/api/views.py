@@ -1,0 +1,384 @@
+"""Claims endpoints of the partner API. Thin: parse, call one selector or service, serialize."""
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from claims import selectors, services
+from claims.claimreview import claimreview_jsonld
+from claims.models import Appearance, Claim, ClaimStatus, Stance, StatusChange
+from claimtrack.api.conditional import with_etag
+from claimtrack.api.fields import include_retracted
+from claimtrack.api.filters import ID_PATTERN, IdFilter, SinceFilter
+from claimtrack.api.pagination import AscendingCursorPagination
+from claimtrack.api.views import APIViewSet
+from partners.permissions import MayChangeStatus, MayPublishVerdict, can_read_or_submit, partner_key
+from sources.models import Source
+from sources.services import get_or_create_document
+
+from . import serializers as s
+
+INCLUDE_RETRACTED = OpenApiParameter(
+    "include_retracted", OpenApiTypes.BOOL, description="Also return retracted appearances, marked retracted."
+)
+
+CLAIMREVIEW_SCHEMA = {
+    "type": "object",
+    "description": "schema.org ClaimReview (JSON-LD).",
+    "required": [
+        "@context",
+        "@type",
+        "url",
+        "claimReviewed",
+        "datePublished",
+        "author",
+        "reviewRating",
+        "itemReviewed",
+    ],
+    "properties": {
+        "@context": {"type": "string", "example": "https://schema.org"},
+        "@type": {"type": "string", "example": "ClaimReview"},
+        "url": {"type": "string", "format": "uri"},
+        "claimReviewed": {"type": "string"},
+        "datePublished": {"type": "string", "format": "date-time"},
+        "inLanguage": {"type": "string"},
+        "reviewBody": {"type": "string"},
+        "author": {"type": "object", "additionalProperties": True},
+        "reviewRating": {
+            "type": "object",
+            "required": ["@type", "ratingValue", "bestRating", "worstRating", "alternateName"],
+            "properties": {
+                "@type": {"type": "string", "example": "Rating"},
+                "ratingValue": {"type": "integer"},
+                "bestRating": {"type": "integer"},
+                "worstRating": {"type": "integer"},
+                "alternateName": {"type": "string", "example": "Unproven"},
+            },
+        },
+        "itemReviewed": {"type": "object", "additionalProperties": True},
+    },
+}
+
+
+def claimreview_for(claim: Claim, request) -> dict:
+    return claimreview_jsonld(
+        claim=claim,
+        verdict=selectors.latest_verdict(claim),
+        appearances=claim.published_appearances,
+        claim_url=request.build_absolute_uri(claim.get_absolute_url()),
+    )
+
+
+class ClaimFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=ClaimStatus.choices)
+    q = filters.CharFilter(method="search", help_text="Words in the claim's text or summary.")
+    tag = filters.CharFilter(field_name="tags__name", help_text="A tag name.")
+    source = IdFilter(method="with_source", help_text="Claims a source (by id) spoke to.")
+    updated_since = SinceFilter(
+        field_name="last_activity_at", lookup_expr="gte", help_text="Claims with any event at or after this time."
+    )
+    language = filters.CharFilter()
+
+    class Meta:
+        model = Claim
+        fields = ["status", "q", "tag", "source", "updated_since", "language"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if connection.vendor == "postgresql":
+            vector = SearchVector("text", "summary", config="simple")
+            return queryset.annotate(search_vector=vector).filter(
+                search_vector=SearchQuery(value, search_type="websearch", config="simple")
+            )
+        words = value.split()
+        for word in words[:10]:
+            queryset = queryset.filter(Q(text__icontains=word) | Q(summary__icontains=word))
+        return queryset
+
+    def with_source(self, queryset, name, value):
+        spoken = selectors.published_appearances().filter(claim=OuterRef("pk"), source_id=value)
+        return queryset.filter(Exists(spoken))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List claims, newest first", tags=["claims"]),
+    retrieve=extend_schema(
+        summary="A claim with its appearances, status history and current verdict",
+        tags=["claims"],
+        parameters=[INCLUDE_RETRACTED],
+    ),
+    create=extend_schema(
+        summary="Submit a claim (write key)",
+        tags=["claims"],
+        request=s.ClaimCreateSerializer,
+        responses={201: s.ClaimDetailSerializer},
+        examples=[
+            OpenApiExample(
+                "A claim seen on social media",
+                request_only=True,
+                value={
+                    "text": "The dam upstream of Mosul has been breached.",
+                    "tags": ["mosul", "infrastructure"],
+                    "places": ["Mosul"],
+                    "language": "en",
+                },
+            )
+        ],
+    ),
+)
+@with_etag("retrieve")
+@with_etag("timeline")
+@with_etag("claimreview")
+class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, APIViewSet):
+    """Claims this newsroom tracks."""
+
+    lookup_value_regex = ID_PATTERN
+
+    filterset_class = ClaimFilter
+    permission_classes = [can_read_or_submit("claims.add_claim")]
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return selectors.published_claim_detail(include_retracted=include_retracted(self.request))
+        if self.action in {"timeline", "claimreview", "change_status", "publish_verdict"}:
+            return Claim.objects.all()
+        return selectors.published_claim_rows()
+
+    def get_serializer_class(self):
+        return s.ClaimDetailSerializer if self.action == "retrieve" else s.ClaimSerializer
+
+    def get_permissions(self):
+        if self.action == "change_status":
+            return [MayChangeStatus()]
+        if self.action == "publish_verdict":
+            return [MayPublishVerdict()]
+        return super().get_permissions()
+
+    def list(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        urls = s.ClaimURLs(request)
+        return self.get_paginated_response([s.claim_data(row, urls) for row in selectors.with_tags_and_verdicts(page)])
+
+    def create(self, request):
+        data = _validated(s.ClaimCreateSerializer, request)
+        key = partner_key(request)
+        claim = services.create_claim(
+            text=data["text"],
+            summary=data["summary"],
+            tags=data["tags"],
+            places=data["places"],
+            language=data["language"],
+            first_seen_at=data["first_seen_at"],
+            created_by=None if key else request.user,
+            submitted_by_partner=key.partner if key else None,
+        )
+        claim = selectors.published_claim_detail().get(pk=claim.pk)
+        return Response(s.ClaimDetailSerializer(claim, context={"request": request}).data, status=201)
+
+    @extend_schema(
+        summary="The claim's timeline: appearances, status changes, verdicts, document rewrites",
+        tags=["claims"],
+        parameters=[INCLUDE_RETRACTED],
+        responses=s.TimelineEventSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def timeline(self, request, pk=None):
+        claim = self.get_object()
+        events = selectors.claim_timeline(claim, include_pending=False, include_retracted=include_retracted(request))
+        return Response([s.TimelineEventSerializer().to_representation(event) for event in events])
+
+    @extend_schema(
+        summary="The claim's published verdict as schema.org ClaimReview JSON-LD",
+        tags=["claimreview"],
+        responses={200: CLAIMREVIEW_SCHEMA},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def claimreview(self, request, pk=None):
+        claim = get_object_or_404(selectors.published_claimreviews(), pk=self.get_object().pk)
+        return Response(claimreview_for(claim, request))
+
+    @extend_schema(
+        summary="Change the claim's status (editor session)",
+        tags=["editorial"],
+        request=s.StatusChangeCreateSerializer,
+        responses={201: s.StatusChangeSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="status", pagination_class=None, filter_backends=[])
+    def change_status(self, request, pk=None):
+        claim = self.get_object()
+        data = _validated(s.StatusChangeCreateSerializer, request)
+        try:
+            change = services.change_status(
+                claim=claim,
+                to_status=data["to_status"],
+                rationale=data["rationale"],
+                expected_status=data["expected_status"],
+                changed_by=request.user,
+            )
+        except services.StatusConflict as conflict:
+            raise Conflict(" ".join(conflict.messages)) from None
+        return Response(s.StatusChangeSerializer().to_representation(change), status=201)
+
+    @extend_schema(
+        summary="Publish a verdict on the claim (editor session)",
+        tags=["editorial"],
+        request=s.VerdictCreateSerializer,
+        responses={201: s.VerdictSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="verdicts", pagination_class=None, filter_backends=[])
+    def publish_verdict(self, request, pk=None):
+        claim = self.get_object()
+        data = _validated(s.VerdictCreateSerializer, request)
+        verdict = services.publish_verdict(
+            claim=claim, rating_name=data["rating"], summary=data["summary"], author=request.user
+        )
+        return Response(s.VerdictSerializer().to_representation(verdict), status=201)
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The item changed meanwhile."
+    default_code = "conflict"
+
+
+def _validated(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Every published ClaimReview, for bulk consumers",
+        tags=["claimreview"],
+        # drf-spectacular wraps the item schema in the paginated envelope itself.
+        responses={200: CLAIMREVIEW_SCHEMA},
+    )
+)
+class ClaimReviewViewSet(mixins.ListModelMixin, APIViewSet):
+    """All claims with a published verdict, each as its ClaimReview JSON-LD."""
+
+    lookup_value_regex = ID_PATTERN
+
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.published_claimreviews()
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([claimreview_for(claim, request) for claim in page])
+
+
+class AppearanceFilter(filters.FilterSet):
+    claim = IdFilter(field_name="claim_id")
+    source = IdFilter(field_name="source_id")
+    stance = filters.ChoiceFilter(choices=Stance.choices)
+    seen_since = SinceFilter(field_name="seen_at", lookup_expr="gte")
+
+    class Meta:
+        model = Appearance
+        fields = ["claim", "source", "stance", "seen_since"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List published appearances, newest first", tags=["appearances"], parameters=[INCLUDE_RETRACTED]
+    ),
+    create=extend_schema(
+        summary="Submit an appearance (write key; reviewed by a journalist before it is published)",
+        tags=["appearances"],
+        request=s.AppearanceCreateSerializer,
+        responses={201: s.AppearanceSerializer},
+        examples=[
+            OpenApiExample(
+                "A broadcaster asserting a claim",
+                request_only=True,
+                value={
+                    "claim": 1,
+                    "source": 1,
+                    "stance": "asserts",
+                    "quote": "Police have left the city.",
+                    "document_url": "https://news.example.org/2024/05/police-left",
+                },
+            )
+        ],
+    ),
+)
+class AppearanceViewSet(mixins.ListModelMixin, APIViewSet):
+    """A source speaking to a claim, with a stance."""
+
+    lookup_value_regex = ID_PATTERN
+
+    serializer_class = s.AppearanceSerializer
+    filterset_class = AppearanceFilter
+    permission_classes = [can_read_or_submit("claims.add_appearance")]
+
+    def get_queryset(self):
+        return selectors.published_appearances(include_retracted=include_retracted(self.request))
+
+    def create(self, request):
+        data = _validated(s.AppearanceCreateSerializer, request)
+        claim = Claim.objects.filter(pk=data["claim"]).first()
+        source = Source.objects.filter(pk=data["source"]).first()
+        missing = {}
+        if claim is None:
+            missing["claim"] = ["No claim with this id."]
+        if source is None:
+            missing["source"] = ["No source with this id."]
+        if missing:
+            raise exceptions.ValidationError(missing)
+        document = None
+        if data["document_url"]:
+            document, _created = get_or_create_document(
+                url=data["document_url"], source=source, title=data["document_title"]
+            )
+        key = partner_key(request)
+        appearance = services.record_appearance(
+            claim=claim,
+            source=source,
+            document=document,
+            stance=data["stance"],
+            quote=data["quote"],
+            seen_at=data["seen_at"],
+            recorded_by=None if key else request.user,
+            origin=Appearance.Origin.PARTNER if key else Appearance.Origin.MANUAL,
+            # A partner's submission waits for a journalist, like a machine suggestion.
+            review_state=Appearance.ReviewState.PENDING if key else None,
+            submitted_by_partner=key.partner if key else None,
+        )
+        return Response(s.AppearanceSerializer().to_representation(appearance), status=201)
+
+
+class StatusChangeFilter(filters.FilterSet):
+    since = SinceFilter(field_name="changed_at", lookup_expr="gte", help_text="Changes at or after this time.")
+    claim = IdFilter(field_name="claim_id")
+
+    class Meta:
+        model = StatusChange
+        fields = ["since", "claim"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Feed of status changes, oldest first, for incremental sync", tags=["claims"])
+)
+class StatusChangeViewSet(mixins.ListModelMixin, APIViewSet):
+    """Every status change, in the order they were recorded: follow `next` to stay in sync."""
+
+    lookup_value_regex = ID_PATTERN
+
+    serializer_class = s.StatusChangeSerializer
+    filterset_class = StatusChangeFilter
+    pagination_class = AscendingCursorPagination
+
+    def get_queryset(self):
+        return StatusChange.objects.all()

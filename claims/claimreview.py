@@ -1,0 +1,228 @@
+"""schema.org ClaimReview: the one builder of our JSON-LD (used by the API and the claim page), and
+the import of other fact-checkers' ClaimReview JSON-LD (`manage.py import_claimreview`).
+
+Export mapping:
+- `claimReviewed`: the claim's text; `url`: the claim's page; `datePublished`: the verdict's time;
+  `author`: our organisation (settings.CLAIMTRACK_ORGANISATION);
+- `reviewRating`: the verdict's value on the configured scale, with `alternateName` the rating's
+  name ("Unproven", "False", …) and `reviewBody` the verdict's summary when there is one;
+- `itemReviewed`: a Claim whose `author` is the first source that asserted it, and whose
+  `appearance` lists every published appearance that asserts or reports it (a denial is not an
+  appearance of the claim), each a CreativeWork with the document's URL when there is one;
+  `firstAppearance` is the earliest asserting one.
+"""
+
+import json
+from datetime import datetime
+from html.parser import HTMLParser
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.dateparse import parse_date, parse_datetime
+
+from sources.models import Source
+from sources.services import get_or_create_document, get_or_create_source
+
+from . import services
+from .models import Appearance, Claim, Stance, Verdict
+
+SCHEMA_CONTEXT = "https://schema.org"
+
+
+def _person_or_organisation(source: Source) -> dict:
+    kind = "Person" if source.kind == Source.Kind.INDIVIDUAL else "Organization"
+    node = {"@type": kind, "name": source.name}
+    if source.homepage:
+        node["url"] = source.homepage
+    return node
+
+
+def _creative_work(appearance: Appearance) -> dict:
+    work = {
+        "@type": "CreativeWork",
+        "datePublished": appearance.seen_at.isoformat(),
+        "author": _person_or_organisation(appearance.source),
+    }
+    if appearance.document_id is not None:
+        work["url"] = appearance.document.url
+        if appearance.document.title:
+            work["headline"] = appearance.document.title
+    return work
+
+
+def claimreview_jsonld(*, claim: Claim, verdict: Verdict, appearances, claim_url: str) -> dict:
+    """The ClaimReview of a claim's verdict. `appearances`: the claim's published appearances
+    (accepted, unretracted, with source and document loaded) in time order."""
+    spreading = [a for a in appearances if a.stance in (Stance.ASSERTS, Stance.REPORTS) and a.retracted_at is None]
+    asserting = [a for a in spreading if a.stance == Stance.ASSERTS]
+    item_reviewed = {"@type": "Claim"}
+    if asserting:
+        item_reviewed["author"] = _person_or_organisation(asserting[0].source)
+        item_reviewed["datePublished"] = asserting[0].seen_at.isoformat()
+        item_reviewed["firstAppearance"] = _creative_work(asserting[0])
+    if spreading:
+        item_reviewed["appearance"] = [_creative_work(a) for a in spreading]
+    organisation = settings.CLAIMTRACK_ORGANISATION
+    review = {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "ClaimReview",
+        "url": claim_url,
+        "claimReviewed": claim.text,
+        "datePublished": verdict.published_at.isoformat(),
+        "author": {"@type": "Organization", "name": organisation["name"], "url": organisation["url"]},
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": verdict.rating_value,
+            "bestRating": verdict.best_rating,
+            "worstRating": verdict.worst_rating,
+            "alternateName": verdict.rating_name,
+        },
+        "itemReviewed": item_reviewed,
+    }
+    if claim.language:
+        review["inLanguage"] = claim.language
+    if verdict.summary:
+        review["reviewBody"] = verdict.summary
+    return review
+
+
+def jsonld_script(data: dict) -> str:
+    """The JSON-LD as the text of a <script> element: `<`, `>` and `&` escaped so no string in it
+    can close the element."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+# Import ---------------------------------------------------------------------------------------
+
+
+class _JSONLDScripts(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.scripts: list[str] = []
+        self._inside = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "script" and (dict(attrs).get("type") or "").strip().lower() == "application/ld+json":
+            self._inside = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._inside = False
+
+    def handle_data(self, data):
+        if self._inside:
+            self.scripts[-1] += data
+
+
+def _nodes(data) -> list:
+    """Every JSON object in a JSON-LD document: a single node, a list, or an @graph."""
+    if isinstance(data, list):
+        return [node for item in data for node in _nodes(item)]
+    if isinstance(data, dict):
+        if "@graph" in data:
+            return _nodes(data["@graph"])
+        return [data]
+    return []
+
+
+def parse_claimreviews(text: str) -> list[dict]:
+    """The ClaimReview objects in a JSON-LD document or in an HTML page's ld+json scripts."""
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")):
+        documents = [stripped]
+    else:
+        parser = _JSONLDScripts()
+        parser.feed(text)
+        documents = parser.scripts
+    reviews = []
+    for document in documents:
+        try:
+            data = json.loads(document)
+        except json.JSONDecodeError as error:
+            raise ValidationError(f"Not valid JSON-LD: {error}") from None
+        for node in _nodes(data):
+            types = node.get("@type")
+            types = types if isinstance(types, list) else [types]
+            if "ClaimReview" in types:
+                reviews.append(node)
+    return reviews
+
+
+def _when(value) -> datetime | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    moment = parse_datetime(value.strip())
+    if moment is None and (day := parse_date(value.strip()[:10])) is not None:
+        moment = datetime(day.year, day.month, day.day)
+    if moment is not None and moment.tzinfo is None:
+        from django.utils import timezone
+
+        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    return moment
+
+
+def import_user():
+    """The account imported verdicts are attributed to: inactive, no password, created once."""
+    user, _created = get_user_model().objects.get_or_create(
+        username="claimreview-import", defaults={"is_active": False, "email": ""}
+    )
+    return user
+
+
+@transaction.atomic
+def import_claimreview(review: dict, *, imported_by=None) -> tuple[Claim, bool]:
+    """Create the claim a ClaimReview is about, its first appearance and the verdict. A claim whose
+    text is already tracked is left as it is (importing twice changes nothing). Returns the claim
+    and whether it was created."""
+    text = review.get("claimReviewed")
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationError("A ClaimReview needs claimReviewed (the text of the claim).")
+    existing = Claim.objects.filter(text=text.strip()).first()
+    if existing is not None:
+        return existing, False
+    rating = review.get("reviewRating") or {}
+    rating_name = rating.get("alternateName") if isinstance(rating, dict) else None
+    if not isinstance(rating_name, str) or not rating_name.strip():
+        raise ValidationError("A ClaimReview needs reviewRating.alternateName to map to our rating scale.")
+    services.rating_for_name(rating_name)  # refuse before creating anything
+    imported_by = imported_by or import_user()
+    item = review.get("itemReviewed") if isinstance(review.get("itemReviewed"), dict) else {}
+    first_seen = _when(item.get("datePublished")) or _when(review.get("datePublished"))
+    claim = services.create_claim(
+        text=text.strip(),
+        created_by=imported_by,
+        language=str(review.get("inLanguage") or "")[:16],
+        first_seen_at=first_seen,
+    )
+    author = item.get("author") if isinstance(item.get("author"), dict) else {}
+    if isinstance(author.get("name"), str) and author["name"].strip():
+        kind = Source.Kind.INDIVIDUAL if author.get("@type") == "Person" else Source.Kind.ORGANISATION
+        source, _created = get_or_create_source(name=author["name"].strip()[:200], kind=kind)
+        appearance = item.get("firstAppearance") or item.get("appearance")
+        if isinstance(appearance, list):
+            appearance = appearance[0] if appearance else None
+        document = None
+        if isinstance(appearance, dict) and isinstance(appearance.get("url"), str):
+            document, _created = get_or_create_document(url=appearance["url"], source=source)
+            if document.source_id != source.pk:
+                document = None
+        services.record_appearance(
+            claim=claim,
+            source=source,
+            document=document,
+            stance=Stance.ASSERTS,
+            seen_at=first_seen,
+            recorded_by=imported_by,
+        )
+    services.publish_verdict(
+        claim=claim,
+        rating_name=rating_name,
+        author=imported_by,
+        summary=str(review.get("reviewBody") or "")[:5000],
+        published_at=_when(review.get("datePublished")),
+    )
+    return claim, True

@@ -1,0 +1,28 @@
+"""{% claimreview_jsonld claim %}: the claim's ClaimReview as a <script type="application/ld+json">,
+the same JSON-LD the API serves at /api/v1/claims/{id}/claimreview/. Empty without a verdict."""
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from claims import selectors
+from claims.claimreview import claimreview_jsonld, jsonld_script
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def claimreview_jsonld_script(context, claim):
+    # The claim page already has the current verdict; the published appearances are always read
+    # (one query), so the page's query count does not depend on whether there is a verdict.
+    verdict = context["verdict"] if "verdict" in context else selectors.current_verdict(claim)
+    appearances = list(selectors.published_appearances().filter(claim=claim).order_by("seen_at", "id"))
+    if verdict is None:
+        return ""
+    data = claimreview_jsonld(
+        claim=claim,
+        verdict=verdict,
+        appearances=appearances,
+        claim_url=context["request"].build_absolute_uri(claim.get_absolute_url()),
+    )
+    # jsonld_script escapes <, > and &, so the text cannot end the script element.
+    return mark_safe(f'<script type="application/ld+json">\n{jsonld_script(data)}\n</script>')  # noqa: S308

@@ -1,0 +1,16 @@
+from django.contrib.auth.models import AnonymousUser
+from rest_framework import viewsets
+
+from partners.authentication import PartnerClient
+
+
+class APIViewSet(viewsets.GenericViewSet):
+    """The base of the API's viewsets."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if isinstance(request.user, PartnerClient):
+            # A partner is not a user: Django's own request (which the audit history reads) keeps
+            # no user, and the audit records the partner key as the actor instead (see
+            # partners.authentication).
+            request._request.user = AnonymousUser()

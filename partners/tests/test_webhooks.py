@@ -1,0 +1,211 @@
+"""Webhooks over real HTTP on loopback: signed events, retries, the delivery log, address rules."""
+
+import hashlib
+import hmac
+import json
+import time
+
+import pytest
+
+from claims import services
+from partners import services as partner_services
+from partners.models import WebhookDelivery
+from partners.tasks import fan_out_event
+from tests import factories
+from tests.api.conftest import key_client
+from tests.httpserver import LoopbackServer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def receiver():
+    with LoopbackServer() as server:
+        yield server
+
+
+@pytest.fixture
+def loopback_allowed(settings):
+    settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+
+
+def verifying_receiver(secrets_by_path: dict, received: list, fail_first: int = 0):
+    """A receiver that checks the signature the way the API documentation tells partners to, and
+    answers 500 to its first `fail_first` requests."""
+
+    def handle(request):
+        body = request.server.bodies[-1]  # the loopback server has read the POST body
+        timestamp = request.headers["X-Claimtrack-Timestamp"]
+        expected = (
+            "sha256="
+            + hmac.new(
+                secrets_by_path[request.path].encode(), timestamp.encode() + b"." + body, hashlib.sha256
+            ).hexdigest()
+        )
+        valid = hmac.compare_digest(expected, request.headers["X-Claimtrack-Signature"])
+        fresh = abs(time.time() - int(timestamp)) < 300
+        received.append({"valid": valid and fresh, "event": json.loads(body), "headers": dict(request.headers)})
+        status = 500 if len(received) <= fail_first else (200 if valid and fresh else 401)
+        request.send_response(status)
+        request.send_header("Content-Length", "0")
+        request.end_headers()
+
+    return handle
+
+
+def register(client, url):
+    response = client.post_json("/api/v1/webhooks/", {"url": url})
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def test_status_change_is_posted_signed_to_the_partner(
+    receiver, loopback_allowed, django_capture_on_commit_callbacks, claim, editor
+):
+    client = key_client(factories.make_api_key("read")[1])
+    received, secrets = [], {}
+    url = receiver.add_handler("/hooks", verifying_receiver(secrets, received))
+    webhook = register(client, url)
+    secrets["/hooks"] = webhook["secret"]
+    assert "secret" not in client.get(f"/api/v1/webhooks/{webhook['id']}/").json()  # shown once
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_status(claim=claim, to_status="false", rationale="Ministry denial", changed_by=editor)
+
+    assert len(received) == 1
+    assert received[0]["valid"]
+    event = received[0]["event"]
+    assert event["type"] == "claim.status_changed"
+    assert event["claim"]["id"] == claim.pk
+    assert (event["data"]["from_status"], event["data"]["to_status"]) == ("unverified", "false")
+    assert received[0]["headers"]["X-Claimtrack-Event"] == "claim.status_changed"
+    assert received[0]["headers"]["X-Claimtrack-Delivery"] == event["id"]
+    deliveries = client.get(f"/api/v1/webhooks/{webhook['id']}/deliveries/").json()["results"]
+    assert [(d["state"], [a["status_code"] for a in d["attempts"]]) for d in deliveries] == [("succeeded", [200])]
+
+
+def test_verdict_publication_is_posted(receiver, loopback_allowed, django_capture_on_commit_callbacks, claim, editor):
+    received, secrets = [], {}
+    url = receiver.add_handler("/v", verifying_receiver(secrets, received))
+    secrets["/v"] = register(key_client(factories.make_api_key("read")[1]), url)["secret"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_verdict(claim=claim, rating_name="Mostly false", author=editor)
+    assert [r["event"]["type"] for r in received] == ["claim.verdict_published"]
+    assert received[0]["event"]["data"]["rating_name"] == "Mostly false"
+    assert received[0]["valid"]
+
+
+def test_a_tampered_body_fails_verification(claim):
+    body = b'{"type":"claim.status_changed"}'
+    signature = partner_services.sign(secret="s3cret", timestamp=1700000000, body=body)
+    recomputed = "sha256=" + hmac.new(b"s3cret", b"1700000000." + body, hashlib.sha256).hexdigest()
+    assert signature == recomputed
+    assert partner_services.sign(secret="s3cret", timestamp=1700000000, body=body + b" ") != signature
+    assert partner_services.sign(secret="s3cret", timestamp=1700000001, body=body) != signature
+
+
+def test_failing_receiver_gets_retries_until_it_answers(
+    receiver, loopback_allowed, settings, django_capture_on_commit_callbacks, claim, editor
+):
+    settings.WEBHOOK_MAX_ATTEMPTS = 5
+    client = key_client(factories.make_api_key("read")[1])
+    received, secrets = [], {}
+    url = receiver.add_handler("/flaky", verifying_receiver(secrets, received, fail_first=2))
+    webhook = register(client, url)
+    secrets["/flaky"] = webhook["secret"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_status(claim=claim, to_status="disputed", rationale="Contested", changed_by=editor)
+    assert len(received) == 3
+    assert len({r["event"]["id"] for r in received}) == 1  # the same event each time
+    delivery = client.get(f"/api/v1/webhooks/{webhook['id']}/deliveries/").json()["results"][0]
+    assert delivery["state"] == "succeeded"
+    assert [a["status_code"] for a in delivery["attempts"]] == [500, 500, 200]
+    assert delivery["attempts"][0]["error"] == "The receiver answered 500."
+
+
+def test_receiver_that_never_answers_well_is_given_up_after_the_last_attempt(
+    receiver, loopback_allowed, settings, django_capture_on_commit_callbacks, claim, editor
+):
+    settings.WEBHOOK_MAX_ATTEMPTS = 4
+    url = receiver.add("/down", b"", status=503)
+    register(key_client(factories.make_api_key("read")[1]), url)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_status(claim=claim, to_status="disputed", rationale="Contested", changed_by=editor)
+    delivery = WebhookDelivery.objects.get()
+    assert receiver.hits["/down"] == 4
+    assert (delivery.state, delivery.attempt_count) == ("failed", 4)
+    assert list(delivery.attempts.values_list("status_code", flat=True)) == [503] * 4
+
+
+def test_backoff_grows_exponentially_is_capped_and_jittered(settings):
+    settings.WEBHOOK_RETRY_BASE_SECONDS = 30
+    settings.WEBHOOK_RETRY_MAX_SECONDS = 3600
+    for attempt, ceiling in [(1, 30), (2, 60), (3, 120), (6, 960), (8, 3600), (30, 3600)]:
+        delays = {partner_services.retry_delay(attempt) for _ in range(50)}
+        assert all(ceiling / 2 <= d <= ceiling for d in delays), (attempt, delays)
+        assert len(delays) > 1  # jitter
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/hook",
+        "http://10.0.0.5/hook",
+        "http://192.168.1.1/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/hook",
+        "ftp://93.184.215.14/hook",
+    ],
+)
+def test_webhook_to_a_private_address_is_refused(settings, url):
+    settings.FETCH_ALLOWED_NETWORKS = []
+    client = key_client(factories.make_api_key("read")[1])
+    response = client.post_json("/api/v1/webhooks/", {"url": url})
+    assert response.status_code == 400
+    assert "url" in response.json()["error"]["fields"]
+
+
+def test_private_address_is_allowed_only_by_the_setting(receiver, settings):
+    client = key_client(factories.make_api_key("read")[1])
+    url = receiver.add("/ok", b"")
+    settings.FETCH_ALLOWED_NETWORKS = []
+    assert client.post_json("/api/v1/webhooks/", {"url": url}).status_code == 400
+    settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    assert client.post_json("/api/v1/webhooks/", {"url": url}).status_code == 201
+
+
+def test_delivery_rechecks_the_address_when_it_is_sent(
+    receiver, settings, django_capture_on_commit_callbacks, claim, editor
+):
+    settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    settings.WEBHOOK_MAX_ATTEMPTS = 2
+    register(key_client(factories.make_api_key("read")[1]), receiver.add("/later", b""))
+    settings.FETCH_ALLOWED_NETWORKS = []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_status(claim=claim, to_status="disputed", rationale="Contested", changed_by=editor)
+    assert receiver.hits["/later"] == 0
+    attempt = WebhookDelivery.objects.get().attempts.first()
+    assert attempt.error.startswith("Refused:")
+
+
+def test_fan_out_twice_delivers_once_and_deactivated_webhooks_get_nothing(receiver, loopback_allowed, claim, editor):
+    client = key_client(factories.make_api_key("read")[1])
+    active = register(client, receiver.add("/active", b""))
+    gone = register(client, receiver.add("/gone", b""))
+    assert client.delete(f"/api/v1/webhooks/{gone['id']}/").status_code == 204
+    assert client.get(f"/api/v1/webhooks/{gone['id']}/").json()["active"] is False
+    change = services.change_status(claim=claim, to_status="disputed", rationale="Contested", changed_by=editor)
+    fan_out_event("claim.status_changed", change.pk)
+    fan_out_event("claim.status_changed", change.pk)
+    assert receiver.hits["/active"] == 1
+    assert receiver.hits["/gone"] == 0
+    assert WebhookDelivery.objects.filter(webhook_id=active["id"]).count() == 1
+
+
+def test_partners_see_only_their_own_webhooks(db):
+    mine = key_client(factories.make_api_key("read", partner=factories.make_partner("Mine"))[1])
+    theirs = key_client(factories.make_api_key("read", partner=factories.make_partner("Theirs"))[1])
+    webhook = register(mine, "https://93.184.215.14/hook")
+    assert theirs.get(f"/api/v1/webhooks/{webhook['id']}/").status_code == 404
+    assert theirs.get(f"/api/v1/webhooks/{webhook['id']}/deliveries/").status_code == 404
+    assert theirs.get("/api/v1/webhooks/").json()["results"] == []
