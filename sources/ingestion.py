@@ -303,6 +303,24 @@ def _finish_entry(entry: FeedEntry, *, document=None, error="", retry=False) -> 
     )
 
 
+def _give_up_if_attempts_lost(entry_id: int) -> None:
+    """An entry still pending after all its attempts lost each of them with its worker (an article
+    that kills the worker every time, say): recorded as failed instead of queued again forever."""
+    now = timezone.now()
+    FeedEntry.objects.filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now),
+        pk=entry_id,
+        state=FeedEntry.State.PENDING,
+        attempts__gte=FeedEntry.MAX_ATTEMPTS,
+    ).update(
+        state=FeedEntry.State.FAILED,
+        lease_until=None,
+        last_error=_("given up: the worker stopped while fetching it %(count)s times")
+        % {"count": FeedEntry.MAX_ATTEMPTS},
+        updated_at=now,
+    )
+
+
 def _first_check_at(first_seen_at):
     hours = settings.DOCUMENT_RECHECK_AFTER_HOURS
     return first_seen_at + timedelta(hours=hours[0]) if hours else None
@@ -311,7 +329,11 @@ def _first_check_at(first_seen_at):
 def fetch_entry(*, entry_id: int, extract=extract_article) -> Outcome:
     """Fetch a feed entry's article and store it as a document with its first revision. Safe to
     run twice: a stored entry is skipped, and a document is unique by canonical URL."""
-    if not _claim(FeedEntry.objects.filter(pk=entry_id, state=FeedEntry.State.PENDING), attempts=F("attempts") + 1):
+    attempts_left = FeedEntry.objects.filter(
+        pk=entry_id, state=FeedEntry.State.PENDING, attempts__lt=FeedEntry.MAX_ATTEMPTS
+    )
+    if not _claim(attempts_left, attempts=F("attempts") + 1):
+        _give_up_if_attempts_lost(entry_id)
         return Outcome(claimed=False)
     entry = FeedEntry.objects.select_related("feed__source").get(pk=entry_id)
     try:
