@@ -425,6 +425,12 @@ INGEST_PROCESSES = int(env("INGEST_PROCESSES", str(min(os.cpu_count() or 1, 4)))
 # base * 2^retries seconds, capped.
 INGEST_RETRY_BASE_SECONDS = float(env("INGEST_RETRY_BASE_SECONDS", "30"))
 INGEST_RETRY_CAP_SECONDS = float(env("INGEST_RETRY_CAP_SECONDS", "1800"))
+# A worker claims a feed, entry or document with a lease this long. It must outlive the longest
+# task, so a live worker never loses its claim; a dead worker's claim expires after it.
+INGEST_LEASE_SECONDS = float(env("INGEST_LEASE_SECONDS", str(CELERY_TASK_HARD_TIME_LIMIT + 60)))
+# The periodic task queues again a pending entry untouched for this long whose lease has expired
+# (its task was lost with a killed worker, or its message with the broker).
+INGEST_STALE_PENDING_SECONDS = float(env("INGEST_STALE_PENDING_SECONDS", "900"))
 # Re-fetch documents this long after first seeing them, to catch rewrites.
 DOCUMENT_RECHECK_AFTER_HOURS = [1, 6, 24, 72]
 

@@ -39,8 +39,6 @@ FEED_ACCEPT = (
 ARTICLE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 NOT_FEED_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
 MAX_BACKOFF = timedelta(hours=24)
-# A claimed row's lease outlives the longest task, so a live worker never loses its claim.
-LEASE = timedelta(seconds=settings.CELERY_TASK_HARD_TIME_LIMIT + 60)
 RETRY_LATER_STATUSES = {408, 425, 429, 500, 502, 503, 504}
 DOCUMENT_KIND_FOR_SOURCE = {
     Source.Kind.OFFICIAL_BODY: Document.Kind.OFFICIAL_STATEMENT,
@@ -89,11 +87,16 @@ class _Unfetchable(Exception):
 # Claiming ----------------------------------------------------------------------------------------
 
 
+def _lease() -> timedelta:
+    # Longer than the longest task (settings.INGEST_LEASE_SECONDS), so a live worker keeps its claim.
+    return timedelta(seconds=settings.INGEST_LEASE_SECONDS)
+
+
 def _claim(queryset, **changes) -> bool:
     """Take the lease on the single row of `queryset` if nobody holds it; true when taken."""
     now = timezone.now()
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
-    return queryset.filter(free).update(lease_until=now + LEASE, **changes) == 1
+    return queryset.filter(free).update(lease_until=now + _lease(), **changes) == 1
 
 
 def _jittered(interval: timedelta) -> timedelta:
@@ -300,6 +303,24 @@ def _finish_entry(entry: FeedEntry, *, document=None, error="", retry=False) -> 
     )
 
 
+def _give_up_if_attempts_lost(entry_id: int) -> None:
+    """An entry still pending after all its attempts lost each of them with its worker (an article
+    that kills the worker every time, say): recorded as failed instead of queued again forever."""
+    now = timezone.now()
+    FeedEntry.objects.filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now),
+        pk=entry_id,
+        state=FeedEntry.State.PENDING,
+        attempts__gte=FeedEntry.MAX_ATTEMPTS,
+    ).update(
+        state=FeedEntry.State.FAILED,
+        lease_until=None,
+        last_error=_("given up: the worker stopped while fetching it %(count)s times")
+        % {"count": FeedEntry.MAX_ATTEMPTS},
+        updated_at=now,
+    )
+
+
 def _first_check_at(first_seen_at):
     hours = settings.DOCUMENT_RECHECK_AFTER_HOURS
     return first_seen_at + timedelta(hours=hours[0]) if hours else None
@@ -308,7 +329,11 @@ def _first_check_at(first_seen_at):
 def fetch_entry(*, entry_id: int, extract=extract_article) -> Outcome:
     """Fetch a feed entry's article and store it as a document with its first revision. Safe to
     run twice: a stored entry is skipped, and a document is unique by canonical URL."""
-    if not _claim(FeedEntry.objects.filter(pk=entry_id, state=FeedEntry.State.PENDING), attempts=F("attempts") + 1):
+    attempts_left = FeedEntry.objects.filter(
+        pk=entry_id, state=FeedEntry.State.PENDING, attempts__lt=FeedEntry.MAX_ATTEMPTS
+    )
+    if not _claim(attempts_left, attempts=F("attempts") + 1):
+        _give_up_if_attempts_lost(entry_id)
         return Outcome(claimed=False)
     entry = FeedEntry.objects.select_related("feed__source").get(pk=entry_id)
     try:
@@ -427,7 +452,7 @@ def take_due_work(*, limit: int = 500) -> DueWork:
     that pushes its next_fetch_at past the time a queued poll needs, so two beats never queue it
     twice and a poll lost with its worker is queued again after that time."""
     now = timezone.now()
-    grace = 2 * LEASE
+    grace = 2 * _lease()
     feed_ids = []
     due_feeds = Feed.objects.filter(active=True, next_fetch_at__lte=now).filter(
         Q(lease_until__isnull=True) | Q(lease_until__lt=now)
@@ -436,7 +461,7 @@ def take_due_work(*, limit: int = 500) -> DueWork:
         if Feed.objects.filter(pk=feed_id, next_fetch_at__lte=now).update(next_fetch_at=now + grace):
             feed_ids.append(feed_id)
     # Entries left pending by a poll whose tasks were lost, or waiting for a retry.
-    stale = now - timedelta(minutes=15)
+    stale = now - timedelta(seconds=settings.INGEST_STALE_PENDING_SECONDS)
     entry_ids = list(
         FeedEntry.objects.filter(state=FeedEntry.State.PENDING, updated_at__lt=stale)
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))

@@ -61,9 +61,10 @@ def running_worker(url, transport_options):
 
 
 @contextlib.contextmanager
-def worker_process(env_overrides: dict):
+def worker_process(env_overrides: dict, pool: str = "solo", concurrency: int = 1):
     """A real `celery worker` process on the test database, configured through the environment
-    like a deployed one (REDIS_URL, or CLAIMTRACK_VAR_DIR for the filesystem broker)."""
+    like a deployed one (REDIS_URL, or CLAIMTRACK_VAR_DIR for the filesystem broker). It leads its
+    own process group, so `kill_worker` can kill it with its pool's children."""
     import os
     import subprocess
     import sys
@@ -81,15 +82,25 @@ def worker_process(env_overrides: dict):
             f":{database['PORT'] or 5432}/{database['NAME']}"
         )
     env.update(CELERY_TASK_ALWAYS_EAGER="0", DATABASE_CONN_MAX_AGE="0", **env_overrides)
-    command = [sys.executable, "-m", "celery", "-A", "claimtrack", "worker", "--pool=solo", "--loglevel=WARNING"]
-    command += ["--without-heartbeat", "--without-mingle", "--without-gossip"]
-    process = subprocess.Popen(command, cwd=Path(__file__).resolve().parent.parent, env=env)
+    command = [sys.executable, "-m", "celery", "-A", "claimtrack", "worker", f"--pool={pool}", "--loglevel=WARNING"]
+    command += [f"--concurrency={concurrency}", "--without-heartbeat", "--without-mingle", "--without-gossip"]
+    process = subprocess.Popen(command, cwd=Path(__file__).resolve().parent.parent, env=env, start_new_session=True)
     try:
         yield process
     finally:
-        process.terminate()
+        if process.poll() is None:
+            process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+            kill_worker(process)
+
+
+def kill_worker(process):
+    """SIGKILL the worker and every process of its group (a prefork pool's children too), as the
+    kernel's OOM killer or a lost machine would: no shutdown, no acknowledgement, no cleanup."""
+    import os
+    import signal
+
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)

@@ -151,6 +151,27 @@ def slow_drip(chunks=200, interval=0.1, chunk=b"x"):
     return handle
 
 
+def slowly(body: bytes, seconds: float, pieces: int = 10, content_type="text/html; charset=utf-8"):
+    """A handler sending a real page in `pieces` parts spread over `seconds`: the client is
+    certainly in the middle of fetching it for that long."""
+
+    def handle(request):
+        request.send_response(200)
+        request.send_header("Content-Type", content_type)
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        size = -(-len(body) // pieces)
+        try:
+            for start in range(0, len(body), size):
+                time.sleep(seconds / pieces)
+                request.wfile.write(body[start : start + size])
+                request.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    return handle
+
+
 def endless_body(piece=b"a" * 65536):
     """A handler streaming a chunked body that never ends (until the client hangs up)."""
 

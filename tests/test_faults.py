@@ -1,8 +1,11 @@
-"""Faults against real services: the broker goes away and comes back."""
+"""Faults against real services: the broker goes away and comes back, a worker is killed, the
+database restarts."""
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,8 +15,11 @@ import pytest
 from claims.models import Appearance, Claim, Stance
 from outbox import services as outbox
 from outbox.models import OutboxMessage
-from tests.celery_broker import broker, wait_for, worker_process
-from tests.factories import JournalistFactory, SourceFactory, make_appearance, make_claim
+from sources import tasks
+from sources.models import Document, DocumentRevision, FeedEntry
+from tests.celery_broker import REDIS_TRANSPORT_OPTIONS, broker, kill_worker, wait_for, worker_process
+from tests.factories import FeedFactory, JournalistFactory, SourceFactory, make_appearance, make_claim
+from tests.httpserver import LoopbackServer, slowly
 from tests.pg_server import PostgresServer
 from tests.redis_server import RedisServer, free_port
 
@@ -51,6 +57,76 @@ def test_work_queued_while_redis_is_down_is_delivered_once_it_is_back(own_redis)
         assert sent == 2, list(OutboxMessage.objects.values_list("last_error", "send_attempts"))
         assert wait_for(lambda: Claim.objects.filter(pk=claim.pk, asserts_count=1, denies_count=1).exists())
     assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
+
+
+ARTICLES = 8
+SECONDS_PER_ARTICLE = 1.5
+
+
+def test_worker_killed_mid_ingest_stores_every_document_exactly_once(tmp_path):
+    from tests.test_ingestion import PARAGRAPHS, article, rss
+
+    redis_server = RedisServer(tmp_path)  # a fresh queue: no other test's worker consumes it
+    redis_server.start()
+    # Workers configured like deployed ones, except that a claim's lease and the wait before a
+    # pending entry counts as lost are seconds, not the production 6 and 15 minutes.
+    worker_env = {
+        "REDIS_URL": redis_server.url,
+        "FETCH_ALLOWED_NETWORKS": "127.0.0.1/32",
+        "FETCH_HOST_INTERVAL": "0",
+        "INGEST_LEASE_SECONDS": "4",
+        "INGEST_STALE_PENDING_SECONDS": "1",
+    }
+    try:
+        with LoopbackServer() as server, broker(redis_server.url, REDIS_TRANSPORT_OPTIONS):
+            pages = [
+                server.add_handler(f"/story-{n}", slowly(article(f"Story {n}", PARAGRAPHS), SECONDS_PER_ARTICLE))
+                for n in range(ARTICLES)
+            ]
+            feed = FeedFactory(url=server.add("/feed.xml", rss([(page, f"Story {n}") for n, page in enumerate(pages)])))
+            in_progress = FeedEntry.objects.filter(state=FeedEntry.State.PENDING, lease_until__isnull=False)
+
+            def path(url):
+                return url.removeprefix(server.url(""))
+
+            def some_stored_and_one_half_fetched():
+                fetching = in_progress.values_list("url", flat=True)
+                return Document.objects.count() >= 2 and any(server.hits[path(url)] for url in fetching)
+
+            with worker_process(worker_env, pool="prefork", concurrency=2) as doomed:
+                tasks.poll_feed.delay(feed.pk)
+                assert wait_for(some_stored_and_one_half_fetched, timeout=30), "the first worker never got going"
+                kill_worker(doomed)
+
+            assert doomed.returncode == -signal.SIGKILL
+            killed_mid_work = set(in_progress.values_list("url", flat=True))
+            stored_at_kill = set(Document.objects.values_list("url", flat=True))
+            hits_at_kill = {page: server.hits[path(page)] for page in pages}
+            assert killed_mid_work
+            assert 0 < len(stored_at_kill) < ARTICLES
+
+            with worker_process(worker_env):
+                # Beat's part (every minute in production): queue whatever is due or was lost.
+                deadline = time.monotonic() + 40
+                while FeedEntry.objects.exclude(state=FeedEntry.State.DONE).exists() and time.monotonic() < deadline:
+                    tasks.enqueue_due_work.delay()
+                    time.sleep(1)
+    finally:
+        redis_server.stop()
+
+    entries = FeedEntry.objects.filter(feed=feed)
+    assert sorted(entries.values_list("state", flat=True)) == [FeedEntry.State.DONE] * ARTICLES, list(
+        entries.values_list("url", "state", "last_error")
+    )
+    assert sorted(Document.objects.values_list("url", flat=True)) == sorted(pages)  # none lost, none twice
+    for document in Document.objects.all():
+        assert DocumentRevision.objects.filter(document=document).count() == 1, document.url
+        assert entries.get(document=document).url == document.url
+    assert all(entries.get(url=url).attempts == 2 for url in killed_mid_work)
+    # After the restart every article not yet stored was fetched exactly once more, the others never.
+    for page in pages:
+        fetched_again = server.hits[path(page)] - hits_at_kill[page]
+        assert fetched_again == (0 if page in stored_at_kill else 1), page
 
 
 @pytest.fixture

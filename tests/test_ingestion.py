@@ -305,6 +305,25 @@ def test_an_entry_claimed_by_another_worker_is_left_alone_until_its_lease_expire
     assert ingestion.fetch_entry(entry_id=entry_id).new_document
 
 
+def test_an_entry_whose_worker_died_on_each_attempt_is_given_up_not_fetched_forever(server):
+    page = server.add("/a", article("Poison", PARAGRAPHS))
+    # Every attempt so far ended with the worker killed mid-fetch: still pending, lease run out.
+    entry_id = FeedEntryFactory(
+        url=page, attempts=FeedEntry.MAX_ATTEMPTS, lease_until=timezone.now() - timedelta(seconds=1)
+    ).pk
+    FeedEntry.objects.filter(pk=entry_id).update(updated_at=timezone.now() - timedelta(hours=1))
+    assert ingestion.take_due_work().entry_ids == [entry_id]  # beat queues it once more ...
+
+    assert not ingestion.fetch_entry(entry_id=entry_id).claimed  # ... and it is not fetched again
+
+    entry = FeedEntry.objects.get(pk=entry_id)
+    assert (entry.state, entry.attempts, entry.lease_until) == (FeedEntry.State.FAILED, FeedEntry.MAX_ATTEMPTS, None)
+    assert entry.last_error == f"given up: the worker stopped while fetching it {FeedEntry.MAX_ATTEMPTS} times"
+    assert server.hits["/a"] == 0
+    FeedEntry.objects.filter(pk=entry_id).update(updated_at=timezone.now() - timedelta(hours=1))
+    assert ingestion.take_due_work().entry_ids == []
+
+
 def test_a_failing_feed_backs_off_with_jitter_becomes_unhealthy_and_recovers(server):
     feed = FeedFactory(url=server.add("/feed.xml", b"oops", status=503), poll_interval=timedelta(minutes=10))
     waits = []
