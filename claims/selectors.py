@@ -142,6 +142,31 @@ def with_tags_and_verdicts(rows: list[dict]) -> list[dict]:
     return rows
 
 
+# The columns of an appearance and a status change that the claim detail shows.
+APPEARANCE_ROW_FIELDS = (
+    "id", "claim_id", "stance", "quote", "seen_at", "origin", "review_state", "retracted_at", "retraction_reason",
+    "source_id", "source__name", "source__kind",
+    "document_id", "document__url", "document__title", "document__kind", "document__published_at",
+)  # fmt: skip
+STATUS_CHANGE_ROW_FIELDS = ("id", "claim_id", "from_status", "to_status", "rationale", "changed_at")
+
+
+def published_claim_detail_row(claim_rows: QuerySet, *, include_retracted: bool = False) -> dict | None:
+    """The one claim of `claim_rows` (published_claim_rows() narrowed to a claim) as a row with
+    `tags`, `verdict`, `appearances` (published, in time order) and `status_history` (in time
+    order), or None when there is no such claim. Five queries; the same content as
+    published_claim_detail(), without building model instances (the detail is a hot path)."""
+    row = claim_rows.first()
+    if row is None:
+        return None
+    with_tags_and_verdicts([row])
+    appearances = published_appearances(include_retracted=include_retracted).filter(claim_id=row["id"])
+    row["appearances"] = list(appearances.order_by("seen_at", "id").values(*APPEARANCE_ROW_FIELDS))
+    changes = StatusChange.objects.filter(claim_id=row["id"]).order_by("changed_at", "id")
+    row["status_history"] = list(changes.values(*STATUS_CHANGE_ROW_FIELDS))
+    return row
+
+
 def published_claim_detail(*, include_retracted: bool = False) -> QuerySet[Claim]:
     """published_claims plus the published appearances (`published_appearances`, in time order) and
     the status changes (`status_history`). Five queries."""

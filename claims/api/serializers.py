@@ -131,29 +131,57 @@ class AppearanceSerializer(serializers.Serializer):
     retraction_reason = serializers.CharField(allow_blank=True)
 
     def to_representation(self, appearance):
-        document = appearance.document
-        return {
-            "id": appearance.pk,
-            "claim": appearance.claim_id,
-            "source": {"id": appearance.source.pk, "name": appearance.source.name, "kind": appearance.source.kind},
-            "document": None
-            if document is None
-            else {
-                "id": document.pk,
-                "url": document.url,
-                "title": document.title,
-                "kind": document.kind,
-                "published_at": iso(document.published_at),
-            },
-            "stance": appearance.stance,
-            "quote": appearance.quote,
-            "seen_at": iso(appearance.seen_at),
-            "origin": appearance.origin,
-            "review_state": appearance.review_state,
-            "retracted": appearance.retracted_at is not None,
-            "retracted_at": iso(appearance.retracted_at),
-            "retraction_reason": appearance.retraction_reason if appearance.retracted_at else "",
-        }
+        return appearance_data(appearance_row(appearance))
+
+
+def appearance_row(appearance) -> dict:
+    """The row (selectors.APPEARANCE_ROW_FIELDS) of an appearance loaded with its source and document."""
+    source, document = appearance.source, appearance.document
+    return {
+        "id": appearance.pk,
+        "claim_id": appearance.claim_id,
+        "stance": appearance.stance,
+        "quote": appearance.quote,
+        "seen_at": appearance.seen_at,
+        "origin": appearance.origin,
+        "review_state": appearance.review_state,
+        "retracted_at": appearance.retracted_at,
+        "retraction_reason": appearance.retraction_reason,
+        "source_id": source.pk,
+        "source__name": source.name,
+        "source__kind": source.kind,
+        "document_id": None if document is None else document.pk,
+        "document__url": None if document is None else document.url,
+        "document__title": None if document is None else document.title,
+        "document__kind": None if document is None else document.kind,
+        "document__published_at": None if document is None else document.published_at,
+    }
+
+
+def appearance_data(row: dict) -> dict:
+    """An appearance row (selectors.APPEARANCE_ROW_FIELDS) as the API shows it."""
+    return {
+        "id": row["id"],
+        "claim": row["claim_id"],
+        "source": {"id": row["source_id"], "name": row["source__name"], "kind": row["source__kind"]},
+        "document": None
+        if row["document_id"] is None
+        else {
+            "id": row["document_id"],
+            "url": row["document__url"],
+            "title": row["document__title"],
+            "kind": row["document__kind"],
+            "published_at": iso(row["document__published_at"]),
+        },
+        "stance": row["stance"],
+        "quote": row["quote"],
+        "seen_at": iso(row["seen_at"]),
+        "origin": row["origin"],
+        "review_state": row["review_state"],
+        "retracted": row["retracted_at"] is not None,
+        "retracted_at": iso(row["retracted_at"]),
+        "retraction_reason": row["retraction_reason"] if row["retracted_at"] else "",
+    }
 
 
 class StatusChangeSerializer(serializers.Serializer):
@@ -165,14 +193,19 @@ class StatusChangeSerializer(serializers.Serializer):
     changed_at = serializers.DateTimeField()
 
     def to_representation(self, change):
-        return {
-            "id": change.pk,
-            "claim": change.claim_id,
-            "from_status": change.from_status,
-            "to_status": change.to_status,
-            "rationale": change.rationale,
-            "changed_at": iso(change.changed_at),
-        }
+        return status_change_data({field: getattr(change, field) for field in selectors.STATUS_CHANGE_ROW_FIELDS})
+
+
+def status_change_data(row: dict) -> dict:
+    """A status change row (selectors.STATUS_CHANGE_ROW_FIELDS) as the API shows it."""
+    return {
+        "id": row["id"],
+        "claim": row["claim_id"],
+        "from_status": row["from_status"],
+        "to_status": row["to_status"],
+        "rationale": row["rationale"],
+        "changed_at": iso(row["changed_at"]),
+    }
 
 
 class ClaimDetailSerializer(ClaimSerializer):
@@ -184,6 +217,14 @@ class ClaimDetailSerializer(ClaimSerializer):
         data["appearances"] = [AppearanceSerializer().to_representation(a) for a in claim.published_appearances]
         data["status_history"] = [StatusChangeSerializer().to_representation(s) for s in claim.status_history]
         return data
+
+
+def claim_detail_data(row: dict, urls: ClaimURLs) -> dict:
+    """A row from selectors.published_claim_detail_row as the API shows it (ClaimDetailSerializer)."""
+    data = claim_data(row, urls)
+    data["appearances"] = [appearance_data(appearance) for appearance in row["appearances"]]
+    data["status_history"] = [status_change_data(change) for change in row["status_history"]]
+    return data
 
 
 class RevisionSerializer(serializers.Serializer):

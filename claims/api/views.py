@@ -3,6 +3,7 @@
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -167,6 +168,15 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, APIViewSet)
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         urls = s.ClaimURLs(request)
         return self.get_paginated_response([s.claim_data(row, urls) for row in selectors.with_tags_and_verdicts(page)])
+
+    def retrieve(self, request, pk=None):
+        # Rows, not model instances: the same queries and output as published_claim_detail() and
+        # ClaimDetailSerializer, without the prefetch machinery (the detail is a hot path).
+        claim_rows = self.filter_queryset(selectors.published_claim_rows()).filter(pk=pk)
+        row = selectors.published_claim_detail_row(claim_rows, include_retracted=include_retracted(request))
+        if row is None:
+            raise Http404("No Claim matches the given query.")
+        return Response(s.claim_detail_data(row, s.ClaimURLs(request)))
 
     def create(self, request):
         data = _validated(s.ClaimCreateSerializer, request)
