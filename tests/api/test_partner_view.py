@@ -321,3 +321,12 @@ def test_a_partner_submission_waits_in_the_review_queue_until_a_journalist_accep
     assert client.post(f"/review/{submitted['id']}/accept/").status_code == 302
     published = partner_client.get(f"/api/v1/claims/{claim.pk}/").json()["appearances"]
     assert [(a["id"], a["origin"], a["review_state"]) for a in published] == [(submitted["id"], "partner", "accepted")]
+
+
+def test_claim_detail_and_list_show_the_same_tags_and_current_verdict(demo_claim, read_client):
+    detail = read_client.get(f"/api/v1/claims/{demo_claim.pk}/").json()
+    [listed] = [c for c in read_client.get("/api/v1/claims/").json()["results"] if c["id"] == demo_claim.pk]
+    assert detail["verdict"] == listed["verdict"]
+    assert detail["verdict"]["rating_name"] == "Unproven"
+    assert detail["verdict"]["published_at"].startswith("2018-06-09T18:00:00")
+    assert detail["tags"] == listed["tags"] == ["iraq", "kirkuk", "security"]
