@@ -81,3 +81,20 @@ def test_health_check_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_evidence_files_are_served_as_inert_attachments_of_their_recorded_type(client, claim, journalist):
+    from tests.factories import PDF_BYTES, make_evidence
+
+    evidence = make_evidence(claim=claim, content=PDF_BYTES, content_type="application/pdf", uploaded_by=journalist)
+    url = f"/claims/evidence/{evidence.pk}/file/"
+    assert client.get(url).status_code == 302  # signed-in users only
+    client.force_login(journalist)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"] == f'inline; filename="{evidence.sha256}"'
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert b"".join(response.streaming_content) == PDF_BYTES
