@@ -9,6 +9,7 @@ from claims import selectors
 from claims.models import Appearance, ClaimStatus, Stance
 from claimtrack.api.fields import iso
 from claimtrack.api.filters import MAX_ID
+from claimtrack.validators import validate_http_url
 from sources.api.serializers import SourceRefSerializer
 from sources.models import Document
 
@@ -254,7 +255,12 @@ class AppearanceCreateSerializer(serializers.Serializer):
     quote = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
     seen_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     document_url = serializers.URLField(
-        max_length=2000, required=False, allow_blank=True, default="", help_text="Where the source said it."
+        max_length=2000,
+        validators=[validate_http_url],
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Where the source said it.",
     )
     document_title = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
