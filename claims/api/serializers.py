@@ -9,7 +9,7 @@ from claims import selectors
 from claims.models import Appearance, ClaimStatus, Stance
 from claimtrack.api.fields import iso
 from claimtrack.api.filters import MAX_ID
-from claimtrack.validators import validate_http_url
+from claimtrack.validators import HttpURLSerializerField
 from sources.api.serializers import SourceRefSerializer
 from sources.models import Document
 
@@ -254,9 +254,8 @@ class AppearanceCreateSerializer(serializers.Serializer):
     stance = serializers.ChoiceField(choices=Stance.choices)
     quote = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
     seen_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    document_url = serializers.URLField(
+    document_url = HttpURLSerializerField(
         max_length=2000,
-        validators=[validate_http_url],
         required=False,
         allow_blank=True,
         default="",
