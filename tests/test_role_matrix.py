@@ -194,7 +194,8 @@ def project_routes() -> dict[str, set[str]]:
             elif isinstance(pattern, URLPattern):
                 name = f"{namespace}:{pattern.name}" if namespace else pattern.name
                 actions = getattr(pattern.callback, "actions", None) or {}  # DRF viewsets
-                routes[name or f"/{route}"] = set(actions)
+                # HEAD is answered as GET (DRF adds it to `actions` on the first request).
+                routes[name or f"/{route}"] = set(actions) - {"head", "options"}
 
     walk(get_resolver().url_patterns)
     return routes
