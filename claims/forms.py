@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from claimtrack.validators import validate_http_url
 from sources.models import Document, Source
 
 from .models import ClaimStatus, Stance
@@ -78,6 +79,7 @@ class AppearanceForm(forms.Form):
         label=_("Document address (URL)"),
         required=False,
         max_length=2000,
+        validators=[validate_http_url],
         widget=forms.URLInput(),
         help_text=_("Optional"),
     )

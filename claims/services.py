@@ -559,6 +559,8 @@ def _lock_pending_suggestion(appearance: Appearance) -> Appearance:
         raise ValidationError(
             _("This suggestion was already reviewed (%(state)s).") % {"state": locked.get_review_state_display()}
         )
+    if locked.retracted_at is not None:
+        raise ValidationError(_("This suggestion was retracted; it can no longer be reviewed."))
     return locked
 
 

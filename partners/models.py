@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 
+from claimtrack.validators import validate_http_url
+
 
 class Partner(models.Model):
     name = models.CharField(max_length=200, unique=True)
@@ -53,7 +55,7 @@ class Webhook(models.Model):
     """A partner's URL that receives a signed POST for each claim event."""
 
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="webhooks")
-    url = models.URLField(max_length=1000)
+    url = models.URLField(max_length=1000, validators=[validate_http_url])
     secret = models.CharField(max_length=100, editable=False)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from claimtrack.validators import HttpURLFormField
+
 
 class AddFeedForm(forms.Form):
-    url = forms.URLField(label=_("Feed address"), max_length=1000, assume_scheme="https")
+    url = HttpURLFormField(label=_("Feed address"), max_length=1000, assume_scheme="https")

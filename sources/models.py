@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from audit.models import AuditFields
+from claimtrack.validators import validate_http_url
 
 
 class Source(models.Model):
@@ -22,7 +23,7 @@ class Source(models.Model):
 
     kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.NEWS_OUTLET)
     name = models.CharField(max_length=200)
-    homepage = models.URLField(max_length=500, blank=True)
+    homepage = models.URLField(max_length=500, validators=[validate_http_url], blank=True)
     country = models.CharField(max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 code"))
     language = models.CharField(max_length=16, blank=True, help_text=_("BCP 47 language tag"))
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -54,7 +55,7 @@ class Feed(models.Model):
         ERROR = "error", _("Error")
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="feeds")
-    url = models.URLField(max_length=1000, unique=True)
+    url = models.URLField(max_length=1000, validators=[validate_http_url], unique=True)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.RSS)
     poll_interval = models.DurationField(default=timedelta(minutes=15))
     etag = models.CharField(max_length=500, blank=True)
@@ -111,8 +112,8 @@ class Document(models.Model):
         PRESS_RELEASE = "press_release", _("Press release")
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="documents")
-    url = models.URLField(max_length=2000)
-    canonical_url = models.URLField(max_length=2000, unique=True)
+    url = models.URLField(max_length=2000, validators=[validate_http_url])
+    canonical_url = models.URLField(max_length=2000, validators=[validate_http_url], unique=True)
     title = models.CharField(max_length=1000, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     first_seen_at = models.DateTimeField(default=timezone.now)
@@ -173,7 +174,7 @@ class FeedEntry(models.Model):
         FAILED = "failed", _("Failed")
 
     feed = models.ForeignKey(Feed, on_delete=models.PROTECT, related_name="entries")
-    url = models.URLField(max_length=2000)
+    url = models.URLField(max_length=2000, validators=[validate_http_url])
     title = models.CharField(max_length=1000, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     document = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True, related_name="entries")

@@ -9,6 +9,7 @@ from claims import selectors
 from claims.models import Appearance, ClaimStatus, Stance
 from claimtrack.api.fields import iso
 from claimtrack.api.filters import MAX_ID
+from claimtrack.validators import HttpURLSerializerField
 from sources.api.serializers import SourceRefSerializer
 from sources.models import Document
 
@@ -294,8 +295,12 @@ class AppearanceCreateSerializer(serializers.Serializer):
     stance = serializers.ChoiceField(choices=Stance.choices)
     quote = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
     seen_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    document_url = serializers.URLField(
-        max_length=2000, required=False, allow_blank=True, default="", help_text="Where the source said it."
+    document_url = HttpURLSerializerField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Where the source said it.",
     )
     document_title = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 

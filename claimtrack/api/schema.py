@@ -71,3 +71,37 @@ def document_error_responses(result, generator, request, public):
                     },
                 )
     return result
+
+
+# OpenAPI links: which operation's response gives the id another operation needs. They document
+# the API's flow and drive schemathesis's stateful runs (tests/api/test_stateful_api.py).
+# (method, path, status) → {link name: target operationId}; the id is always the response's "id".
+LINKS = {
+    ("post", "/api/v1/claims/", "201"): {
+        "GetClaim": "claims_retrieve",
+        "GetClaimTimeline": "claims_timeline_list",
+        "GetClaimReview": "claims_claimreview_retrieve",
+        "ChangeClaimStatus": "claims_status_create",
+        "PublishVerdict": "claims_verdicts_create",
+    },
+    ("get", "/api/v1/claims/{id}/", "200"): {
+        "GetClaimTimeline": "claims_timeline_list",
+        "GetClaimReview": "claims_claimreview_retrieve",
+    },
+    ("post", "/api/v1/webhooks/", "201"): {
+        "GetWebhook": "webhooks_retrieve",
+        "GetWebhookDeliveries": "webhooks_deliveries_list",
+        "DeleteWebhook": "webhooks_destroy",
+    },
+}
+
+
+def add_links(result, generator, request, public):
+    for (method, path, status), links in LINKS.items():
+        response = result.get("paths", {}).get(path, {}).get(method, {}).get("responses", {}).get(status)
+        if response is not None:
+            response["links"] = {
+                name: {"operationId": target, "parameters": {"id": "$response.body#/id"}}
+                for name, target in links.items()
+            }
+    return result

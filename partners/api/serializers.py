@@ -1,12 +1,13 @@
 from rest_framework import serializers
 
 from claimtrack.api.fields import iso
+from claimtrack.validators import HttpURLSerializerField
 from partners.models import WebhookDelivery
 
 
 class WebhookSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    url = serializers.URLField(max_length=1000, help_text="Where events are POSTed (public http or https).")
+    url = HttpURLSerializerField(max_length=1000, help_text="Where events are POSTed (public http or https).")
     active = serializers.BooleanField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
 

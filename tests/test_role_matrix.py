@@ -1,0 +1,432 @@
+"""The role matrix of docs/security.md, walked: every route of the project × every role × its methods.
+
+MATRIX below is that document's table as data. A completeness test enumerates the project's
+URLconf and fails when a route is missing here, so a new view cannot ship without a line in the
+matrix (and in docs/security.md). Outcomes:
+
+- OK: the role reaches the action (2xx, or a redirect that is not to a login page);
+- LOGIN / ADMIN_LOGIN: sent to the newsroom's / the admin's login page (web pages ignore API keys);
+- 401, 403, 404, 405: refused with exactly that status.
+"""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from claims import services
+from claims.models import Appearance, ClaimStatus
+from partners import services as partner_services
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "read_key", "write_key", "journalist", "editor", "admin"]
+OK, LOGIN, ADMIN_LOGIN, REACHED = "ok", "login", "admin-login", "reached"
+
+
+def web(journalist, editor):
+    """A newsroom page: anonymous visitors and API keys are sent to log in. The admin (a superuser)
+    holds every permission, so is treated as an editor."""
+    admin = editor
+    return {
+        "anonymous": LOGIN,
+        "read_key": LOGIN,
+        "write_key": LOGIN,
+        "journalist": journalist,
+        "editor": editor,
+        "admin": admin,
+    }
+
+
+def everyone(outcome):
+    return dict.fromkeys(ROLES, outcome)
+
+
+def staff_only(editor, admin=OK):
+    """A Django admin page: only staff get in (journalists are not staff; editors are, as in the demo)."""
+    return {
+        **dict.fromkeys(["anonymous", "read_key", "write_key", "journalist"], ADMIN_LOGIN),
+        "editor": editor,
+        "admin": admin,
+    }
+
+
+ALL_USERS = web(OK, OK)
+EDITORS = web(403, OK)
+NOT_ALLOWED = web(405, 405)
+EDITORS_ELSE_405 = web(403, 405)  # the permission is checked before the method
+
+# The API: keys authenticate, sessions of newsroom users too; unknown methods answer 405 (after 401).
+API_READ = {"anonymous": 401, "read_key": OK, "write_key": OK, "journalist": OK, "editor": OK, "admin": OK}
+API_SUBMIT = {**API_READ, "read_key": 403}
+API_RULE = {**API_READ, "read_key": 403, "write_key": 403, "journalist": 403}
+API_PARTNER = {**API_READ, "journalist": 403, "editor": 403, "admin": 403}
+API_UNSUPPORTED = {**dict.fromkeys(ROLES, 405), "anonymous": 401}
+API_PUBLIC = everyone(OK)
+
+# (route, method, object in `world` or None, {role: outcome}). Route = "namespace:name", or the
+# path for an unnamed route.
+MATRIX = [
+    ("/", "get", None, everyone(OK)),
+    ("healthz", "get", None, everyone(OK)),
+    ("login", "get", None, everyone(OK)),
+    ("login", "post", None, everyone(OK)),
+    ("logout", "get", None, everyone(405)),
+    ("logout", "post", None, everyone(LOGIN)),  # logged out, then sent to the login page
+    ("accounts:two_factor", "get", None, web(403, OK)),
+    ("accounts:two_factor", "post", None, web(403, OK)),
+    ("accounts:verify", "get", None, ALL_USERS),
+    ("accounts:verify", "post", None, ALL_USERS),
+    ("claims:list", "get", None, ALL_USERS),
+    ("claims:list", "post", None, NOT_ALLOWED),
+    ("claims:create", "get", None, ALL_USERS),
+    ("claims:create", "post", None, ALL_USERS),
+    ("claims:similar", "get", None, ALL_USERS),
+    ("claims:similar", "post", None, NOT_ALLOWED),
+    ("claims:detail", "get", "claim", ALL_USERS),
+    ("claims:detail", "post", "claim", NOT_ALLOWED),
+    ("claims:appearance-create", "get", "claim", ALL_USERS),
+    ("claims:appearance-create", "post", "claim", ALL_USERS),
+    ("claims:evidence-create", "get", "claim", NOT_ALLOWED),
+    ("claims:evidence-create", "post", "claim", ALL_USERS),
+    ("claims:evidence-file", "get", "evidence", ALL_USERS),
+    ("claims:evidence-file", "post", "evidence", NOT_ALLOWED),
+    ("claims:status-change", "get", "claim", EDITORS_ELSE_405),
+    ("claims:status-change", "post", "claim", EDITORS),
+    ("claims:verdict-publish", "get", "claim", EDITORS_ELSE_405),
+    ("claims:verdict-publish", "post", "claim", EDITORS),
+    ("claims:proposal-create", "get", "claim", NOT_ALLOWED),
+    ("claims:proposal-create", "post", "claim", ALL_USERS),
+    ("claims:proposal-approve", "get", "proposal", EDITORS_ELSE_405),
+    ("claims:proposal-approve", "post", "proposal", EDITORS),
+    ("claims:proposal-reject", "get", "proposal", EDITORS_ELSE_405),
+    ("claims:proposal-reject", "post", "proposal", EDITORS),
+    # The journalist recorded this appearance and uploaded this evidence (see `world`).
+    ("claims:appearance-retract", "get", "appearance", NOT_ALLOWED),
+    ("claims:appearance-retract", "post", "appearance", ALL_USERS),
+    ("claims:evidence-retract", "get", "evidence", NOT_ALLOWED),
+    ("claims:evidence-retract", "post", "evidence", ALL_USERS),
+    ("sources:detail", "get", "source", ALL_USERS),
+    ("sources:detail", "post", "source", NOT_ALLOWED),
+    ("sources:document-lookup", "get", None, ALL_USERS),
+    ("sources:document-lookup", "post", None, NOT_ALLOWED),
+    ("sources:document_detail", "get", "document", ALL_USERS),
+    ("sources:document_detail", "post", "document", NOT_ALLOWED),
+    ("sources:add_feed", "get", "source", EDITORS_ELSE_405),
+    # Adding a feed fetches it; the test posts an already registered feed, refused (400) by the
+    # action itself once the permission check has let the editor through.
+    ("sources:add_feed", "post", "source", web(403, REACHED)),
+    ("sources:feed_health", "get", None, EDITORS),
+    ("sources:feed_health", "post", None, EDITORS_ELSE_405),
+    ("review", "get", None, ALL_USERS),
+    ("review", "post", None, NOT_ALLOWED),
+    ("suggestion-accept", "get", "suggestion", NOT_ALLOWED),
+    ("suggestion-accept", "post", "suggestion", ALL_USERS),
+    ("suggestion-edit", "get", "suggestion", ALL_USERS),
+    ("suggestion-edit", "post", "suggestion", ALL_USERS),
+    ("suggestion-reject", "get", "suggestion", NOT_ALLOWED),
+    ("suggestion-reject", "post", "suggestion", ALL_USERS),
+    ("desk", "get", None, EDITORS),
+    ("desk", "post", None, EDITORS_ELSE_405),
+    # The Django admin: its index and one page per kind of permission (the rest follow Django's
+    # model permissions; nothing can be deleted through it, see claimtrack/admin.py).
+    ("admin:index", "get", None, staff_only(OK)),
+    ("admin:claims_claim_changelist", "get", None, staff_only(OK)),
+    ("admin:claims_claim_change", "get", "claim", staff_only(OK)),
+    ("admin:claims_claim_delete", "get", "claim", staff_only(403, 403)),  # nothing is hard-deleted
+    ("admin:auth_user_changelist", "get", None, staff_only(403)),
+    ("admin:partners_partnerapikey_changelist", "get", None, staff_only(403)),
+    # The API (tests/api/test_permissions.py also checks revoked keys and the error bodies).
+    ("api:schema", "get", None, API_PUBLIC),
+    ("api:docs", "get", None, API_PUBLIC),
+    ("api:claim-list", "get", None, API_READ),
+    ("api:claim-list", "post", None, API_SUBMIT),
+    ("api:claim-list", "delete", None, API_UNSUPPORTED),
+    ("api:claim-detail", "get", "claim", API_READ),
+    ("api:claim-detail", "put", "claim", API_UNSUPPORTED),
+    ("api:claim-detail", "patch", "claim", API_UNSUPPORTED),
+    ("api:claim-detail", "delete", "claim", API_UNSUPPORTED),
+    ("api:claim-timeline", "get", "claim", API_READ),
+    ("api:claim-claimreview", "get", "ruled_claim", API_READ),  # a claim without verdict: 404
+    ("api:claim-change-status", "post", "claim", API_RULE),
+    ("api:claim-change-status", "get", "claim", API_UNSUPPORTED),
+    ("api:claim-publish-verdict", "post", "claim", API_RULE),
+    ("api:claimreview-list", "get", None, API_READ),
+    ("api:claimreview-list", "post", None, API_UNSUPPORTED),
+    ("api:appearance-list", "get", None, API_READ),
+    ("api:appearance-list", "post", None, API_SUBMIT),
+    ("api:statuschange-list", "get", None, API_READ),
+    ("api:statuschange-list", "post", None, API_UNSUPPORTED),
+    ("api:source-list", "get", None, API_READ),
+    ("api:source-list", "post", None, API_UNSUPPORTED),
+    ("api:source-detail", "get", "source", API_READ),
+    ("api:source-detail", "delete", "source", API_UNSUPPORTED),
+    ("api:document-list", "get", None, API_READ),
+    ("api:document-list", "post", None, API_UNSUPPORTED),
+    ("api:document-detail", "get", "document", API_READ),
+    ("api:document-detail", "patch", "document", API_UNSUPPORTED),
+    ("api:webhook-list", "get", None, API_PARTNER),
+    ("api:webhook-list", "post", None, API_PARTNER),
+    ("api:webhook-detail", "get", "webhook", API_PARTNER),
+    ("api:webhook-detail", "delete", "webhook", API_PARTNER),
+    ("api:webhook-detail", "put", "webhook", API_UNSUPPORTED),
+    ("api:webhook-deliveries", "get", "webhook", API_PARTNER),
+]
+
+# Route prefixes whose views are not the project's: the Django admin's own pages (walked above
+# through a sample), static files.
+NOT_OURS = ("admin/", "static/")
+
+
+def project_routes() -> dict[str, set[str]]:
+    """Every route of the URLconf → the HTTP methods its view declares (empty when it does not say)."""
+    routes = {}
+
+    def walk(patterns, prefix="", namespace=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                if route.startswith(NOT_OURS):
+                    continue
+                inner = ":".join(part for part in (namespace, pattern.namespace) if part)
+                walk(pattern.url_patterns, route, inner)
+            elif isinstance(pattern, URLPattern):
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                actions = getattr(pattern.callback, "actions", None) or {}  # DRF viewsets
+                # HEAD is answered as GET (DRF adds it to `actions` on the first request).
+                routes[name or f"/{route}"] = set(actions) - {"head", "options"}
+
+    walk(get_resolver().url_patterns)
+    return routes
+
+
+def test_every_route_of_the_project_is_in_the_matrix():
+    listed = {route for route, *_rest in MATRIX}
+    missing = set(project_routes()) - listed
+    assert not missing, f"add these routes to MATRIX and docs/security.md: {sorted(missing)}"
+
+
+def test_every_method_an_api_view_answers_is_in_the_matrix():
+    listed = {(route, method) for route, method, *_rest in MATRIX}
+    missing = {
+        (route, method)
+        for route, methods in project_routes().items()
+        for method in methods
+        if (route, method) not in listed
+    }
+    assert not missing
+
+
+def test_matrix_covers_the_admin_and_every_role():
+    assert "admin:index" in {route for route, *_rest in MATRIX}
+    assert all(set(outcomes) == set(ROLES) for *_rest, outcomes in MATRIX)
+
+
+@pytest.fixture
+def world(journalist):
+    source = factories.SourceFactory(name="Rudaw")
+    document = factories.ingest_article(title="Kirkuk", text="Police withdrew.", source=source).document
+    claim = factories.make_claim(created_by=journalist)
+    appearance = factories.make_appearance(claim=claim, source=source, document=document, recorded_by=journalist)
+    evidence = factories.make_evidence(claim=claim, uploaded_by=journalist)
+    proposal = services.propose_status_change(
+        claim=claim, to_status=ClaimStatus.UNDER_REVIEW, rationale="Two outlets now carry it.", proposed_by=journalist
+    )
+    suggestion = factories.make_suggestion(claim=claim, source=source)
+    ruled_claim = factories.make_claim(text="The dam burst", created_by=journalist)
+    services.publish_verdict(claim=ruled_claim, rating_name="False", author=factories.EditorFactory())
+    partner = factories.make_partner("Partner Newsroom")
+    feed = factories.FeedFactory(source=source)
+    webhook = partner_services.register_webhook(partner=partner, url="https://93.184.215.14/hooks/existing")
+    return {
+        "claim": claim,
+        "appearance": appearance,
+        "evidence": evidence,
+        "proposal": proposal,
+        "suggestion": suggestion,
+        "source": source,
+        "document": document,
+        "webhook": webhook,
+        "partner": partner,
+        "feed": feed,
+        "ruled_claim": ruled_claim,
+    }
+
+
+def client_for(role, world, journalist, editor, admin_user) -> Client:
+    if role in ("read_key", "write_key"):
+        _key, plain = factories.make_api_key(role.removesuffix("_key"), partner=world["partner"])
+        return Client(HTTP_AUTHORIZATION=f"Api-Key {plain}")
+    client = Client()
+    users = {"journalist": journalist, "editor": editor, "admin": admin_user}
+    if role in users:
+        client.force_login(users[role])
+    return client
+
+
+def url_for(route, key, world):
+    if route.startswith("/"):
+        return route
+    return reverse(route, args=[world[key].pk]) if key else reverse(route)
+
+
+def body_for(route, world) -> dict:
+    """A valid submission, so an allowed role reaches the action itself."""
+    claim, source = world["claim"], world["source"]
+    bodies = {
+        "claims:create": {"text": "A bridge in Mosul collapsed this morning."},
+        "claims:appearance-create": {"source": source.pk, "stance": "asserts", "quote": "It collapsed."},
+        "claims:evidence-create": {"file": SimpleUploadedFile("a.png", factories.PNG_BYTES, "image/png")},
+        "claims:status-change": {"to_status": "false", "rationale": "Site visits.", "expected_status": claim.status},
+        "claims:verdict-publish": {"rating": "False", "summary": "No withdrawal happened."},
+        "claims:proposal-create": {"to_status": "under_review", "rationale": "Spreading."},
+        "claims:appearance-retract": {"reason": "Duplicate."},
+        "claims:evidence-retract": {"reason": "Duplicate."},
+        "sources:add_feed": {"url": world["feed"].url},
+        "suggestion-accept": {"stance": "asserts"},
+        "suggestion-edit": {"stance": "denies", "quote": "They denied it.", "seen_at": "2026-01-05T10:00"},
+        "api:claim-list": {"text": "A bridge in Mosul collapsed this morning.", "tags": ["mosul"]},
+        "api:appearance-list": {"claim": claim.pk, "source": source.pk, "stance": "asserts", "quote": "It collapsed."},
+        "api:claim-change-status": {"to_status": "false", "rationale": "The ministry's statement shows no withdrawal."},
+        "api:claim-publish-verdict": {"rating": "False", "summary": "No withdrawal happened."},
+        "api:webhook-list": {"url": "https://93.184.215.14/hooks/claimtrack"},
+    }
+    return bodies.get(route, {})
+
+
+def assert_outcome(response, outcome, *, api: bool):
+    location = response.get("Location", "")
+    if outcome == OK:
+        allowed = range(200, 300) if api else range(200, 400)
+        assert response.status_code in allowed, response.status_code
+        assert not location.startswith((reverse("login"), reverse("admin:login")))
+    elif outcome == REACHED:
+        assert response.status_code in (*range(200, 400), 400), response.status_code
+        assert not location.startswith((reverse("login"), reverse("admin:login")))
+    elif outcome == LOGIN:
+        assert response.status_code == 302
+        assert location.startswith(reverse("login"))
+    elif outcome == ADMIN_LOGIN:
+        assert response.status_code == 302
+        assert location.startswith(reverse("admin:login"))
+    else:
+        assert response.status_code == outcome, response.status_code
+
+
+CASES = [(route, method, key, role, outcomes[role]) for route, method, key, outcomes in MATRIX for role in ROLES]
+
+
+@pytest.mark.parametrize(
+    ("route", "method", "key", "role", "outcome"), CASES, ids=[f"{r} {m} {role}" for r, m, _k, role, _o in CASES]
+)
+def test_role_matrix(world, journalist, editor, admin_user, role, route, method, key, outcome):
+    editor.is_staff = True  # as the demo's editor account (claims/demo.py)
+    editor.save(update_fields=["is_staff"])
+    client = client_for(role, world, journalist, editor, admin_user)
+    url = url_for(route, key, world)
+    api = route.startswith("api:")
+    if method == "get":
+        response = client.get(url)
+    elif api:
+        response = getattr(client, method)(url, body_for(route, world), content_type="application/json")
+    else:
+        response = getattr(client, method)(url, body_for(route, world))
+    assert_outcome(response, outcome, api=api)
+
+
+# Object-level rules ------------------------------------------------------------------------------
+
+
+def test_a_retracted_appearance_cannot_be_retracted_again(client, journalist):
+    appearance = factories.make_appearance(recorded_by=journalist)
+    services.retract_appearance(appearance=appearance, retracted_by=journalist, reason="Wrong claim.")
+    client.force_login(journalist)
+    response = client.post(
+        reverse("claims:appearance-retract", args=[appearance.pk]), {"reason": "Again."}, follow=True
+    )
+    assert "already retracted" in response.content.decode()
+    appearance.refresh_from_db()
+    assert appearance.retraction_reason == "Wrong claim."
+
+
+def test_a_retracted_suggestion_cannot_be_edited_or_accepted(client, journalist):
+    suggestion = factories.make_suggestion()
+    services.retract_appearance(appearance=suggestion, retracted_by=journalist, reason="Not about this claim.")
+    client.force_login(journalist)
+    client.post(reverse("suggestion-edit", args=[suggestion.pk]), {"stance": "denies", "quote": "Changed."})
+    client.post(reverse("suggestion-accept", args=[suggestion.pk]), {"stance": "asserts"})
+    suggestion.refresh_from_db()
+    assert suggestion.quote != "Changed."
+    assert suggestion.review_state == Appearance.ReviewState.PENDING
+
+
+def test_a_journalist_cannot_retract_evidence_someone_else_uploaded(client, journalist):
+    evidence = factories.make_evidence(
+        claim=factories.make_claim(), uploaded_by=factories.JournalistFactory(username="other")
+    )
+    client.force_login(journalist)
+    response = client.post(reverse("claims:evidence-retract", args=[evidence.pk]), {"reason": "duplicate"})
+    assert response.status_code == 403
+    evidence.refresh_from_db()
+    assert evidence.retracted_at is None
+
+
+def test_a_claim_without_a_published_verdict_has_no_claimreview(world):
+    _key, plain = factories.make_api_key("read")
+    client = Client(HTTP_AUTHORIZATION=f"Api-Key {plain}")
+    assert client.get(f"/api/v1/claims/{world['claim'].pk}/claimreview/").status_code == 404
+    assert client.get(f"/api/v1/claims/{world['ruled_claim'].pk}/claimreview/").status_code == 200
+
+
+def test_pending_suggestions_are_invisible_to_partner_keys(world):
+    suggestion = world["suggestion"]
+    _key, plain = factories.make_api_key("read")
+    client = Client(HTTP_AUTHORIZATION=f"Api-Key {plain}")
+    listed = client.get("/api/v1/appearances/", {"claim": world["claim"].pk}).json()
+    timeline = client.get(f"/api/v1/claims/{world['claim'].pk}/timeline/").content.decode()
+    assert world["appearance"].pk in [item["id"] for item in listed["results"]]
+    assert suggestion.pk not in [item["id"] for item in listed["results"]]
+    assert f"appearance-{world['appearance'].pk}" in timeline
+    assert f"appearance-{suggestion.pk}" not in timeline
+
+
+def test_a_partners_own_submission_waits_for_review_and_is_not_published(client, journalist, world):
+    _key, plain = factories.make_api_key("write", partner=world["partner"])
+    partner = Client(HTTP_AUTHORIZATION=f"Api-Key {plain}")
+    body = {"claim": world["claim"].pk, "source": world["source"].pk, "stance": "denies", "quote": "Partner quote."}
+    created = partner.post("/api/v1/appearances/", body, content_type="application/json")
+    assert created.status_code == 201
+    listed = partner.get("/api/v1/appearances/", {"claim": world["claim"].pk}).json()
+    assert created.json()["id"] not in [item["id"] for item in listed["results"]]
+    client.force_login(journalist)
+    assert "Partner quote." in client.get(reverse("review")).content.decode()
+
+
+def test_a_read_key_cannot_submit_and_nothing_is_stored(world):
+    _key, plain = factories.make_api_key("read", partner=world["partner"])
+    client = Client(HTTP_AUTHORIZATION=f"Api-Key {plain}")
+    before = Appearance.objects.count()
+    body = {"claim": world["claim"].pk, "source": world["source"].pk, "stance": "denies", "quote": "Read-only."}
+    response = client.post("/api/v1/appearances/", body, content_type="application/json")
+    assert response.status_code == 403
+    assert Appearance.objects.count() == before
+
+
+def test_the_audit_trail_is_shown_to_editors_only(client, journalist, editor, world):
+    url = reverse("claims:detail", args=[world["claim"].pk])
+    client.force_login(journalist)
+    assert 'id="audit-trail"' not in client.get(url).content.decode()
+    client.force_login(editor)
+    assert 'id="audit-trail"' in client.get(url).content.decode()
+
+
+def test_status_changes_are_never_open_to_partner_keys_even_write_scope(world):
+    _key, plain = factories.make_api_key("write", partner=world["partner"])
+    client = Client(HTTP_AUTHORIZATION=f"Api-Key {plain}")
+    claim = world["claim"]
+    body = {"to_status": "false", "rationale": "Partner says so."}
+    response = client.post(f"/api/v1/claims/{claim.pk}/status/", body, content_type="application/json")
+    assert response.status_code == 403
+    claim.refresh_from_db()
+    assert claim.status != ClaimStatus.FALSE
