@@ -43,3 +43,16 @@ def redis_worker(_session_redis_worker):
 
     with broker(_session_redis_worker, REDIS_TRANSPORT_OPTIONS):
         yield
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server of the test's own, which it may stop and start; the Celery app sends to it."""
+    from tests.celery_broker import REDIS_TRANSPORT_OPTIONS, broker
+    from tests.redis_server import RedisServer
+
+    server = RedisServer(tmp_path)
+    server.start()
+    with broker(server.url, REDIS_TRANSPORT_OPTIONS):
+        yield server
+    server.stop()

@@ -12,19 +12,9 @@ from outbox.models import OutboxMessage
 from partners.models import Webhook
 from tests import factories
 from tests.api.conftest import key_client
-from tests.celery_broker import broker, wait_for, worker_process
-from tests.redis_server import RedisServer
+from tests.celery_broker import wait_for, worker_process
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    server = RedisServer(tmp_path)
-    server.start()
-    with broker(server.url, {"visibility_timeout": 1200}):
-        yield server
-    server.stop()
 
 
 def test_pages_and_api_keep_working_while_redis_is_down_and_the_queued_work_follows(own_redis):

@@ -28,15 +28,6 @@ PROJECT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
 
 
-@pytest.fixture
-def own_redis(tmp_path):
-    server = RedisServer(tmp_path)
-    server.start()
-    with broker(server.url, {"visibility_timeout": 1200}):
-        yield server
-    server.stop()
-
-
 def test_work_queued_while_redis_is_down_is_delivered_once_it_is_back(own_redis):
     claim = make_claim(created_by=JournalistFactory())
     own_redis.stop()

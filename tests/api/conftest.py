@@ -41,3 +41,21 @@ def session_client(username: str) -> APIClient:
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(get_user_model().objects.get(username=username))
     return client
+
+
+@pytest.fixture
+def api_schema(db, demo_claim, settings):
+    """The API's OpenAPI schema loaded by schemathesis, served by the real WSGI application."""
+    import schemathesis
+    from django.core import signals
+    from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
+
+    settings.API_THROTTLE_RATES = {"read": "100000/min", "write": "100000/min", "session": "100000/min"}
+    # Requests go through the real WSGI application; like Django's test client, keep it from
+    # closing the test's database connection (and its transaction) at the end of each request.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)

@@ -3,9 +3,6 @@ every response matches the schema (status code documented, content type, body)."
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -18,18 +15,6 @@ from schemathesis.specs.openapi.checks import (
 from tests import factories
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-
-
-@pytest.fixture
-def api_schema(db, demo_claim, settings):
-    settings.API_THROTTLE_RATES = {"read": "100000/min", "write": "100000/min", "session": "100000/min"}
-    # Requests go through the real WSGI application; like Django's test client, keep it from
-    # closing the test's database connection (and its transaction) at the end of each request.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

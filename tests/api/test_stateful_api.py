@@ -4,11 +4,6 @@ key), each response checked against the schema and never a 5xx. Bounded: a few s
 
 Registering webhooks is left out: their generated URLs would be resolved in DNS (SSRF check)."""
 
-import pytest
-import schemathesis
-from django.core import signals
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -21,17 +16,6 @@ from schemathesis.specs.openapi.checks import (
 from tests import factories
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-
-
-@pytest.fixture
-def api_schema(db, demo_claim, settings):
-    settings.API_THROTTLE_RATES = {"read": "100000/min", "write": "100000/min", "session": "100000/min"}
-    # As in test_schema_conformance: the WSGI app must not close the test's connection.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
 
 
 def test_the_schema_links_a_submitted_claim_to_its_pages(api_schema):
