@@ -71,9 +71,26 @@ def test_login_rotates_the_session_and_logout_ends_it(client, journalist):
     assert client.get("/claims/").status_code == 302
 
 
-def test_sessions_expire_when_idle(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+@pytest.mark.django_db
+def test_sessions_expire_when_idle_and_activity_keeps_them_alive(client, journalist, settings):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(journalist)
+    session = Session.objects.get(session_key=client.session.session_key)
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + timedelta(minutes=1))
+    assert client.get("/claims/").status_code == 200
+    # Each request pushes the expiry a full idle period forward.
+    renewed = Session.objects.get(pk=session.pk).expire_date
+    assert renewed > timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
     assert settings.SESSION_COOKIE_AGE <= 12 * 60 * 60
+
+    # Idle past the timeout: the session is over.
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get("/claims/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
 @pytest.mark.django_db
