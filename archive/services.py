@@ -35,8 +35,9 @@ FORMAT_NAME = "claimtrack-archive"
 FORMAT_VERSION = 1
 
 # Apps whose every model is part of the record; users are added because the record says who did
-# what. Outbox messages are transient plumbing, not record.
-ARCHIVED_APPS = ("sources", "claims")
+# what. Partners are in it because claims and appearances name the partner that submitted them.
+# Outbox messages are transient plumbing, not record.
+ARCHIVED_APPS = ("sources", "claims", "partners")
 EXCLUDED_MODELS = {"outbox.outboxmessage"}
 
 Progress = Callable[[str, int], None]

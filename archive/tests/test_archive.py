@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from claims import roles, services
 from claims.models import Appearance, Claim, Evidence, StatusChange
 from sources.models import DocumentRevision
+from tests import factories
 from tests.factories import EditorFactory, make_appearance
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,6 +27,17 @@ def build_record():
     services.retract_appearance(appearance=appearance, retracted_by=editor, reason="Duplicate of the ministry's")
     services.attach_evidence(
         content=PNG, content_type="image/png", uploaded_by=editor, claim=claim, caption="Empty post"
+    )
+    # A partner's submission: the record names the partner, so partners are archived too.
+    partner = factories.make_partner()
+    factories.make_api_key("write", partner=partner)
+    services.record_appearance(
+        claim=claim,
+        source=factories.SourceFactory(),
+        stance="reports",
+        recorded_by=None,
+        origin=Appearance.Origin.PARTNER,
+        submitted_by_partner=partner,
     )
 
 
