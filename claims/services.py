@@ -99,7 +99,7 @@ def create_claim(
 
 def set_tags(*, claim: Claim, names) -> None:
     tags = []
-    # Control characters never belong in a tag (and \x1f separates names in claim rows).
+    # Control characters never belong in a tag.
     cleaned = {"".join(ch for ch in n if ch.isprintable()).strip().lower() for n in names if n}
     for name in sorted(n for n in cleaned if n):
         tag, _created = Tag.objects.get_or_create(name=name[:64])

@@ -66,7 +66,7 @@ ENDPOINTS = {
 # One of them is the API key's lookup.
 EXPECTED_QUERIES = {
     "claims": 4,  # key, claims, tags, verdicts
-    "claim": 4,  # key, claim with its tags and current verdict, appearances with source and document, status changes
+    "claim": 5,  # key, claim with its current verdict, tags, appearances with source and document, status changes
     "timeline": 7,  # key, claim, appearances, their evidence, status changes, verdicts, revisions
     "claimreview": 5,  # key, claim, claim with verdicts, verdicts, appearances
     "claimreviews": 4,  # key, claims, verdicts, appearances
