@@ -2,7 +2,8 @@
 the import of other fact-checkers' ClaimReview JSON-LD (`manage.py import_claimreview`).
 
 Export mapping:
-- `claimReviewed`: the claim's text; `url`: the claim's page; `datePublished`: the verdict's time;
+- `claimReviewed`: the claim's text; `url`: where the public reads the verdict (`claimreview_url`:
+  the public fact-check page, or the newsroom's own article); `datePublished`: the verdict's time;
   `author`: our organisation (settings.CLAIMTRACK_ORGANISATION);
 - `reviewRating`: the verdict's value on the configured scale, with `alternateName` the rating's
   name ("Unproven", "False", …) and `reviewBody` the verdict's summary when there is one;
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_datetime
 
 from sources.models import Source
@@ -50,6 +52,16 @@ def _creative_work(appearance: Appearance) -> dict:
         if appearance.document.title:
             work["headline"] = appearance.document.title
     return work
+
+
+def claimreview_url(claim: Claim, request) -> str:
+    """The public address of the claim's review. The claim page is for the newsroom (it needs a
+    login), so ClaimReview points to the public fact-check page, or to the newsroom's own article
+    when settings.CLAIMTRACK_CLAIMREVIEW_URL gives a template."""
+    template = settings.CLAIMTRACK_CLAIMREVIEW_URL
+    if template:
+        return template.format(id=claim.pk, slug=claim.slug)
+    return request.build_absolute_uri(reverse("fact-check", args=[claim.pk]))
 
 
 def claimreview_jsonld(*, claim: Claim, verdict: Verdict, appearances, claim_url: str) -> dict:

@@ -3,6 +3,7 @@ validates a form, calls one service and renders or redirects."""
 
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -156,6 +157,21 @@ def _claim_page(request, claim_id: int, *, status: int = 200, **bound_forms):
 @require_GET
 def claim_detail(request, pk):
     return _claim_page(request, pk)
+
+
+@require_GET
+def fact_check(request, pk):
+    """The public page of a published verdict, where ClaimReview's `url` points: no login. It shows
+    only what partners see (the current verdict and the published appearances), never rationales,
+    suggestions, retracted items or who in the newsroom did what. No verdict: 404."""
+    claim = get_object_or_404(selectors.published_claimreviews(), pk=pk)
+    context = {
+        "claim": claim,
+        "verdict": selectors.latest_verdict(claim),
+        "appearances": claim.published_appearances,
+        "organisation": settings.CLAIMTRACK_ORGANISATION,
+    }
+    return render(request, "claims/fact_check.html", context)
 
 
 @login_required

@@ -394,6 +394,17 @@ CLAIMTRACK_ORGANISATION = {
     "name": env("CLAIMTRACK_ORGANISATION_NAME", "claimtrack newsroom"),
     "url": env("CLAIMTRACK_ORGANISATION_URL", "http://127.0.0.1:8000/"),
 }
+# Where a published verdict is read by the public, the ClaimReview `url`: by default claimtrack's
+# own public fact-check page (/fact-checks/<id>/). A newsroom that publishes its fact-checks on its
+# own site sets a template with {id} and/or {slug}, e.g. "https://news.example/fact-check/{slug}/".
+CLAIMTRACK_CLAIMREVIEW_URL = env("CLAIMTRACK_CLAIMREVIEW_URL", "")
+if CLAIMTRACK_CLAIMREVIEW_URL:
+    try:
+        _example = CLAIMTRACK_CLAIMREVIEW_URL.format(id=1, slug="claim")
+    except (KeyError, IndexError, ValueError) as _error:
+        raise ImproperlyConfigured(f"CLAIMTRACK_CLAIMREVIEW_URL may use only {{id}} and {{slug}}: {_error!r}") from None
+    if not _example.startswith(("https://", "http://")):
+        raise ImproperlyConfigured("CLAIMTRACK_CLAIMREVIEW_URL must be an http(s) address.")
 
 # Outbound HTTP (claimtrack.outbound: feeds, articles, robots.txt, webhooks) --------------------
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("review/<int:pk>/edit/", claim_views.suggestion_edit, name="suggestion-edit"),
     path("review/<int:pk>/reject/", claim_views.suggestion_reject, name="suggestion-reject"),
     path("desk/", claim_views.desk, name="desk"),
+    path("fact-checks/<int:pk>/", claim_views.fact_check, name="fact-check"),
     path("api/", include("claimtrack.api.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

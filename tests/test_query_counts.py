@@ -106,3 +106,15 @@ def test_claim_page_queries_do_not_grow_with_events(client, editor, journalist):
     build_events(large, 60, editor, journalist)
     client.force_login(editor)
     assert count_queries(client, small.get_absolute_url()) == count_queries(client, large.get_absolute_url())
+
+
+def test_public_fact_check_page_queries_do_not_grow_with_appearances(client, editor, journalist):
+    small, large = factories.make_claim(text="Small claim"), factories.make_claim(text="Large claim")
+    build_events(small, 2, editor, journalist)
+    build_events(large, 60, editor, journalist)
+    for claim in (small, large):
+        services.publish_verdict(claim=claim, rating_name="False", author=editor)
+    anonymous = client
+    assert count_queries(anonymous, f"/fact-checks/{small.pk}/") == count_queries(
+        anonymous, f"/fact-checks/{large.pk}/"
+    )

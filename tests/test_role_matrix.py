@@ -129,6 +129,9 @@ MATRIX = [
     ("suggestion-reject", "post", "suggestion", ALL_USERS),
     ("desk", "get", None, EDITORS),
     ("desk", "post", None, EDITORS_ELSE_405),
+    # The public page of a published verdict (ClaimReview's url): readable by anyone.
+    ("fact-check", "get", "ruled_claim", everyone(OK)),
+    ("fact-check", "post", "ruled_claim", everyone(405)),
     # The Django admin: its index and one page per kind of permission (the rest follow Django's
     # model permissions; nothing can be deleted through it, see claimtrack/admin.py).
     ("admin:index", "get", None, staff_only(OK)),

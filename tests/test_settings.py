@@ -75,3 +75,13 @@ def test_redis_visibility_timeout_exceeds_the_longest_task():
     )
     visibility, hard, soft = map(int, result.stdout.split())
     assert soft < hard < visibility
+
+
+def test_a_claimreview_url_template_with_unknown_fields_or_no_http_scheme_is_refused_at_start():
+    code = "import django; django.setup()"
+    unknown = run_django({"SECRET_KEY": "x", "CLAIMTRACK_CLAIMREVIEW_URL": "https://news.example/{title}/"}, code)
+    assert unknown.returncode != 0 and "CLAIMTRACK_CLAIMREVIEW_URL" in unknown.stderr
+    not_http = run_django({"SECRET_KEY": "x", "CLAIMTRACK_CLAIMREVIEW_URL": "javascript:alert({id})"}, code)
+    assert not_http.returncode != 0 and "http(s)" in not_http.stderr
+    good = run_django({"SECRET_KEY": "x", "CLAIMTRACK_CLAIMREVIEW_URL": "https://news.example/{slug}-{id}/"}, code)
+    assert good.returncode == 0, good.stderr

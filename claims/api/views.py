@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from claims import selectors, services
-from claims.claimreview import claimreview_jsonld
+from claims.claimreview import claimreview_jsonld, claimreview_url
 from claims.models import Appearance, Claim, ClaimStatus, Stance, StatusChange
 from claimtrack.api.conditional import with_etag
 from claimtrack.api.fields import include_retracted
@@ -73,7 +73,7 @@ def claimreview_for(claim: Claim, request) -> dict:
         claim=claim,
         verdict=selectors.latest_verdict(claim),
         appearances=claim.published_appearances,
-        claim_url=request.build_absolute_uri(claim.get_absolute_url()),
+        claim_url=claimreview_url(claim, request),
     )
 
 

@@ -5,7 +5,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from claims import selectors
-from claims.claimreview import claimreview_jsonld, jsonld_script
+from claims.claimreview import claimreview_jsonld, claimreview_url, jsonld_script
 
 register = template.Library()
 
@@ -22,7 +22,7 @@ def claimreview_jsonld_script(context, claim):
         claim=claim,
         verdict=verdict,
         appearances=appearances,
-        claim_url=context["request"].build_absolute_uri(claim.get_absolute_url()),
+        claim_url=claimreview_url(claim, context["request"]),
     )
     # jsonld_script escapes <, > and &, so the text cannot end the script element.
     return mark_safe(f'<script type="application/ld+json">\n{jsonld_script(data)}\n</script>')  # noqa: S308

@@ -23,7 +23,8 @@ def test_demo_claimreview_has_every_field_partners_and_search_engines_read(demo_
     assert review["@context"] == "https://schema.org"
     assert review["@type"] == "ClaimReview"
     assert review["claimReviewed"] == demo.CLAIM_TEXT
-    assert review["url"] == f"http://testserver/claims/{demo_claim.pk}/"
+    # The public fact-check page: the claim page itself needs a login, which a reader has not got.
+    assert review["url"] == f"http://testserver/fact-checks/{demo_claim.pk}/"
     assert review["datePublished"] == demo.VERDICT_AT.isoformat()
     assert review["author"] == {
         "@type": "Organization",
