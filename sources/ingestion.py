@@ -133,8 +133,24 @@ def _fetch(url: str, *, accept: str, conditional: dict | None = None) -> outboun
     return response
 
 
-def _fetch_article(url: str, extract=extract_article):
-    """Fetch an article page (robots.txt permitting) and extract it: (final URL, Article)."""
+def _validators(response: outbound.OutboundResponse) -> dict:
+    """The response's cache validators, kept to fetch the same URL conditionally next time."""
+    return {
+        "etag": response.headers.get("etag", "")[:500],
+        "last_modified": response.headers.get("last-modified", "")[:100],
+    }
+
+
+@dataclass(frozen=True)
+class FetchedArticle:
+    url: str  # after redirects
+    article: object  # extraction.Article
+    validators: dict  # see _validators
+
+
+def _fetch_article(url: str, extract=extract_article, *, conditional: dict | None = None) -> FetchedArticle | None:
+    """Fetch an article page (robots.txt permitting) and extract it. With `conditional` (the
+    validators of the stored copy), None means the server answered 304 Not Modified."""
     try:
         if not robots.is_allowed(url):
             raise _Unfetchable(_("robots.txt does not allow fetching this page"))
@@ -142,14 +158,16 @@ def _fetch_article(url: str, extract=extract_article):
         raise _Unfetchable(str(error), retry=True) from None
     except outbound.OutboundRequestRefused as error:
         raise _Unfetchable(_("refused: %(reason)s") % {"reason": error.reason}) from None
-    response = _fetch(url, accept=ARTICLE_ACCEPT)
+    response = _fetch(url, accept=ARTICLE_ACCEPT, conditional=conditional)
+    if response.not_modified and conditional and any(conditional.values()):
+        return None
     if response.status_code != 200:
         raise _Unfetchable(_("the server answered HTTP %(status)s") % {"status": response.status_code})
     try:
         article = extract(response.content, response.url, response.content_type)
     except NotAnArticle as error:
         raise _Unfetchable(str(error)) from None
-    return response.url, article
+    return FetchedArticle(url=response.url, article=article, validators=_validators(response))
 
 
 # Feeds -------------------------------------------------------------------------------------------
@@ -262,8 +280,7 @@ def poll_feed(*, feed_id: int) -> Outcome:
             problem = "; ".join(problems)
             updates.update(
                 kind=parsed.kind,
-                etag=response.headers.get("etag", "")[:500],
-                last_modified=response.headers.get("last-modified", "")[:100],
+                **_validators(response),
                 items_seen=FeedEntry.objects.filter(feed=feed).count(),
                 last_status=Feed.PollStatus.MALFORMED if parsed.problem else Feed.PollStatus.OK,
                 last_error=problem[:2000],
@@ -342,7 +359,7 @@ def fetch_entry(*, entry_id: int, extract=extract_article) -> Outcome:
             _finish_entry(entry, document=existing)
             return Outcome()
         try:
-            final_url, article = _fetch_article(entry.url, extract)
+            fetched = _fetch_article(entry.url, extract)
         except _Unfetchable as error:
             _finish_entry(entry, error=error.reason, retry=error.retry)
             will_retry = error.retry and entry.attempts < FeedEntry.MAX_ATTEMPTS
@@ -352,8 +369,11 @@ def fetch_entry(*, entry_id: int, extract=extract_article) -> Outcome:
             # One transaction (one commit) for the document, its revision and the entry's state;
             # none is held while fetching.
             with transaction.atomic():
-                document, created = _store_document(entry, source, final_url, article)
-                revision = record_revision(document=document, title=article.title or entry.title, text=article.text)
+                document, created = _store_document(entry, source, fetched.url, fetched.article)
+                revision = record_revision(
+                    document=document, title=fetched.article.title or entry.title, text=fetched.article.text
+                )
+                _keep_validators(document, fetched)
                 _finish_entry(entry, document=document)
         except ValidationError as error:
             reason = "; ".join(error.messages)
@@ -389,6 +409,12 @@ def _store_document(entry: FeedEntry, source: Source, final_url: str, article):
     return document, created
 
 
+def _keep_validators(document: Document, fetched: FetchedArticle) -> None:
+    """Keep the validators of the copy just stored, for conditional re-checks of its URL."""
+    if fetched.url == document.url:
+        Document.objects.filter(pk=document.pk).update(**fetched.validators)
+
+
 # Re-checks ---------------------------------------------------------------------------------------
 
 
@@ -416,8 +442,9 @@ def recheck_document(*, document_id: int, check_number: int | None = None, extra
     document = Document.objects.get(pk=document_id)
     now = timezone.now()
     try:
+        stored = {"etag": document.etag, "last_modified": document.last_modified}
         try:
-            _final_url, article = _fetch_article(document.url, extract)
+            fetched = _fetch_article(document.url, extract, conditional=stored)
         except _Unfetchable as error:
             updates = {"last_checked_at": now, "last_check_error": error.reason[:2000]}
             if check_number is not None:
@@ -427,7 +454,10 @@ def recheck_document(*, document_id: int, check_number: int | None = None, extra
                     updates["next_check_at"], updates["checks_done"] = _next_check_after(document, check_number + 1)
             Document.objects.filter(pk=document_id).update(**updates)
             return Outcome(error=f"{document.url}: {error.reason}", retry=error.retry)
-        revision = record_revision(document=document, title=article.title, text=article.text)
+        revision = None
+        if fetched is not None:  # None: 304 Not Modified, the stored revision is still the page
+            revision = record_revision(document=document, title=fetched.article.title, text=fetched.article.text)
+            _keep_validators(document, fetched)
         updates = {"last_checked_at": now, "last_check_error": ""}
         if check_number is not None:
             updates["next_check_at"], updates["checks_done"] = _next_check_after(document, check_number + 1)

@@ -126,10 +126,21 @@ class Document(models.Model):
     last_checked_at = models.DateTimeField(null=True, blank=True)
     last_check_error = models.TextField(blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)  # held while a worker re-checks it
+    # Cache validators of the last copy fetched, so a re-check can be a conditional GET (304).
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
 
     history = HistoricalRecords(
         bases=[AuditFields],
-        excluded_fields=["next_check_at", "checks_done", "last_checked_at", "last_check_error", "lease_until"],
+        excluded_fields=[
+            "next_check_at",
+            "checks_done",
+            "last_checked_at",
+            "last_check_error",
+            "lease_until",
+            "etag",
+            "last_modified",
+        ],
     )
 
     class Meta:

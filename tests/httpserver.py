@@ -4,8 +4,9 @@
         server.add("/feed.xml", body=b"<rss>...</rss>", content_type="application/rss+xml")
         server.url("/feed.xml")  # http://127.0.0.1:<port>/feed.xml
 
-A route is either fixed content (status, headers, body; ETag answered with 304 when it matches)
-or a function taking the request handler, for slow or odd responses. `server.hits` counts
+A route is either fixed content (status, headers, body; ETag answered with 304 when it matches;
+without an ETag, a Last-Modified header answered with 304 to the same If-Modified-Since) or a
+function taking the request handler, for slow or odd responses. `server.hits` counts
 requests per path.
 """
 
@@ -62,6 +63,9 @@ class _Handler(BaseHTTPRequestHandler):
             if self.headers.get("If-None-Match") == route.etag:
                 self._send(304, None, headers, b"", False)
                 return
+        elif "Last-Modified" in headers and self.headers.get("If-Modified-Since") == headers["Last-Modified"]:
+            self._send(304, None, headers, b"", False)
+            return
         self._send(route.status, route.content_type, headers, route.body, send_body)
 
     def _send(self, status, content_type, headers, body, send_body):

@@ -266,6 +266,80 @@ def test_not_modified_feed_stores_nothing_and_is_not_parsed(server, monkeypatch)
     assert (Document.objects.count(), FeedEntry.objects.count()) == (documents, entries)
 
 
+def counting(extract_calls):
+    """ingestion's extractor, counting its calls (to see that a 304 is not extracted)."""
+
+    def extract(*args, **kwargs):
+        extract_calls.append(args[1])
+        return ingestion.extract_article(*args, **kwargs)
+
+    return extract
+
+
+def test_recheck_of_an_unchanged_page_is_a_conditional_get_and_a_304_keeps_what_is_stored(server):
+    page = server.add("/a", article("Unchanged", PARAGRAPHS), etag='"a1"')
+    FeedFactory(url=server.add("/feed.xml", rss([(page, "Unchanged")])))
+    run_ingest()
+    document = Document.objects.get()
+    assert document.etag == '"a1"'
+    stored_text = document.revisions.get().text
+
+    extract_calls = []
+    outcome = ingestion.recheck_document(document_id=document.pk, extract=counting(extract_calls))
+
+    assert server.requests[-1][1] == "/a" and server.requests[-1][2]["If-None-Match"] == '"a1"'
+    assert outcome.claimed and not outcome.new_revision and not outcome.error
+    assert extract_calls == []  # nothing to parse
+    document.refresh_from_db()
+    assert document.last_checked_at is not None and document.last_check_error == ""
+    assert document.revisions.get().text == stored_text
+    assert document.etag == '"a1"'
+
+
+def test_recheck_of_a_rewritten_page_records_the_revision_and_its_new_validators(server):
+    page = server.add("/a", article("First version", PARAGRAPHS), etag='"a1"')
+    FeedFactory(url=server.add("/feed.xml", rss([(page, "First version")])))
+    run_ingest()
+    document = Document.objects.get()
+
+    server.add("/a", article("Second version", PARAGRAPHS), etag='"a2"')
+    outcome = ingestion.recheck_document(document_id=document.pk)
+
+    assert server.requests[-1][2]["If-None-Match"] == '"a1"'
+    assert outcome.new_revision
+    document.refresh_from_db()
+    assert document.etag == '"a2"'
+    assert document.revisions.count() == 2
+
+
+def test_recheck_uses_last_modified_when_the_site_sends_no_etag(server):
+    stamp = "Wed, 25 Nov 2026 10:00:00 GMT"
+    page = server.add("/a", article("Dated", PARAGRAPHS), headers={"Last-Modified": stamp})
+    FeedFactory(url=server.add("/feed.xml", rss([(page, "Dated")])))
+    run_ingest()
+    document = Document.objects.get()
+    assert (document.etag, document.last_modified) == ("", stamp)
+
+    outcome = ingestion.recheck_document(document_id=document.pk)
+
+    assert server.requests[-1][2]["If-Modified-Since"] == stamp
+    assert not outcome.new_revision and not outcome.error
+    assert document.revisions.count() == 1
+
+
+def test_recheck_without_stored_validators_fetches_unconditionally(server):
+    page = server.add("/a", article("No validators", PARAGRAPHS))
+    FeedFactory(url=server.add("/feed.xml", rss([(page, "No validators")])))
+    run_ingest()
+    document = Document.objects.get()
+
+    outcome = ingestion.recheck_document(document_id=document.pk)
+
+    headers = server.requests[-1][2]
+    assert "If-None-Match" not in headers and "If-Modified-Since" not in headers
+    assert not outcome.new_revision and not outcome.error  # same content: no new revision
+
+
 def test_robots_txt_forbidding_a_page_is_respected(server):
     server.add("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
     hidden = server.add("/private/a", article("Hidden", PARAGRAPHS))
