@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.encoding import iri_to_uri
 
 from sources.models import Source
 from sources.services import get_or_create_document, get_or_create_source
@@ -60,7 +61,8 @@ def claimreview_url(claim: Claim, request) -> str:
     when settings.CLAIMTRACK_CLAIMREVIEW_URL gives a template."""
     template = settings.CLAIMTRACK_CLAIMREVIEW_URL
     if template:
-        return template.format(id=claim.pk, slug=claim.slug)
+        # Slugs may be Arabic or Kurdish: percent-encode them, as a URI must be.
+        return iri_to_uri(template.format(id=claim.pk, slug=claim.slug))
     return request.build_absolute_uri(reverse("fact-check", args=[claim.pk]))
 
 

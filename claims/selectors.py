@@ -190,8 +190,8 @@ WHERE claim_id = %s ORDER BY changed_at, id
 
 
 def _aware(value) -> datetime | None:
-    """A datetime column as the ORM returns it: PostgreSQL gives aware datetimes, SQLite gives
-    UTC text without an offset."""
+    """A datetime column as the ORM returns it. PostgreSQL gives aware datetimes; SQLite gives
+    naive UTC datetimes (Django stores UTC there; text if a converter did not run)."""
     if value is None or isinstance(value, datetime) and timezone.is_aware(value):
         return value
     if isinstance(value, str):

@@ -19,6 +19,7 @@ from audit.selectors import claim_audit_trail
 from sources.models import Source
 
 from . import charts, forms, selectors, services
+from .claimreview import claimreview_url
 from .models import Appearance, Claim, Evidence, StatusProposal, Tag
 
 CLAIMS_PER_PAGE = 50
@@ -170,6 +171,9 @@ def fact_check(request, pk):
         "verdict": selectors.latest_verdict(claim),
         "appearances": claim.published_appearances,
         "organisation": settings.CLAIMTRACK_ORGANISATION,
+        # This page, or the newsroom's own article when it publishes there (one ClaimReview, one
+        # canonical address for search engines).
+        "canonical_url": claimreview_url(claim, request),
     }
     return render(request, "claims/fact_check.html", context)
 

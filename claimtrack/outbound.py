@@ -306,6 +306,11 @@ def _redirect_method(status: int, method: str) -> str:
     return method
 
 
+def usable_validator(value) -> bool:
+    """An ETag or Last-Modified value that can be sent back as it came: printable ASCII."""
+    return bool(value) and value.isascii() and value.isprintable()
+
+
 def request(
     method: str,
     url: str,
@@ -330,9 +335,11 @@ def request(
     request_headers = {"User-Agent": settings.FETCH_USER_AGENT, "Accept-Encoding": "gzip, deflate"}
     request_headers.update(headers or {})
     if conditional:
-        if conditional.get("etag"):
+        # A validator a server sent us that cannot go back in a header (not printable ASCII) is
+        # left out: the request is then simply unconditional.
+        if usable_validator(conditional.get("etag")):
             request_headers["If-None-Match"] = conditional["etag"]
-        if conditional.get("last_modified"):
+        if usable_validator(conditional.get("last_modified")):
             request_headers["If-Modified-Since"] = conditional["last_modified"]
     method = method.upper()
     timeouts = httpx.Timeout(total, connect=min(float(settings.FETCH_CONNECT_TIMEOUT), total))
@@ -352,6 +359,10 @@ def request(
                             # Credentials meant for one host never go to another.
                             for name in ("Authorization", "Cookie"):
                                 request_headers.pop(name, None)
+                        # Validators describe the address first asked for, not where it now
+                        # redirects: a 304 from the target would hide a changed page.
+                        request_headers.pop("If-None-Match", None)
+                        request_headers.pop("If-Modified-Since", None)
                         new_method = _redirect_method(response.status_code, method)
                         if new_method != method:
                             content = None

@@ -401,9 +401,9 @@ CLAIMTRACK_CLAIMREVIEW_URL = env("CLAIMTRACK_CLAIMREVIEW_URL", "")
 if CLAIMTRACK_CLAIMREVIEW_URL:
     try:
         _example = CLAIMTRACK_CLAIMREVIEW_URL.format(id=1, slug="claim")
-    except (KeyError, IndexError, ValueError) as _error:
+    except (KeyError, IndexError, ValueError, AttributeError) as _error:
         raise ImproperlyConfigured(f"CLAIMTRACK_CLAIMREVIEW_URL may use only {{id}} and {{slug}}: {_error!r}") from None
-    if not _example.startswith(("https://", "http://")):
+    if not _example.lower().startswith(("https://", "http://")):
         raise ImproperlyConfigured("CLAIMTRACK_CLAIMREVIEW_URL must be an http(s) address.")
 
 # Outbound HTTP (claimtrack.outbound: feeds, articles, robots.txt, webhooks) --------------------

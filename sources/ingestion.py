@@ -134,10 +134,14 @@ def _fetch(url: str, *, accept: str, conditional: dict | None = None) -> outboun
 
 
 def _validators(response: outbound.OutboundResponse) -> dict:
-    """The response's cache validators, kept to fetch the same URL conditionally next time."""
+    """The response's cache validators, kept to fetch the same URL conditionally next time (one
+    that could not be sent back, or too long to store whole, is not kept)."""
+    etag, last_modified = response.headers.get("etag", ""), response.headers.get("last-modified", "")
     return {
-        "etag": response.headers.get("etag", "")[:500],
-        "last_modified": response.headers.get("last-modified", "")[:100],
+        "etag": etag if outbound.usable_validator(etag) and len(etag) <= 500 else "",
+        "last_modified": last_modified
+        if outbound.usable_validator(last_modified) and len(last_modified) <= 100
+        else "",
     }
 
 
@@ -159,7 +163,8 @@ def _fetch_article(url: str, extract=extract_article, *, conditional: dict | Non
     except outbound.OutboundRequestRefused as error:
         raise _Unfetchable(_("refused: %(reason)s") % {"reason": error.reason}) from None
     response = _fetch(url, accept=ARTICLE_ACCEPT, conditional=conditional)
-    if response.not_modified and conditional and any(conditional.values()):
+    # outbound sends the validators to `url` only, never on to a redirect's target.
+    if response.not_modified and response.url == url and conditional and any(conditional.values()):
         return None
     if response.status_code != 200:
         raise _Unfetchable(_("the server answered HTTP %(status)s") % {"status": response.status_code})
@@ -410,9 +415,14 @@ def _store_document(entry: FeedEntry, source: Source, final_url: str, article):
 
 
 def _keep_validators(document: Document, fetched: FetchedArticle) -> None:
-    """Keep the validators of the copy just stored, for conditional re-checks of its URL."""
+    """After storing a fetched copy: keep its validators for conditional re-checks of the
+    document's URL. A copy that came from another URL (a redirect, or a variant merged by its
+    canonical link) clears them instead, since a 304 for the document's URL would then vouch for
+    a copy that is not the latest revision; the next re-check is unconditional."""
     if fetched.url == document.url:
         Document.objects.filter(pk=document.pk).update(**fetched.validators)
+    else:
+        Document.objects.filter(pk=document.pk).update(etag="", last_modified="")
 
 
 # Re-checks ---------------------------------------------------------------------------------------

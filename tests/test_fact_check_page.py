@@ -34,6 +34,8 @@ def ruled_claim(editor, journalist):
     hidden = factories.make_appearance(claim=claim, source=factories.SourceFactory(name="Retracted outlet"))
     services.retract_appearance(appearance=hidden, retracted_by=editor, reason="Wrong claim entirely.")
     factories.make_suggestion(claim=claim, source=factories.SourceFactory(name="Suggested outlet"))
+    rejected = factories.make_suggestion(claim=claim, source=factories.SourceFactory(name="Rejected outlet"))
+    services.reject_suggestion(appearance=rejected, reviewed_by=journalist)
     services.change_status(
         claim=claim, to_status="false", rationale="Internal: called the ministry's press office.", changed_by=editor
     )
@@ -57,6 +59,7 @@ def test_fact_check_page_shows_nothing_unpublished_or_internal(ruled_claim, edit
 
     assert "Retracted outlet" not in page  # retracted appearance
     assert "Suggested outlet" not in page  # pending suggestion
+    assert "Rejected outlet" not in page  # rejected suggestion
     assert "press office" not in page  # a status rationale is the newsroom's working note
     assert editor.username not in page and journalist.username not in page
     assert editor.email not in page
@@ -91,3 +94,24 @@ def test_a_newsroom_can_point_claimreview_to_its_own_article(ruled_claim, settin
     review = key_client(factories.make_api_key("read")[1]).get(f"/api/v1/claims/{ruled_claim.pk}/claimreview/")
 
     assert review.json()["url"] == f"https://news.example/fact-check/{ruled_claim.slug}/?ref={ruled_claim.pk}"
+
+
+def test_fact_check_page_names_itself_canonical(ruled_claim):
+    page = Client().get(f"/fact-checks/{ruled_claim.pk}/").content.decode()
+
+    assert f'<link rel="canonical" href="http://testserver/fact-checks/{ruled_claim.pk}/">' in page
+
+
+def test_with_the_newsrooms_own_article_configured_the_page_names_that_article_canonical(settings, editor):
+    settings.CLAIMTRACK_CLAIMREVIEW_URL = "https://news.example/fact-check/{slug}/"
+    claim = factories.make_claim(text="انسحاب الشرطة من كركوك", slug="انسحاب-الشرطة")
+    services.publish_verdict(claim=claim, rating_name="False", author=editor)
+    article = (
+        "https://news.example/fact-check/%D8%A7%D9%86%D8%B3%D8%AD%D8%A7%D8%A8-%D8%A7%D9%84%D8%B4%D8%B1%D8%B7%D8%A9/"
+    )
+
+    page = Client().get(f"/fact-checks/{claim.pk}/").content.decode()
+
+    assert f'<link rel="canonical" href="{article}">' in page
+    embedded = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert embedded["url"] == article

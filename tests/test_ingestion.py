@@ -266,6 +266,14 @@ def test_not_modified_feed_stores_nothing_and_is_not_parsed(server, monkeypatch)
     assert (Document.objects.count(), FeedEntry.objects.count()) == (documents, entries)
 
 
+def ingested_page(server, title, **route):
+    """One article at /a, listed by a feed and ingested: its document."""
+    page = server.add("/a", article(title, PARAGRAPHS), **route)
+    FeedFactory(url=server.add("/feed.xml", rss([(page, title)])))
+    run_ingest()
+    return Document.objects.get()
+
+
 def counting(extract_calls):
     """ingestion's extractor, counting its calls (to see that a 304 is not extracted)."""
 
@@ -277,10 +285,7 @@ def counting(extract_calls):
 
 
 def test_recheck_of_an_unchanged_page_is_a_conditional_get_and_a_304_keeps_what_is_stored(server):
-    page = server.add("/a", article("Unchanged", PARAGRAPHS), etag='"a1"')
-    FeedFactory(url=server.add("/feed.xml", rss([(page, "Unchanged")])))
-    run_ingest()
-    document = Document.objects.get()
+    document = ingested_page(server, "Unchanged", etag='"a1"')
     assert document.etag == '"a1"'
     stored_text = document.revisions.get().text
 
@@ -297,10 +302,7 @@ def test_recheck_of_an_unchanged_page_is_a_conditional_get_and_a_304_keeps_what_
 
 
 def test_recheck_of_a_rewritten_page_records_the_revision_and_its_new_validators(server):
-    page = server.add("/a", article("First version", PARAGRAPHS), etag='"a1"')
-    FeedFactory(url=server.add("/feed.xml", rss([(page, "First version")])))
-    run_ingest()
-    document = Document.objects.get()
+    document = ingested_page(server, "First version", etag='"a1"')
 
     server.add("/a", article("Second version", PARAGRAPHS), etag='"a2"')
     outcome = ingestion.recheck_document(document_id=document.pk)
@@ -314,10 +316,7 @@ def test_recheck_of_a_rewritten_page_records_the_revision_and_its_new_validators
 
 def test_recheck_uses_last_modified_when_the_site_sends_no_etag(server):
     stamp = "Wed, 25 Nov 2026 10:00:00 GMT"
-    page = server.add("/a", article("Dated", PARAGRAPHS), headers={"Last-Modified": stamp})
-    FeedFactory(url=server.add("/feed.xml", rss([(page, "Dated")])))
-    run_ingest()
-    document = Document.objects.get()
+    document = ingested_page(server, "Dated", headers={"Last-Modified": stamp})
     assert (document.etag, document.last_modified) == ("", stamp)
 
     outcome = ingestion.recheck_document(document_id=document.pk)
@@ -328,16 +327,101 @@ def test_recheck_uses_last_modified_when_the_site_sends_no_etag(server):
 
 
 def test_recheck_without_stored_validators_fetches_unconditionally(server):
-    page = server.add("/a", article("No validators", PARAGRAPHS))
-    FeedFactory(url=server.add("/feed.xml", rss([(page, "No validators")])))
-    run_ingest()
-    document = Document.objects.get()
+    document = ingested_page(server, "No validators")
 
     outcome = ingestion.recheck_document(document_id=document.pk)
 
     headers = server.requests[-1][2]
     assert "If-None-Match" not in headers and "If-Modified-Since" not in headers
     assert not outcome.new_revision and not outcome.error  # same content: no new revision
+
+
+def latest_revision(document):
+    return document.revisions.order_by("-fetched_at", "-id").first()
+
+
+def test_validators_are_not_sent_to_a_redirect_target_so_its_304_cannot_hide_a_change(server):
+    stamp = "Wed, 25 Nov 2026 10:00:00 GMT"
+    document = ingested_page(server, "Original", headers={"Last-Modified": stamp})
+    # The page now redirects to another one that would answer 304 to the same If-Modified-Since.
+    server.add("/b", article("A different page", ["Other text " * 40]), headers={"Last-Modified": stamp})
+    server.redirect("/a", server.url("/b"), status=301)
+
+    outcome = ingestion.recheck_document(document_id=document.pk)
+
+    asked_a, asked_b = server.requests[-2], server.requests[-1]
+    assert asked_a[1] == "/a" and asked_a[2]["If-Modified-Since"] == stamp
+    assert asked_b[1] == "/b" and "If-Modified-Since" not in asked_b[2]
+    assert outcome.new_revision
+    assert latest_revision(document).title == "A different page"
+
+
+def test_after_a_temporary_redirect_the_next_recheck_is_unconditional_and_restores_the_page(server):
+    document = ingested_page(server, "Real article", etag='"a1"')
+    server.add("/consent", article("Please accept cookies", ["Consent text " * 40]))
+    server.redirect("/a", server.url("/consent"))
+    assert ingestion.recheck_document(document_id=document.pk).new_revision  # the consent page, as served
+    document.refresh_from_db()
+    assert document.etag == ""  # the stored copy is no longer the one "a1" describes
+
+    server.add("/a", article("Real article", PARAGRAPHS), etag='"a1"')
+    assert ingestion.recheck_document(document_id=document.pk).new_revision
+
+    assert "If-None-Match" not in server.requests[-1][2]
+    assert latest_revision(document).title == "Real article"
+    document.refresh_from_db()
+    assert document.etag == '"a1"'
+
+
+def canonical_page(title, paragraphs, canonical):
+    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    return (
+        f'<!doctype html><html lang="en"><head><title>{escape(title)}</title><link rel="canonical" '
+        f'href="{canonical}"></head><body><article><h1>{escape(title)}</h1>{body}</article></body></html>'
+    ).encode()
+
+
+def test_a_variant_merged_by_its_canonical_link_is_not_vouched_for_by_a_later_304(server):
+    canonical = server.url("/a")
+    server.add("/a", canonical_page("Full article", PARAGRAPHS, canonical), etag='"a1"')
+    FeedFactory(url=server.add("/feed.xml", rss([(canonical, "Full article")])))
+    run_ingest()
+    document = Document.objects.get()
+    variant = server.add("/a/amp", canonical_page("Full article (short)", PARAGRAPHS[:1] * 3, canonical))
+    FeedFactory(url=server.add("/feed2.xml", rss([(variant, "Full article")])), source=SourceFactory())
+    run_ingest()  # the same document (one canonical URL), with a revision from /a/amp
+    assert Document.objects.count() == 1 and document.revisions.count() == 2
+
+    ingestion.recheck_document(document_id=document.pk)
+
+    assert "If-None-Match" not in server.requests[-1][2]
+    assert latest_revision(document).title == "Full article"
+
+
+def test_a_validator_that_cannot_be_sent_back_is_not_kept_and_rechecks_go_on(server):
+    document = ingested_page(server, "Real article", etag='"caf\u00e9"')
+    assert document.etag == ""
+    Document.objects.filter(pk=document.pk).update(first_seen_at=timezone.now() - timedelta(hours=2))
+
+    outcome = ingestion.recheck_document(document_id=document.pk, check_number=0)
+
+    assert outcome.claimed and not outcome.error
+    document.refresh_from_db()
+    assert document.checks_done == 1 and document.next_check_at is not None
+
+
+def test_a_scheduled_recheck_answered_304_moves_to_the_next_slot(server):
+    document = ingested_page(server, "Scheduled", etag='"s1"')
+    Document.objects.filter(pk=document.pk).update(first_seen_at=timezone.now() - timedelta(hours=2))
+
+    outcome = ingestion.recheck_document(document_id=document.pk, check_number=0)
+
+    assert server.requests[-1][2]["If-None-Match"] == '"s1"'
+    assert outcome.claimed and not outcome.new_revision
+    document.refresh_from_db()
+    assert document.checks_done == 1
+    assert document.next_check_at == document.first_seen_at + timedelta(hours=6)
+    assert document.revisions.count() == 1
 
 
 def test_robots_txt_forbidding_a_page_is_respected(server):
@@ -440,10 +524,7 @@ def test_due_feeds_and_rechecks_are_queued_once(server):
 
 
 def test_scheduled_recheck_runs_once_and_moves_to_the_next_slot(server):
-    page = server.add("/a", article("Scheduled", PARAGRAPHS))
-    FeedFactory(url=server.add("/feed.xml", rss([(page, "Scheduled")])))
-    run_ingest()
-    document = Document.objects.get()
+    document = ingested_page(server, "Scheduled")
     assert document.next_check_at == document.first_seen_at + timedelta(hours=1)
     Document.objects.filter(pk=document.pk).update(first_seen_at=timezone.now() - timedelta(hours=2))
 

@@ -83,5 +83,7 @@ def test_a_claimreview_url_template_with_unknown_fields_or_no_http_scheme_is_ref
     assert unknown.returncode != 0 and "CLAIMTRACK_CLAIMREVIEW_URL" in unknown.stderr
     not_http = run_django({"SECRET_KEY": "x", "CLAIMTRACK_CLAIMREVIEW_URL": "javascript:alert({id})"}, code)
     assert not_http.returncode != 0 and "http(s)" in not_http.stderr
-    good = run_django({"SECRET_KEY": "x", "CLAIMTRACK_CLAIMREVIEW_URL": "https://news.example/{slug}-{id}/"}, code)
+    attribute = run_django({"SECRET_KEY": "x", "CLAIMTRACK_CLAIMREVIEW_URL": "https://news.example/{slug.x}/"}, code)
+    assert attribute.returncode != 0 and "CLAIMTRACK_CLAIMREVIEW_URL" in attribute.stderr
+    good = run_django({"SECRET_KEY": "x", "CLAIMTRACK_CLAIMREVIEW_URL": "HTTPS://news.example/{slug}-{id}/"}, code)
     assert good.returncode == 0, good.stderr

@@ -139,3 +139,18 @@ def test_a_bad_include_retracted_value_is_a_400_and_changes_nothing(client, rich
     assert response.status_code == 400
     assert "include_retracted" in json.dumps(response.json()["error"])
     assert orm_detail(rich_claim.pk) == before
+
+
+def test_status_changes_at_the_same_moment_keep_the_order_they_were_made_in(client, rich_claim, editor):
+    moment = timezone.now() + timedelta(minutes=5)
+    services.change_status(
+        claim=rich_claim, to_status=ClaimStatus.DISPUTED, rationale="First.", changed_by=editor, changed_at=moment
+    )
+    services.change_status(
+        claim=rich_claim, to_status=ClaimStatus.FALSE, rationale="Second.", changed_by=editor, changed_at=moment
+    )
+
+    response = client.get(f"/api/v1/claims/{rich_claim.pk}/")
+
+    assert [c["rationale"] for c in response.json()["status_history"]][-2:] == ["First.", "Second."]
+    assert response.json() == orm_detail(rich_claim.pk)
