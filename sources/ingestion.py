@@ -285,7 +285,8 @@ def poll_feed(*, feed_id: int) -> Outcome:
             problem = "; ".join(problems)
             updates.update(
                 kind=parsed.kind,
-                **_validators(response),
+                # Validators of a redirect's target would be sent to the feed's own URL next time.
+                **(_validators(response) if response.url == feed.url else {"etag": "", "last_modified": ""}),
                 items_seen=FeedEntry.objects.filter(feed=feed).count(),
                 last_status=Feed.PollStatus.MALFORMED if parsed.problem else Feed.PollStatus.OK,
                 last_error=problem[:2000],

@@ -424,6 +424,20 @@ def test_a_scheduled_recheck_answered_304_moves_to_the_next_slot(server):
     assert document.revisions.count() == 1
 
 
+def test_a_redirected_feed_keeps_no_validators_of_the_target_for_its_own_url(server):
+    page = server.add("/a", article("Story", PARAGRAPHS))
+    server.add("/feed.xml", rss([(page, "Story")]), etag='"v1"')
+    feed = FeedFactory(url=server.redirect("/old-feed.xml", server.url("/feed.xml"), status=301))
+    run_ingest()
+    feed.refresh_from_db()
+    assert (feed.etag, feed.last_status) == ("", Feed.PollStatus.OK)
+
+    run_ingest()
+
+    asked_old = [r for r in server.requests if r[1] == "/old-feed.xml"][-1]
+    assert "If-None-Match" not in asked_old[2]
+
+
 def test_robots_txt_forbidding_a_page_is_respected(server):
     server.add("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
     hidden = server.add("/private/a", article("Hidden", PARAGRAPHS))
