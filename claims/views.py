@@ -411,28 +411,17 @@ def _pending_suggestion(pk) -> Appearance:
 @login_required
 @permission_required("claims.review_suggestion", raise_exception=True)
 @require_POST
-def suggestion_accept(request, pk):
+def suggestion_decide(request, pk, decision):
     suggestion = _pending_suggestion(pk)
     try:
-        services.accept_suggestion(appearance=suggestion, reviewed_by=request.user)
+        if decision == "accept":
+            services.accept_suggestion(appearance=suggestion, reviewed_by=request.user)
+            messages.success(request, _("Suggestion accepted."))
+        else:
+            services.reject_suggestion(appearance=suggestion, reviewed_by=request.user)
+            messages.success(request, _("Suggestion rejected; it will not be proposed again."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Suggestion accepted."))
-    return redirect("review")
-
-
-@login_required
-@permission_required("claims.review_suggestion", raise_exception=True)
-@require_POST
-def suggestion_reject(request, pk):
-    suggestion = _pending_suggestion(pk)
-    try:
-        services.reject_suggestion(appearance=suggestion, reviewed_by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Suggestion rejected; it will not be proposed again."))
     return redirect("review")
 
 
