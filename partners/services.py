@@ -118,42 +118,59 @@ def create_deliveries(*, event: dict) -> list[int]:
 def attempt_delivery(*, delivery_id: int) -> float | None:
     """POST the delivery once and log the attempt. Returns the seconds to wait before retrying,
     or None when there is nothing more to do (delivered, given up, or already finished)."""
+    delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
+    if delivery is None or delivery.state != WebhookDelivery.State.PENDING:
+        return None
+    number = delivery.attempt_count + 1
+    # Claim this attempt with a conditional UPDATE rather than a row lock: no transaction stays
+    # open across the POST (on SQLite one would block every write for the whole timeout), and a
+    # concurrent run of the same task (a redelivered message) loses the claim and sends nothing.
+    claimed = WebhookDelivery.objects.filter(
+        pk=delivery_id, state=WebhookDelivery.State.PENDING, attempt_count=delivery.attempt_count
+    ).update(attempt_count=number)
+    if not claimed:
+        return None
+    webhook = delivery.webhook
+    body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
+    timestamp = int(time.time())
+    headers = {
+        "Content-Type": "application/json",
+        EVENT_HEADER: delivery.event_type,
+        DELIVERY_HEADER: delivery.event_id,
+        TIMESTAMP_HEADER: str(timestamp),
+        SIGNATURE_HEADER: sign(secret=webhook.secret, timestamp=timestamp, body=body),
+    }
+    status_code, error, started = None, "", time.monotonic()
+    if not webhook.active:
+        error = "The webhook was deactivated."
+    else:
+        try:
+            response = outbound.request(
+                "POST",
+                webhook.url,
+                headers=headers,
+                content=body,
+                timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
+                max_bytes=64 * 1024,
+                follow_redirects=False,
+            )
+            status_code = response.status_code
+            if not 200 <= status_code < 300:
+                error = f"The receiver answered {status_code}."
+        except outbound.OutboundRequestRefused as refusal:
+            error = f"Refused: {refusal.reason}"
+        except outbound.OutboundRequestFailed as failure:
+            error = f"Failed: {failure.reason}"
+    retry_in = None
+    if not error:
+        updates = {"state": WebhookDelivery.State.SUCCEEDED, "delivered_at": timezone.now(), "next_attempt_at": None}
+    elif number >= settings.WEBHOOK_MAX_ATTEMPTS or not webhook.active:
+        updates = {"state": WebhookDelivery.State.FAILED, "next_attempt_at": None}
+        logger.warning("Webhook delivery %s failed for good after %s attempts: %s", delivery.pk, number, error)
+    else:
+        retry_in = retry_delay(number)
+        updates = {"next_attempt_at": timezone.now() + timedelta(seconds=retry_in)}
     with transaction.atomic():
-        delivery = WebhookDelivery.objects.select_for_update().select_related("webhook").filter(pk=delivery_id).first()
-        if delivery is None or delivery.state != WebhookDelivery.State.PENDING:
-            return None
-        webhook = delivery.webhook
-        number = delivery.attempt_count + 1
-        body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
-        timestamp = int(time.time())
-        headers = {
-            "Content-Type": "application/json",
-            EVENT_HEADER: delivery.event_type,
-            DELIVERY_HEADER: delivery.event_id,
-            TIMESTAMP_HEADER: str(timestamp),
-            SIGNATURE_HEADER: sign(secret=webhook.secret, timestamp=timestamp, body=body),
-        }
-        status_code, error, started = None, "", time.monotonic()
-        if not webhook.active:
-            error = "The webhook was deactivated."
-        else:
-            try:
-                response = outbound.request(
-                    "POST",
-                    webhook.url,
-                    headers=headers,
-                    content=body,
-                    timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
-                    max_bytes=64 * 1024,
-                    follow_redirects=False,
-                )
-                status_code = response.status_code
-                if not 200 <= status_code < 300:
-                    error = f"The receiver answered {status_code}."
-            except outbound.OutboundRequestRefused as refusal:
-                error = f"Refused: {refusal.reason}"
-            except outbound.OutboundRequestFailed as failure:
-                error = f"Failed: {failure.reason}"
         WebhookAttempt.objects.create(
             delivery=delivery,
             number=number,
@@ -161,20 +178,5 @@ def attempt_delivery(*, delivery_id: int) -> float | None:
             error=error[:2000],
             duration_ms=int((time.monotonic() - started) * 1000),
         )
-        delivery.attempt_count = number
-        succeeded = not error
-        retry_in = None
-        if succeeded:
-            delivery.state, delivery.delivered_at, delivery.next_attempt_at = (
-                WebhookDelivery.State.SUCCEEDED,
-                timezone.now(),
-                None,
-            )
-        elif number >= settings.WEBHOOK_MAX_ATTEMPTS or not webhook.active:
-            delivery.state, delivery.next_attempt_at = WebhookDelivery.State.FAILED, None
-            logger.warning("Webhook delivery %s failed for good after %s attempts: %s", delivery.pk, number, error)
-        else:
-            retry_in = retry_delay(number)
-            delivery.next_attempt_at = timezone.now() + timedelta(seconds=retry_in)
-        delivery.save(update_fields=["attempt_count", "state", "delivered_at", "next_attempt_at"])
+        WebhookDelivery.objects.filter(pk=delivery_id).update(**updates)
     return retry_in

@@ -209,3 +209,32 @@ def test_partners_see_only_their_own_webhooks(db):
     assert theirs.get(f"/api/v1/webhooks/{webhook['id']}/").status_code == 404
     assert theirs.get(f"/api/v1/webhooks/{webhook['id']}/deliveries/").status_code == 404
     assert theirs.get("/api/v1/webhooks/").json()["results"] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_database_transaction_is_open_while_the_receiver_is_answering(receiver, loopback_allowed, claim, editor):
+    # On SQLite a transaction open across the POST would block every other write for up to the
+    # whole webhook timeout; on PostgreSQL it would hold a row lock over network I/O.
+    from django.db import connections
+
+    # This thread's connection object itself (django.db.connection would resolve in the receiver's thread).
+    worker_connection, seen = connections["default"], []
+
+    def handle(request):
+        seen.append(worker_connection.in_atomic_block)
+        request.send_response(200)
+        request.send_header("Content-Length", "0")
+        request.end_headers()
+
+    webhook = partner_services.register_webhook(
+        partner=factories.make_partner(), url=receiver.add_handler("/h", handle)
+    )
+    delivery = WebhookDelivery.objects.create(webhook=webhook, event_id="e1", event_type="t", payload={"n": 1})
+
+    assert partner_services.attempt_delivery(delivery_id=delivery.pk) is None
+
+    assert seen == [False]
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempt_count) == (WebhookDelivery.State.SUCCEEDED, 1)
+    assert partner_services.attempt_delivery(delivery_id=delivery.pk) is None  # finished: nothing sent
+    assert seen == [False]
