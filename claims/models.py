@@ -215,10 +215,6 @@ class Appearance(models.Model):
         return self.stance == ""
 
     @property
-    def is_retracted(self):
-        return self.retracted_at is not None
-
-    @property
     def is_official(self):
         return self.source.kind == "official_body" or (
             self.document_id is not None and self.document.kind == "official_statement"

@@ -72,7 +72,10 @@ def claim_timeline(
     ]
     if document_ids:
         # The first revision is the document as first seen; later ones are rewrites.
-        revisions = DocumentRevision.objects.filter(document_id__in=document_ids).select_related("document")
+        # Not their text: the timeline shows a rewrite's title and links to the document's diff.
+        revisions = (
+            DocumentRevision.objects.filter(document_id__in=document_ids).select_related("document").defer("text")
+        )
         seen_documents = set()
         for revision in revisions.order_by("document_id", "fetched_at", "id"):
             if revision.document_id in seen_documents:

@@ -202,7 +202,8 @@ def record_appearance(
     _attribute(appearance, recorded_by)
     appearance.save()
     _touch(claim.pk, appearance.seen_at)
-    _enqueue_stance_count_refresh(claim.pk)
+    if appearance.review_state == Appearance.ReviewState.ACCEPTED:  # only accepted ones are counted
+        _enqueue_stance_count_refresh(claim.pk)
     return appearance
 
 
@@ -605,5 +606,4 @@ def reject_suggestion(*, appearance: Appearance, reviewed_by) -> Appearance:
     locked.reviewed_by = reviewed_by
     locked.reviewed_at = timezone.now()
     locked.save(update_fields=["review_state", "reviewed_by", "reviewed_at"])
-    _enqueue_stance_count_refresh(locked.claim_id)
-    return locked
+    return locked  # it was pending, so never counted: the stance counts stay as they are

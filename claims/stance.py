@@ -371,10 +371,6 @@ class StanceModel:
                 best, best_score = i, score
         return document.sentences[best][:EVIDENCE_MAX_CHARS]
 
-    def classify_analysed(self, claim: TextAnalysis, documents: list[TextAnalysis]) -> list[StanceResult]:
-        """One claim against several documents, or (with one document) the usual single pair."""
-        return self.classify_pairs([(claim, d) for d in documents])
-
     def classify_pairs(
         self, pairs: list[tuple[TextAnalysis, TextAnalysis]], *, assume_related: bool = False
     ) -> list[StanceResult]:
@@ -391,9 +387,6 @@ class StanceModel:
             evidence = self.evidence_sentence(claim, document, label) if label != UNRELATED else ""
             results.append(StanceResult(label, float(p[best]), evidence, tuple(float(x) for x in p)))
         return results
-
-    def classify(self, claim_text: str, document_text: str, *, document_title: str = "") -> StanceResult:
-        return self.classify_pairs([(self.analyse(claim_text), self.analyse(document_text, title=document_title))])[0]
 
     # --- storage -------------------------------------------------------------------------------
 

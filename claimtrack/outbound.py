@@ -62,7 +62,6 @@ class OutboundResponse:
     status_code: int
     headers: httpx.Headers
     content: bytes
-    elapsed: float  # seconds, whole exchange including redirects
 
     @property
     def content_type(self) -> str:
@@ -375,7 +374,6 @@ def request(
                     status_code=response.status_code,
                     headers=response.headers,
                     content=body,
-                    elapsed=time.monotonic() - started,
                 )
             finally:
                 response.close()
@@ -427,7 +425,3 @@ def _read_body(response: httpx.Response, max_bytes: int, deadline: float) -> byt
         if time.monotonic() > deadline:
             raise OutboundRequestFailed("timed out: the total time limit was reached", transient=True)
     return b"".join(chunks)
-
-
-def get(url: str, **kwargs) -> OutboundResponse:
-    return request("GET", url, **kwargs)

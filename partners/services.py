@@ -11,11 +11,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from claimtrack import outbound
+from claimtrack.validators import validate_http_url
 
 from .models import Partner, PartnerAPIKey, Webhook, WebhookAttempt, WebhookDelivery
 
@@ -62,7 +62,7 @@ def check_webhook_url(url: str) -> None:
     """Webhook URLs follow the fetcher's outbound rules: public addresses on ports 80/443 only,
     unless FETCH_ALLOWED_NETWORKS allows more."""
     try:
-        URLValidator(schemes=["http", "https"])(url)
+        validate_http_url(url)
     except ValidationError:
         raise ValidationError({"url": "Enter a valid http or https address."}) from None
     try:

@@ -116,10 +116,6 @@ def parse_feed(content: bytes, content_type: str = "") -> ParsedFeed:
     return ParsedFeed(kind=kind, items=items, problem=problem)
 
 
-def detect_feed_kind(content: bytes, content_type: str = "") -> str:
-    return parse_feed(content, content_type).kind
-
-
 def _canonical_url(tree, final_url: str) -> str:
     """<link rel=canonical> when it names a page of the same site, else the final URL; tracking
     parameters removed either way."""

@@ -29,6 +29,7 @@ from claimtrack import outbound, politeness
 from . import robots
 from .extraction import NotAFeed, NotAnArticle, extract_article, parse_feed
 from .models import Document, Feed, FeedEntry, Source
+from .selectors import document_for_url
 from .services import canonicalize_url, get_or_create_document, get_or_create_source, record_revision
 
 logger = logging.getLogger(__name__)
@@ -305,15 +306,6 @@ def poll_feed(*, feed_id: int) -> Outcome:
 # Articles ----------------------------------------------------------------------------------------
 
 
-def _existing_document(url: str) -> Document | None:
-    """A document already stored under this link's canonical form (another feed listed it)."""
-    try:
-        canonical = canonicalize_url(url)
-    except ValidationError:
-        return None
-    return Document.objects.filter(canonical_url=canonical).first()
-
-
 def _finish_entry(entry: FeedEntry, *, document=None, error="", retry=False) -> None:
     if document is not None:
         state = FeedEntry.State.DONE
@@ -360,7 +352,7 @@ def fetch_entry(*, entry_id: int, extract=extract_article) -> Outcome:
         return Outcome(claimed=False)
     entry = FeedEntry.objects.select_related("feed__source").get(pk=entry_id)
     try:
-        existing = _existing_document(entry.url)
+        existing = document_for_url(entry.url)
         if existing is not None:
             _finish_entry(entry, document=existing)
             return Outcome()

@@ -152,10 +152,6 @@ class Document(models.Model):
     def get_absolute_url(self):
         return reverse("sources:document_detail", args=[self.pk])
 
-    @property
-    def is_official_statement(self):
-        return self.kind == self.Kind.OFFICIAL_STATEMENT
-
 
 class DocumentRevision(models.Model):
     """One version of a document's content. A row is written only when the content changed."""

@@ -1,9 +1,11 @@
 """robots.txt, respected for article pages (RFC 9309). Parsed by the standard library's
 RobotFileParser; the file is fetched through claimtrack.outbound and cached per origin."""
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
+from django.conf import settings
 from django.core.cache import cache
 
 from claimtrack import outbound, politeness
@@ -35,8 +37,10 @@ def _robots_text(origin: str) -> str:
     if text is not None:
         return text
     try:
-        politeness.wait_for_turn(urlsplit(origin).hostname or "")
+        politeness.wait_for_turn(urlsplit(origin).hostname or "", max_wait=settings.CELERY_TASK_SOFT_TIME_LIMIT / 4)
         response = outbound.request("GET", f"{origin}/robots.txt", max_bytes=ROBOTS_MAX_BYTES, timeout=15)
+    except politeness.HostBusy as error:
+        raise RobotsUnavailable(f"robots.txt of {origin}: {error}") from None  # a retry later, not cached
     except outbound.OutboundRequestFailed as error:
         cache.set(key, UNAVAILABLE, 300)  # try again in a few minutes
         raise RobotsUnavailable(f"robots.txt of {origin}: {error.reason}") from None
@@ -51,8 +55,14 @@ def _robots_text(origin: str) -> str:
     return text
 
 
+@lru_cache(maxsize=256)
+def _parsed(text: str) -> RobotFileParser:
+    """robots.txt parsed once per text (a site's articles are checked one after another)."""
+    parser = RobotFileParser()
+    parser.parse(text.splitlines())
+    return parser
+
+
 def is_allowed(url: str) -> bool:
     """Whether robots.txt of the URL's site lets claimtrack fetch it."""
-    parser = RobotFileParser()
-    parser.parse(_robots_text(_origin(url)).splitlines())
-    return parser.can_fetch(ROBOTS_USER_AGENT, url)
+    return _parsed(_robots_text(_origin(url))).can_fetch(ROBOTS_USER_AGENT, url)

@@ -4,10 +4,11 @@ import hashlib
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from claimtrack.validators import validate_http_url
 
 from .models import Document, DocumentRevision, Source
 
@@ -19,7 +20,7 @@ def canonicalize_url(url: str) -> str:
     """The document's identity: scheme and host lower-cased, no fragment, no tracking parameters,
     default ports dropped, query parameters sorted."""
     url = (url or "").strip()
-    URLValidator(schemes=["http", "https"])(url)
+    validate_http_url(url)
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     port = parts.port
@@ -89,8 +90,8 @@ def record_revision(*, document: Document, title: str, text: str, fetched_at=Non
     digest = content_sha256(title, text)
     # Lock the document so two workers fetching it at once cannot both append the same change.
     Document.objects.select_for_update().filter(pk=document.pk).first()
-    latest = document.revisions.order_by("-fetched_at", "-id").first()
-    if latest is not None and latest.content_sha256 == digest:
+    latest_digest = document.revisions.order_by("-fetched_at", "-id").values_list("content_sha256", flat=True).first()
+    if latest_digest == digest:
         return None
     revision = DocumentRevision.objects.create(
         document=document,

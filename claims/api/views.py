@@ -148,9 +148,8 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, APIViewSet)
     permission_classes = [can_read_or_submit("claims.add_claim")]
 
     def get_queryset(self):
-        if self.action == "retrieve":
-            return selectors.published_claim_detail(include_retracted=include_retracted(self.request))
-        if self.action in {"timeline", "claimreview", "change_status", "publish_verdict"}:
+        # retrieve() reads its row itself (selectors.published_claim_detail_row); the schema needs the model.
+        if self.action in {"retrieve", "timeline", "claimreview", "change_status", "publish_verdict"}:
             return Claim.objects.all()
         return selectors.published_claim_rows()
 
