@@ -14,10 +14,8 @@ os.environ["SECURE_SSL_REDIRECT"] = "0"
 os.environ["STATIC_MANIFEST"] = "0"
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
-# Close connections after each request, so a live server thread leaves none open at teardown.
-os.environ.setdefault("DATABASE_CONN_MAX_AGE", "0")
 # Uploaded files and the filesystem broker's folder go to a throwaway place.
 os.environ.setdefault("CLAIMTRACK_VAR_DIR", tempfile.mkdtemp(prefix="claimtrack-test-"))
-# Worker threads in tests close their connections after each task, so the test database can be
-# dropped at the end of the run.
+# Requests and worker threads in tests close their connections when done, so a live server or
+# worker thread leaves none open and the test database can be dropped at the end of the run.
 os.environ.setdefault("DATABASE_CONN_MAX_AGE", "0")

@@ -17,6 +17,20 @@ def unavailable(reason: str):
     pytest.skip(reason)
 
 
+def require_stance_model():
+    """The shipped stance model; LightGBM needs the system's OpenMP runtime (Debian: libgomp1),
+    which `.ci/run` installs but a bare Python machine may lack."""
+    import ctypes.util
+
+    from claims.stance import load_model
+
+    if ctypes.util.find_library("gomp") is None:
+        unavailable("the OpenMP runtime LightGBM needs (libgomp1) is not installed")
+    model = load_model()
+    assert model is not None, "the stance model ships in claims/stance_model/"
+    return model
+
+
 def redis_url() -> str:
     """A reachable Redis for the test: REDIS_URL, else a local one on database 15."""
     import redis

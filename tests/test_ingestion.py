@@ -319,9 +319,11 @@ def test_recheck_uses_last_modified_when_the_site_sends_no_etag(server):
     document = ingested_page(server, "Dated", headers={"Last-Modified": stamp})
     assert (document.etag, document.last_modified) == ("", stamp)
 
-    outcome = ingestion.recheck_document(document_id=document.pk)
+    extract_calls = []
+    outcome = ingestion.recheck_document(document_id=document.pk, extract=counting(extract_calls))
 
     assert server.requests[-1][2]["If-Modified-Since"] == stamp
+    assert extract_calls == []  # answered 304: nothing to parse
     assert not outcome.new_revision and not outcome.error
     assert document.revisions.count() == 1
 

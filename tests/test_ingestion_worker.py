@@ -34,10 +34,14 @@ def test_beat_task_polls_due_feeds_and_a_worker_on_redis_stores_their_articles(r
 
         assert wait_for(lambda: Document.objects.count() == 3), "the worker never stored the articles"
         assert wait_for(lambda: not FeedEntry.objects.exclude(state=FeedEntry.State.DONE).exists())
-        # Queued again (a duplicate message): nothing new is stored.
+        # Queued again (a duplicate message): nothing new is stored. The worker (solo pool) runs
+        # tasks in the order they were queued, so once a feed poll queued after the duplicates has
+        # reached the server, the duplicates have all been handled.
         for entry_id in FeedEntry.objects.values_list("id", flat=True):
             tasks.fetch_entry.delay(entry_id)
-        time.sleep(1)
+        polls = server.hits["/feed.xml"]
+        tasks.poll_feed.delay(FeedEntry.objects.values_list("feed_id", flat=True).first())
+        assert wait_for(lambda: server.hits["/feed.xml"] == polls + 1), "the worker never ran the marker poll"
     assert Document.objects.count() == 3
     assert server.hits["/a0"] == 1
 

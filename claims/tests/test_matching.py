@@ -10,6 +10,7 @@ from claims.demo import CLAIM_SLUG, load_demo
 from claims.models import Appearance, Claim
 from claims.stance import load_model
 from tests import factories
+from tests.services import require_stance_model
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def suggestions_for(revision):
 def test_article_with_the_ministrys_denial_is_suggested_as_denying_the_kirkuk_claim(
     kirkuk_claim, django_capture_on_commit_callbacks
 ):
-    assert load_model() is not None, "the stance model ships in claims/stance_model/"
+    require_stance_model()
     revision = ingest(django_capture_on_commit_callbacks, title=RUDAW_TITLE, text=RUDAW_TEXT)
 
     [suggestion] = suggestions_for(revision)
