@@ -8,7 +8,7 @@ COPY requirements.lock .
 RUN pip install -r requirements.lock
 COPY . .
 # Static files are collected at build time; any SECRET_KEY will do for that step.
-RUN SECRET_KEY=build-only python manage.py collectstatic --no-input && mkdir -p /app/var && chown -R claimtrack /app/var
+RUN SECRET_KEY=build-only python manage.py collectstatic --no-input && mkdir -p /app/var/media && chown -R claimtrack /app/var
 USER claimtrack
 EXPOSE 8000
 CMD ["gunicorn", "claimtrack.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]
