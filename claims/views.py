@@ -326,8 +326,10 @@ def proposal_create(request, pk):
 def proposal_decide(request, pk, decision):
     proposal = get_object_or_404(StatusProposal, pk=pk)
     form = forms.DecisionForm(request.POST)
-    form.is_valid()
-    note = form.cleaned_data.get("note", "")
+    if not form.is_valid():  # a note too long: refused, not silently dropped
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return redirect(proposal.claim)
+    note = form.cleaned_data["note"]
     try:
         if decision == "approve":
             services.approve_status_proposal(proposal=proposal, decided_by=request.user, rationale=note)

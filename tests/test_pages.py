@@ -48,6 +48,25 @@ def test_admin_serves_claims_to_the_demo_admin(client, demo):
     assert "Kirkuk" in changelist.content.decode()
 
 
+def test_admin_shows_the_outbox_and_webhook_deliveries_read_only(client, demo):
+    from outbox.models import OutboxMessage
+    from partners import services as partner_services
+    from partners.models import WebhookDelivery
+
+    webhook = partner_services.register_webhook(
+        partner=partner_services.get_or_create_partner(name="P"), url="https://93.184.215.14/hook"
+    )
+    delivery = WebhookDelivery.objects.create(webhook=webhook, event_id="e1", event_type="t", payload={})
+    message = OutboxMessage.objects.create(task_name="claims.tasks.refresh_stance_counts", args=[1], kwargs={})
+    log_in(client, "admin")
+    for model, pk in [("partners/webhookdelivery", delivery.pk), ("outbox/outboxmessage", message.pk)]:
+        assert client.get(f"/admin/{model}/").status_code == 200
+        page = client.get(f"/admin/{model}/{pk}/change/")
+        assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+        assert client.get(f"/admin/{model}/add/").status_code == 403
+        assert client.get(f"/admin/{model}/{pk}/delete/").status_code == 403
+
+
 def test_newcomer_reads_the_demo_picture_adds_an_appearance_and_the_editor_rules(client, demo):
     from claims.models import Claim
 

@@ -424,6 +424,20 @@ def test_journalist_proposal_is_approved_by_an_editor(as_journalist, journalist,
     assert proposal.status_change.rationale == "Ministry denies."
 
 
+def test_approving_with_a_note_over_the_limit_is_refused_and_changes_nothing(editor, journalist, client, claim):
+    proposal = services.propose_status_change(
+        claim=claim, to_status=ClaimStatus.DISPUTED, rationale="Ministry denies.", proposed_by=journalist
+    )
+    client.force_login(editor)
+
+    response = client.post(reverse("claims:proposal-approve", args=[proposal.pk]), {"note": "x" * 2001}, follow=True)
+
+    assert "at most 2000 characters" in page_text(response)
+    proposal.refresh_from_db()
+    claim.refresh_from_db()
+    assert proposal.state == "pending" and claim.status == ClaimStatus.UNVERIFIED
+
+
 def test_proposal_made_stale_by_another_ruling_cannot_be_approved(editor, journalist, claim):
     proposal = services.propose_status_change(
         claim=claim, to_status=ClaimStatus.FALSE, rationale="Fake.", proposed_by=journalist
