@@ -4,6 +4,6 @@ from . import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("two-factor/", views.two_factor_setup, name="two_factor"),
+    path("two-factor/", views.two_factor_setup, name="two-factor"),
     path("verify/", views.verify, name="verify"),
 ]

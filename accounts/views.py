@@ -31,7 +31,7 @@ def two_factor_setup(request):
             form.add_error("token", error.message_dict["token"])
         else:
             messages.success(request, _("Two-factor login is on. You will be asked for a code at every login."))
-            return redirect("accounts:two_factor")
+            return redirect("accounts:two-factor")
     device = services.pending_totp_device(request.user)
     return render(
         request,

@@ -1,9 +1,8 @@
-"""Reading the audit trail."""
+"""Reading the audit trail: turning simple-history records into entries with field diffs. Each app
+asks for the history of its own models (e.g. claims.selectors.claim_audit_trail)."""
 
 from dataclasses import dataclass
 from datetime import datetime
-
-from claims.models import Appearance, Claim, Evidence, StatusChange, Verdict
 
 HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
@@ -36,7 +35,9 @@ def _who(record) -> str:
     return record.history_actor or "system"
 
 
-def _entries(history_queryset, object_label: str) -> list[AuditEntry]:
+def history_entries(history_queryset, object_label: str) -> list[AuditEntry]:
+    """The records of a history queryset as entries, each with what changed since the object's
+    previous record. One query."""
     records = list(history_queryset.select_related("history_user").order_by("id", "history_date", "history_id"))
     entries, previous_by_object = [], {}
     for record in records:
@@ -57,13 +58,3 @@ def _entries(history_queryset, object_label: str) -> list[AuditEntry]:
             )
         )
     return entries
-
-
-def claim_audit_trail(claim: Claim) -> list[AuditEntry]:
-    """Every recorded write to the claim and what hangs off it, oldest first. Five queries."""
-    entries = _entries(Claim.history.filter(id=claim.pk), "claim")
-    entries += _entries(Appearance.history.filter(claim_id=claim.pk), "appearance")
-    entries += _entries(StatusChange.history.filter(claim_id=claim.pk), "status change")
-    entries += _entries(Verdict.history.filter(claim_id=claim.pk), "verdict")
-    entries += _entries(Evidence.history.filter(claim_id=claim.pk), "evidence")
-    return sorted(entries, key=lambda e: e.at)

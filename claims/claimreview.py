@@ -63,7 +63,7 @@ def claimreview_url(claim: Claim, request) -> str:
     if template:
         # Slugs may be Arabic or Kurdish: percent-encode them, as a URI must be.
         return iri_to_uri(template.format(id=claim.pk, slug=claim.slug))
-    return request.build_absolute_uri(reverse("fact-check", args=[claim.pk]))
+    return request.build_absolute_uri(reverse("claims:fact-check", args=[claim.pk]))
 
 
 def claimreview_jsonld(*, claim: Claim, verdict: Verdict, appearances, claim_url: str) -> dict:

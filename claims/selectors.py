@@ -5,6 +5,7 @@ Every selector runs a fixed number of queries, whatever the number of rows it re
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -13,9 +14,10 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from audit.selectors import AuditEntry, history_entries
 from sources.models import Document, DocumentRevision, Source
 
-from .models import Appearance, Claim, Evidence, StatusChange, StatusProposal, Verdict
+from .models import Appearance, Claim, Evidence, Stance, StatusChange, StatusProposal, Verdict
 
 
 def claim_list(*, include_archived: bool = True) -> QuerySet[Claim]:
@@ -280,8 +282,9 @@ def latest_verdict(claim: Claim) -> Verdict | None:
     return verdicts[0] if verdicts else None
 
 
-def _text_search(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
-    """Every word must occur in the claim's text or summary. Substring matching works in any
+def search_claims(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
+    """The claims matching a search, for the claim list page and the API's `q` alike: every word
+    must occur in the claim's text or summary. Substring matching works in any
     script (Arabic and Kurdish words often carry attached prefixes such as و or ال, which whole-word
     matching would miss); on PostgreSQL a websearch full-text match (phrases, OR, -word) is
     accepted as well, with the script-neutral 'simple' configuration."""
@@ -311,7 +314,7 @@ def filtered_claim_list(
     """The claim list page: newest activity first, filtered. The date range is on first seen."""
     claims = claim_list()
     if query:
-        claims = _text_search(claims, query)
+        claims = search_claims(claims, query)
     if status:
         claims = claims.filter(status=status)
     if tag:
@@ -425,3 +428,57 @@ def reviewed_suggestions() -> list[tuple[str, str, str, str]]:
         label = appearance.stance if appearance.review_state == Appearance.ReviewState.ACCEPTED else "unrelated"
         examples.append((appearance.claim.text, revision.text, revision.title, label))
     return examples
+
+
+# Source pages ---------------------------------------------------------------------------------
+
+
+def source_appearances(source: Source) -> QuerySet[Appearance]:
+    """The source's appearances, newest first, each with its claim's current status and verdicts
+    (newest first) for the "how were its assertions rated" view. Two queries."""
+    return (
+        Appearance.objects.filter(source=source)
+        .select_related("claim", "document")
+        .prefetch_related(
+            Prefetch(
+                "claim__verdicts",
+                queryset=Verdict.objects.order_by("-published_at", "-id"),
+                to_attr="verdicts_newest_first",
+            )
+        )
+        .order_by("-seen_at", "-id")
+    )
+
+
+def assertion_ratings(appearances) -> dict:
+    """How the claims this source asserted were rated: counts by the claim's current verdict and
+    status, counting each claim once. Works on already fetched appearances (no queries)."""
+    asserted = {}
+    for appearance in appearances:
+        if (
+            appearance.stance == Stance.ASSERTS
+            and appearance.retracted_at is None
+            and appearance.review_state == "accepted"
+        ):
+            asserted[appearance.claim_id] = appearance.claim
+    by_verdict = Counter(
+        claim.verdicts_newest_first[0].rating_name if claim.verdicts_newest_first else None
+        for claim in asserted.values()
+    )
+    by_status = Counter(claim.get_status_display() for claim in asserted.values())
+    return {
+        "claims_asserted": len(asserted),
+        "by_verdict": sorted(((name, n) for name, n in by_verdict.items() if name), key=lambda item: -item[1]),
+        "unrated": by_verdict.get(None, 0),
+        "by_status": sorted(by_status.items(), key=lambda item: -item[1]),
+    }
+
+
+def claim_audit_trail(claim: Claim) -> list[AuditEntry]:
+    """Every recorded write to the claim and what hangs off it, oldest first. Five queries."""
+    entries = history_entries(Claim.history.filter(id=claim.pk), "claim")
+    entries += history_entries(Appearance.history.filter(claim_id=claim.pk), "appearance")
+    entries += history_entries(StatusChange.history.filter(claim_id=claim.pk), "status change")
+    entries += history_entries(Verdict.history.filter(claim_id=claim.pk), "verdict")
+    entries += history_entries(Evidence.history.filter(claim_id=claim.pk), "evidence")
+    return sorted(entries, key=lambda e: e.at)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from claimtrack.celery import enqueue_on_commit
+from outbox.services import enqueue_on_commit
 from partners import events as webhook_events
 from sources.models import Document, DocumentRevision, Source
 
@@ -437,12 +437,16 @@ def record_appearance_with_source(
     new_source_kind: str = Source.Kind.NEWS_OUTLET,
     document_url: str = "",
     document_kind: str = Document.Kind.ARTICLE,
+    document_title: str = "",
     evidence_files=(),
     evidence_caption: str = "",
+    origin: str = Appearance.Origin.MANUAL,
+    review_state: str | None = None,
+    submitted_by_partner=None,
 ) -> Appearance:
-    """Record an appearance as a journalist enters it: an existing source or a new one (name,
-    kind), an optional document address (a known address brings its document and source with it),
-    and optional evidence files, all or nothing."""
+    """Record an appearance as a journalist (page) or a partner (API) enters it: an existing source
+    or a new one (name, kind), an optional document address (a known address brings its document
+    and source with it), and optional evidence files, all or nothing."""
     from sources.services import canonicalize_url, get_or_create_document, get_or_create_source
 
     document = None
@@ -473,7 +477,9 @@ def record_appearance_with_source(
             raise ValidationError({"new_source_name": error.messages}) from None
     if document_url and document is None:
         try:
-            document, _created = get_or_create_document(url=document_url, source=source, kind=document_kind)
+            document, _created = get_or_create_document(
+                url=document_url, source=source, kind=document_kind, title=(document_title or "").strip()
+            )
         except ValidationError as error:
             raise ValidationError({"document_url": error.messages}) from None
     appearance = record_appearance(
@@ -484,6 +490,9 @@ def record_appearance_with_source(
         quote=quote,
         seen_at=seen_at,
         recorded_by=recorded_by,
+        origin=origin,
+        review_state=review_state,
+        submitted_by_partner=submitted_by_partner,
     )
     for uploaded_file in evidence_files:
         try:

@@ -15,7 +15,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from audit.selectors import claim_audit_trail
+from sources import ingestion as source_ingestion
+from sources import selectors as source_selectors
+from sources.forms import AddFeedForm
 from sources.models import Source
 
 from . import charts, forms, selectors, services
@@ -142,7 +144,7 @@ def _claim_page(request, claim_id: int, *, status: int = 200, **bound_forms):
     if user.has_perm("claims.add_evidence"):
         context["evidence_form"] = bound_forms.get("evidence_form") or forms.EvidenceForm()
     if can_rule(user):
-        context["audit_trail"] = claim_audit_trail(claim)
+        context["audit_trail"] = selectors.claim_audit_trail(claim)
         context["status_form"] = bound_forms.get("status_form") or forms.StatusChangeForm(
             initial={"expected_status": claim.status}
         )
@@ -424,7 +426,7 @@ def suggestion_decide(request, pk, decision):
             messages.success(request, _("Suggestion rejected; it will not be proposed again."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect("review")
+    return redirect("claims:review")
 
 
 @login_required
@@ -441,7 +443,7 @@ def suggestion_edit(request, pk):
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("Suggestion corrected and accepted."))
-                return redirect("review")
+                return redirect("claims:review")
     else:
         form = forms.SuggestionEditForm(
             initial={"stance": suggestion.stance, "quote": suggestion.quote, "seen_at": suggestion.seen_at}
@@ -472,3 +474,50 @@ def desk(request):
             "official_statements": list(selectors.official_statements()[:DESK_ROWS]),
         },
     )
+
+
+# Source pages ---------------------------------------------------------------------------------
+# A source's page is drawn here, above sources, because it shows what the source said about
+# claims and how those claims were rated.
+
+SOURCE_APPEARANCES_SHOWN = 500
+
+
+def _source_page(request, source, add_feed_form, status=200):
+    appearances = list(selectors.source_appearances(source)[:SOURCE_APPEARANCES_SHOWN])
+    return render(
+        request,
+        "claims/source_detail.html",
+        {
+            "source": source,
+            "appearances": appearances,
+            "ratings": selectors.assertion_ratings(appearances),
+            "feeds": source_selectors.source_feeds(source),
+            "add_feed_form": add_feed_form,
+        },
+        status=status,
+    )
+
+
+@login_required
+@permission_required("sources.view_source", raise_exception=True)
+@require_GET
+def source_detail(request, pk):
+    return _source_page(request, get_object_or_404(source_selectors.source_list(), pk=pk), AddFeedForm())
+
+
+@login_required
+@permission_required("sources.add_feed", raise_exception=True)
+@require_POST
+def source_feed_add(request, pk):
+    source = get_object_or_404(source_selectors.source_list(), pk=pk)
+    form = AddFeedForm(request.POST)
+    if form.is_valid():
+        try:
+            feed = source_ingestion.add_feed(url=form.cleaned_data["url"], source=source)
+        except ValidationError as error:
+            form.add_error("url", error.message_dict.get("url", error.messages))
+        else:
+            messages.success(request, _("Feed added: %(url)s (%(kind)s)") % {"url": feed.url, "kind": feed.kind})
+            return redirect(source)
+    return _source_page(request, source, form, status=400)

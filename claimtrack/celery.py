@@ -20,13 +20,3 @@ def create_filesystem_queue_folders(sender, **kwargs):
         for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             if options.get(key):
                 Path(options[key]).mkdir(parents=True, exist_ok=True)
-
-
-def enqueue_on_commit(task, *args, **kwargs):
-    """Queue the task through the transactional outbox: recorded with the data it is about, sent
-    to the broker once the transaction commits (immediately outside one). A broker outage never
-    fails the request that wrote the data, and the work is sent by the outbox sweep once the broker
-    is back (see outbox/)."""
-    from outbox.services import enqueue
-
-    return enqueue(task, *args, **kwargs)

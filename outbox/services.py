@@ -15,8 +15,11 @@ SWEEP_GRACE = timedelta(seconds=30)
 SWEEP_BATCH = 500
 
 
-def enqueue(task, *args, **kwargs) -> OutboxMessage:
-    """Record the task in the current transaction; send it to the broker once that commits."""
+def enqueue_on_commit(task, *args, **kwargs) -> OutboxMessage:
+    """Queue the task through the transactional outbox: recorded in the current transaction with
+    the data it is about, sent to the broker once that commits (immediately outside one). A broker
+    outage never fails the request that wrote the data; the sweep sends the work once the broker is
+    back. Every app queues its Celery tasks this way."""
     message = OutboxMessage.objects.create(task_name=task.name, args=list(args), kwargs=kwargs)
     transaction.on_commit(lambda: send(message.pk, task=task))
     return message

@@ -1,7 +1,7 @@
 """Claim events that partners' webhooks receive. claims.services calls these right after it writes
 a status change or a verdict; the fan-out runs in a Celery task once the transaction commits."""
 
-from claimtrack.celery import enqueue_on_commit
+from outbox.services import enqueue_on_commit
 
 STATUS_CHANGED = "claim.status_changed"
 VERDICT_PUBLISHED = "claim.verdict_published"

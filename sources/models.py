@@ -38,7 +38,7 @@ class Source(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("sources:detail", args=[self.pk])
+        return reverse("claims:source-detail", args=[self.pk])
 
 
 class Feed(models.Model):
@@ -150,7 +150,7 @@ class Document(models.Model):
         return self.title or self.canonical_url
 
     def get_absolute_url(self):
-        return reverse("sources:document_detail", args=[self.pk])
+        return reverse("sources:document-detail", args=[self.pk])
 
 
 class DocumentRevision(models.Model):

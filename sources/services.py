@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from claimtrack.validators import validate_http_url
 
+from . import signals
 from .models import Document, DocumentRevision, Source
 
 # Query parameters that identify a campaign or a click, never the document.
@@ -102,13 +103,5 @@ def record_revision(*, document: Document, title: str, text: str, fetched_at=Non
     )
     if title.strip() and document.title != title.strip():
         Document.objects.filter(pk=document.pk).update(title=title.strip()[:1000])
-    _enqueue_matching(revision.pk)
+    signals.revision_recorded.send(sender=DocumentRevision, revision_id=revision.pk)
     return revision
-
-
-def _enqueue_matching(revision_id: int) -> None:
-    # Each new revision is matched to the tracked claims once committed (claims.tasks).
-    from claims.tasks import match_document_revision
-    from claimtrack.celery import enqueue_on_commit
-
-    enqueue_on_commit(match_document_revision, revision_id)

@@ -9,7 +9,7 @@ import random
 from celery import shared_task
 from django.conf import settings
 
-from claimtrack.celery import enqueue_on_commit
+from outbox.services import enqueue_on_commit
 
 from . import ingestion
 from .models import FeedEntry

@@ -54,8 +54,8 @@ def test_every_form_control_has_a_label(client, journalist, editor):
             reverse("claims:create"),
             claim.get_absolute_url(),
             reverse("claims:appearance-create", args=[claim.pk]),
-            reverse("review"),
-            reverse("suggestion-edit", args=[suggestion.pk]),
+            reverse("claims:review"),
+            reverse("claims:suggestion-edit", args=[suggestion.pk]),
         ]:
             response = client.get(url)
             assert response.status_code == 200

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claimtrack import politeness
-from claimtrack.celery import enqueue_on_commit
+from outbox.services import enqueue_on_commit
 from sources import tasks
 from sources.models import Document, FeedEntry
 from tests.celery_broker import wait_for

@@ -36,7 +36,7 @@ def api_error_fields(response) -> dict:
 def test_a_feed_address_that_is_not_http_gets_a_form_error_and_no_feed(client, editor, url):
     source = factories.SourceFactory()
     client.force_login(editor)
-    response = client.post(reverse("sources:add_feed", args=[source.pk]), {"url": url})
+    response = client.post(reverse("claims:source-feed-add", args=[source.pk]), {"url": url})
     assert response.status_code == 400
     assert "http" in " ".join(response.context["add_feed_form"].errors["url"])
     assert not Feed.objects.exists()

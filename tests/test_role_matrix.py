@@ -74,8 +74,8 @@ MATRIX = [
     ("login", "post", None, everyone(OK)),
     ("logout", "get", None, everyone(405)),
     ("logout", "post", None, everyone(LOGIN)),  # logged out, then sent to the login page
-    ("accounts:two_factor", "get", None, web(403, OK)),
-    ("accounts:two_factor", "post", None, web(403, OK)),
+    ("accounts:two-factor", "get", None, web(403, OK)),
+    ("accounts:two-factor", "post", None, web(403, OK)),
     ("accounts:verify", "get", None, ALL_USERS),
     ("accounts:verify", "post", None, ALL_USERS),
     ("claims:list", "get", None, ALL_USERS),
@@ -107,31 +107,31 @@ MATRIX = [
     ("claims:appearance-retract", "post", "appearance", ALL_USERS),
     ("claims:evidence-retract", "get", "evidence", NOT_ALLOWED),
     ("claims:evidence-retract", "post", "evidence", ALL_USERS),
-    ("sources:detail", "get", "source", ALL_USERS),
-    ("sources:detail", "post", "source", NOT_ALLOWED),
+    ("claims:source-detail", "get", "source", ALL_USERS),
+    ("claims:source-detail", "post", "source", NOT_ALLOWED),
     ("sources:document-lookup", "get", None, ALL_USERS),
     ("sources:document-lookup", "post", None, NOT_ALLOWED),
-    ("sources:document_detail", "get", "document", ALL_USERS),
-    ("sources:document_detail", "post", "document", NOT_ALLOWED),
-    ("sources:add_feed", "get", "source", EDITORS_ELSE_405),
+    ("sources:document-detail", "get", "document", ALL_USERS),
+    ("sources:document-detail", "post", "document", NOT_ALLOWED),
+    ("claims:source-feed-add", "get", "source", EDITORS_ELSE_405),
     # Adding a feed fetches it; the test posts an already registered feed, refused (400) by the
     # action itself once the permission check has let the editor through.
-    ("sources:add_feed", "post", "source", web(403, REACHED)),
-    ("sources:feed_health", "get", None, EDITORS),
-    ("sources:feed_health", "post", None, EDITORS_ELSE_405),
-    ("review", "get", None, ALL_USERS),
-    ("review", "post", None, NOT_ALLOWED),
-    ("suggestion-accept", "get", "suggestion", NOT_ALLOWED),
-    ("suggestion-accept", "post", "suggestion", ALL_USERS),
-    ("suggestion-edit", "get", "suggestion", ALL_USERS),
-    ("suggestion-edit", "post", "suggestion", ALL_USERS),
-    ("suggestion-reject", "get", "suggestion", NOT_ALLOWED),
-    ("suggestion-reject", "post", "suggestion", ALL_USERS),
-    ("desk", "get", None, EDITORS),
-    ("desk", "post", None, EDITORS_ELSE_405),
+    ("claims:source-feed-add", "post", "source", web(403, REACHED)),
+    ("sources:feed-health", "get", None, EDITORS),
+    ("sources:feed-health", "post", None, EDITORS_ELSE_405),
+    ("claims:review", "get", None, ALL_USERS),
+    ("claims:review", "post", None, NOT_ALLOWED),
+    ("claims:suggestion-accept", "get", "suggestion", NOT_ALLOWED),
+    ("claims:suggestion-accept", "post", "suggestion", ALL_USERS),
+    ("claims:suggestion-edit", "get", "suggestion", ALL_USERS),
+    ("claims:suggestion-edit", "post", "suggestion", ALL_USERS),
+    ("claims:suggestion-reject", "get", "suggestion", NOT_ALLOWED),
+    ("claims:suggestion-reject", "post", "suggestion", ALL_USERS),
+    ("claims:desk", "get", None, EDITORS),
+    ("claims:desk", "post", None, EDITORS_ELSE_405),
     # The public page of a published verdict (ClaimReview's url): readable by anyone.
-    ("fact-check", "get", "ruled_claim", everyone(OK)),
-    ("fact-check", "post", "ruled_claim", everyone(405)),
+    ("claims:fact-check", "get", "ruled_claim", everyone(OK)),
+    ("claims:fact-check", "post", "ruled_claim", everyone(405)),
     # The Django admin: its index and one page per kind of permission (the rest follow Django's
     # model permissions; nothing can be deleted through it, see claimtrack/admin.py).
     ("admin:index", "get", None, staff_only(OK)),
@@ -286,9 +286,9 @@ def body_for(route, world) -> dict:
         "claims:proposal-create": {"to_status": "under_review", "rationale": "Spreading."},
         "claims:appearance-retract": {"reason": "Duplicate."},
         "claims:evidence-retract": {"reason": "Duplicate."},
-        "sources:add_feed": {"url": world["feed"].url},
-        "suggestion-accept": {"stance": "asserts"},
-        "suggestion-edit": {"stance": "denies", "quote": "They denied it.", "seen_at": "2026-01-05T10:00"},
+        "claims:source-feed-add": {"url": world["feed"].url},
+        "claims:suggestion-accept": {"stance": "asserts"},
+        "claims:suggestion-edit": {"stance": "denies", "quote": "They denied it.", "seen_at": "2026-01-05T10:00"},
         "api:claim-list": {"text": "A bridge in Mosul collapsed this morning.", "tags": ["mosul"]},
         "api:appearance-list": {"claim": claim.pk, "source": source.pk, "stance": "asserts", "quote": "It collapsed."},
         "api:claim-change-status": {"to_status": "false", "rationale": "The ministry's statement shows no withdrawal."},
@@ -357,8 +357,8 @@ def test_a_retracted_suggestion_cannot_be_edited_or_accepted(client, journalist)
     suggestion = factories.make_suggestion()
     services.retract_appearance(appearance=suggestion, retracted_by=journalist, reason="Not about this claim.")
     client.force_login(journalist)
-    client.post(reverse("suggestion-edit", args=[suggestion.pk]), {"stance": "denies", "quote": "Changed."})
-    client.post(reverse("suggestion-accept", args=[suggestion.pk]), {"stance": "asserts"})
+    client.post(reverse("claims:suggestion-edit", args=[suggestion.pk]), {"stance": "denies", "quote": "Changed."})
+    client.post(reverse("claims:suggestion-accept", args=[suggestion.pk]), {"stance": "asserts"})
     suggestion.refresh_from_db()
     assert suggestion.quote != "Changed."
     assert suggestion.review_state == Appearance.ReviewState.PENDING
@@ -403,7 +403,7 @@ def test_a_partners_own_submission_waits_for_review_and_is_not_published(client,
     listed = partner.get("/api/v1/appearances/", {"claim": world["claim"].pk}).json()
     assert created.json()["id"] not in [item["id"] for item in listed["results"]]
     client.force_login(journalist)
-    assert "Partner quote." in client.get(reverse("review")).content.decode()
+    assert "Partner quote." in client.get(reverse("claims:review")).content.decode()
 
 
 def test_a_read_key_cannot_submit_and_nothing_is_stored(world):

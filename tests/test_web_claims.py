@@ -414,7 +414,7 @@ def test_journalist_proposal_is_approved_by_an_editor(as_journalist, journalist,
     proposal = StatusProposal.objects.get()
     assert proposal.proposed_by == journalist and proposal.state == "pending"
     client.force_login(editor)
-    assert "Ministry denies." in page_text(client.get(reverse("desk")))
+    assert "Ministry denies." in page_text(client.get(reverse("claims:desk")))
     client.post(reverse("claims:proposal-approve", args=[proposal.pk]), {"next": "/desk/"})
     proposal.refresh_from_db()
     claim.refresh_from_db()
@@ -483,16 +483,16 @@ def test_review_queue_accept_edit_and_reject(as_journalist, journalist, claim, d
     accepted = factories.make_suggestion(claim=claim, quote="as suggested")
     edited = factories.make_suggestion(claim=claim, stance=Stance.ASSERTS, quote="machine quote")
     rejected = factories.make_suggestion(claim=claim, document=factories.DocumentFactory())
-    html = page_text(as_journalist.get(reverse("review")))
+    html = page_text(as_journalist.get(reverse("claims:review")))
     assert all(f'id="suggestion-{s.pk}"' in html for s in (accepted, edited, rejected))
 
     with django_capture_on_commit_callbacks(execute=True):
-        as_journalist.post(reverse("suggestion-accept", args=[accepted.pk]))
+        as_journalist.post(reverse("claims:suggestion-accept", args=[accepted.pk]))
         as_journalist.post(
-            reverse("suggestion-edit", args=[edited.pk]),
+            reverse("claims:suggestion-edit", args=[edited.pk]),
             {"stance": "denies", "quote": "corrected quote", "seen_at": "2026-05-02T12:00"},
         )
-        as_journalist.post(reverse("suggestion-reject", args=[rejected.pk]))
+        as_journalist.post(reverse("claims:suggestion-reject", args=[rejected.pk]))
     for s in (accepted, edited, rejected):
         s.refresh_from_db()
         assert s.reviewed_by == journalist and s.reviewed_at is not None
@@ -500,7 +500,7 @@ def test_review_queue_accept_edit_and_reject(as_journalist, journalist, claim, d
     assert (edited.stance, edited.quote) == ("denies", "corrected quote")
     claim.refresh_from_db()
     assert (claim.asserts_count, claim.denies_count) == (1, 1)
-    assert "Nothing to review" in page_text(as_journalist.get(reverse("review")))
+    assert "Nothing to review" in page_text(as_journalist.get(reverse("claims:review")))
 
 
 def test_a_suggestion_is_reviewed_only_once(journalist, claim):
@@ -516,7 +516,7 @@ def test_desk_lists_activity_proposals_suggestions_and_official_statements(as_ed
     ministry = factories.SourceFactory(name="Ministry of Defence", kind=Source.Kind.OFFICIAL_BODY)
     factories.make_appearance(claim=claim, source=ministry, stance=Stance.DENIES)
     factories.make_suggestion(claim=claim, source=factories.SourceFactory(name="Suggested outlet"))
-    html = page_text(as_editor.get(reverse("desk")))
+    html = page_text(as_editor.get(reverse("claims:desk")))
     activity = html[html.index('id="desk-activity"') : html.index('id="desk-proposals"')]
     assert claim.text in activity and quiet.text not in activity
     assert "Suggested outlet" in html[html.index('id="desk-suggestions"') :]

@@ -5,6 +5,7 @@ from django.test import Client
 
 from audit import selectors
 from audit.context import Channel, acting_as, name_actor
+from claims import selectors as claim_selectors
 from claims import services
 from claims.models import Appearance, Claim, ClaimStatus
 from sources.models import Source
@@ -29,7 +30,7 @@ def test_status_change_is_recorded_with_who_what_and_channel(claim, editor):
 def test_retraction_is_recorded_as_a_change_of_the_appearance(claim, journalist):
     appearance = make_appearance(claim=claim, recorded_by=journalist)
     services.retract_appearance(appearance=appearance, retracted_by=journalist, reason="Wrong source")
-    trail = [e for e in selectors.claim_audit_trail(claim) if e.object_label == "appearance"]
+    trail = [e for e in claim_selectors.claim_audit_trail(claim) if e.object_label == "appearance"]
     assert [e.action for e in trail] == ["created", "changed"]
     fields = {field for field, _old, _new in trail[-1].changes}
     assert {"retracted_at", "retraction_reason", "retracted_by"} <= fields

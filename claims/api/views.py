@@ -1,8 +1,6 @@
 """Claims endpoints of the partner API. Thin: parse, call one selector or service, serialize."""
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
@@ -21,8 +19,8 @@ from claimtrack.api.filters import ID_PATTERN, IdFilter, SinceFilter
 from claimtrack.api.pagination import AscendingCursorPagination
 from claimtrack.api.views import APIViewSet
 from partners.permissions import MayChangeStatus, MayPublishVerdict, can_read_or_submit, partner_key
-from sources.models import Source
-from sources.services import get_or_create_document
+from sources.api.serializers import DocumentSerializer
+from sources.models import Document, Source
 
 from . import serializers as s
 
@@ -92,18 +90,7 @@ class ClaimFilter(filters.FilterSet):
         fields = ["status", "q", "tag", "source", "updated_since", "language"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        if connection.vendor == "postgresql":
-            vector = SearchVector("text", "summary", config="simple")
-            return queryset.annotate(search_vector=vector).filter(
-                search_vector=SearchQuery(value, search_type="websearch", config="simple")
-            )
-        words = value.split()
-        for word in words[:10]:
-            queryset = queryset.filter(Q(text__icontains=word) | Q(summary__icontains=word))
-        return queryset
+        return selectors.search_claims(queryset, value)
 
     def with_source(self, queryset, name, value):
         spoken = selectors.published_appearances().filter(claim=OuterRef("pk"), source_id=value)
@@ -346,16 +333,12 @@ class AppearanceViewSet(mixins.ListModelMixin, APIViewSet):
             missing["source"] = ["No source with this id."]
         if missing:
             raise exceptions.ValidationError(missing)
-        document = None
-        if data["document_url"]:
-            document, _created = get_or_create_document(
-                url=data["document_url"], source=source, title=data["document_title"]
-            )
         key = partner_key(request)
-        appearance = services.record_appearance(
+        appearance = services.record_appearance_with_source(
             claim=claim,
             source=source,
-            document=document,
+            document_url=data["document_url"],
+            document_title=data["document_title"],
             stance=data["stance"],
             quote=data["quote"],
             seen_at=data["seen_at"],
@@ -391,3 +374,35 @@ class StatusChangeViewSet(mixins.ListModelMixin, APIViewSet):
 
     def get_queryset(self):
         return StatusChange.objects.all()
+
+
+# Documents are published by claims: the API lists those that a published appearance cites.
+
+
+class DocumentFilter(filters.FilterSet):
+    source = IdFilter(field_name="source_id")
+    kind = filters.ChoiceFilter(choices=Document.Kind.choices)
+    seen_since = SinceFilter(field_name="first_seen_at", lookup_expr="gte")
+
+    class Meta:
+        model = Document
+        fields = ["source", "kind", "seen_since"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List documents that published appearances cite", tags=["sources"]),
+    retrieve=extend_schema(summary="A document", tags=["sources"]),
+)
+@with_etag()
+class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, APIViewSet):
+    """Articles, statements and posts that at least one published appearance cites (documents only
+    ingestion has seen are not published)."""
+
+    lookup_value_regex = ID_PATTERN
+
+    serializer_class = DocumentSerializer
+    filterset_class = DocumentFilter
+
+    def get_queryset(self):
+        cited = selectors.published_appearances().filter(document=OuterRef("pk"))
+        return Document.objects.filter(Exists(cited))

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_queued_task_is_recorded_and_marked_sent_after_commit(claim, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        message = services.enqueue(refresh_stance_counts, claim.pk)
+        message = services.enqueue_on_commit(refresh_stance_counts, claim.pk)
     message.refresh_from_db()
     assert message.task_name == "claims.tasks.refresh_stance_counts"
     assert message.args == [claim.pk]
@@ -21,7 +21,7 @@ def test_queued_task_is_recorded_and_marked_sent_after_commit(claim, django_capt
 
 def test_task_queued_in_a_rolled_back_transaction_is_not_kept(claim):
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.enqueue(refresh_stance_counts, claim.pk)
+        services.enqueue_on_commit(refresh_stance_counts, claim.pk)
         raise RuntimeError("the write failed")
     assert not OutboxMessage.objects.exists()
 

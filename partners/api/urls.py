@@ -1,12 +1,20 @@
-"""/api/: version 1 of the partner API, its OpenAPI schema and its documentation page."""
+"""/api/: version 1 of the partner API, its OpenAPI schema and its documentation page. The router
+lives in partners, the layer above the domains whose endpoints it publishes (claims, sources)."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from claims.api.views import AppearanceViewSet, ClaimReviewViewSet, ClaimViewSet, StatusChangeViewSet
-from partners.api.views import WebhookViewSet
-from sources.api.views import DocumentViewSet, SourceViewSet
+from claims.api.views import (
+    AppearanceViewSet,
+    ClaimReviewViewSet,
+    ClaimViewSet,
+    DocumentViewSet,
+    StatusChangeViewSet,
+)
+from sources.api.views import SourceViewSet
+
+from .views import WebhookViewSet
 
 router = SimpleRouter()
 router.register("claims", ClaimViewSet, basename="claim")
