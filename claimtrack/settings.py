@@ -15,32 +15,14 @@ import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
+from claimtrack.lib.env import env_bool, env_float, env_int, env_list, env_str
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("CLAIMTRACK_VAR_DIR", BASE_DIR / "var"))
-
-
-def env(name, default=None):
-    """The variable's value, or the content of the file named by NAME_FILE, or default."""
-    file_name = os.environ.get(f"{name}_FILE")
-    if file_name:
-        return Path(file_name).read_text().strip()
-    return os.environ.get(name, default)
-
-
-def env_bool(name, default):
-    value = env(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name, default=""):
-    return [item.strip() for item in (env(name, default) or "").split(",") if item.strip()]
-
+VAR_DIR = Path(env_str("CLAIMTRACK_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = env("SECRET_KEY")
+SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -49,7 +31,7 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-development-only-key"  # noqa: S105 - DEBUG only
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -124,18 +106,18 @@ ASGI_APPLICATION = "claimtrack.asgi.application"
 
 # Database ----------------------------------------------------------------------------------
 
-DATABASE_URL = env("DATABASE_URL")
+DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")), conn_health_checks=True
+            DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0), conn_health_checks=True
         )
     }
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "OPTIONS": {
                 # Web, worker and beat share the file: wait for locks instead of failing, and take
                 # the write lock at BEGIN so two writers never deadlock on lock upgrade.
@@ -166,17 +148,17 @@ AUTHENTICATION_BACKENDS = [
 # Login rate limit: after AXES_FAILURE_LIMIT failures an account is locked, and so is an address
 # (separately: guessing many accounts from one address, or one account from many addresses).
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
-AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=0))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind a reverse proxy every request comes from the proxy's address: with TRUSTED_PROXY_COUNT
 # set, the client address is read from X-Forwarded-For (that many hops from the right).
-TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "claimtrack.middleware.client_ip_address"
 LOGIN_URL = "login"
-OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "claimtrack")
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "claimtrack")
 LOGIN_REDIRECT_URL = "/claims/"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -188,15 +170,15 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"  # storage and processing; pages show NEWSROOM_TIME_ZONE
-NEWSROOM_TIME_ZONE = env("NEWSROOM_TIME_ZONE", "Asia/Baghdad")
+NEWSROOM_TIME_ZONE = env_str("NEWSROOM_TIME_ZONE", "Asia/Baghdad")
 
 # Static and uploaded files -------------------------------------------------------------------
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Without collected files (development, tests) WhiteNoise serves straight from the app folders.
 WHITENOISE_USE_FINDERS = not env_bool("STATIC_MANIFEST", not DEBUG)
 STORAGES = {
@@ -210,19 +192,19 @@ STORAGES = {
 }
 
 # Evidence uploads: images and PDFs, recognised from their first bytes, at most this size.
-CLAIMTRACK_EVIDENCE_MAX_BYTES = int(env("CLAIMTRACK_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+CLAIMTRACK_EVIDENCE_MAX_BYTES = env_int("CLAIMTRACK_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 
 # Celery --------------------------------------------------------------------------------------
 
-REDIS_URL = env("REDIS_URL")
-CELERY_TASK_HARD_TIME_LIMIT = 300  # seconds; the longest any task may run
+REDIS_URL = env_str("REDIS_URL")
+CELERY_TASK_TIME_LIMIT = 300  # seconds; the longest any task may run
 CELERY_TASK_SOFT_TIME_LIMIT = 240  # a task gets SoftTimeLimitExceeded first and can clean up
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # An unacknowledged message is redelivered after this long: it must exceed the longest
         # task, or a slow task would run twice at once.
-        "visibility_timeout": CELERY_TASK_HARD_TIME_LIMIT * 4,
+        "visibility_timeout": CELERY_TASK_TIME_LIMIT * 4,
     }
 else:
     # No server: kombu's filesystem transport, a folder of message files shared by web, worker
@@ -243,7 +225,6 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True  # tasks are idempotent: a task lost with its worker runs again
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = CELERY_TASK_HARD_TIME_LIMIT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
@@ -274,9 +255,9 @@ REST_FRAMEWORK = {
 # Requests per client (API key, or session user) per period; a partner over it gets 429 with
 # Retry-After. Read at request time, so a deployment (or a test) can change them.
 API_THROTTLE_RATES = {
-    "read": env("API_THROTTLE_READ", "600/min"),
-    "write": env("API_THROTTLE_WRITE", "60/min"),
-    "session": env("API_THROTTLE_SESSION", "1200/min"),
+    "read": env_str("API_THROTTLE_READ", "600/min"),
+    "write": env_str("API_THROTTLE_WRITE", "60/min"),
+    "session": env_str("API_THROTTLE_SESSION", "1200/min"),
 }
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 100
@@ -315,12 +296,12 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Webhooks: deliveries that fail are retried with capped exponential backoff and full jitter.
-WEBHOOK_MAX_ATTEMPTS = int(env("WEBHOOK_MAX_ATTEMPTS", "8"))
-WEBHOOK_RETRY_BASE_SECONDS = float(env("WEBHOOK_RETRY_BASE_SECONDS", "30"))
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+WEBHOOK_RETRY_BASE_SECONDS = env_float("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=0)
 # Retries wait with a Celery countdown; on Redis a countdown longer than the visibility timeout
-# (1200 s) would be redelivered early, so the cap stays below it.
-WEBHOOK_RETRY_MAX_SECONDS = float(env("WEBHOOK_RETRY_MAX_SECONDS", str(15 * 60)))
-WEBHOOK_TIMEOUT_SECONDS = float(env("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# (CELERY_TASK_TIME_LIMIT * 4, 1200 s) would be redelivered early, so the cap stays below it.
+WEBHOOK_RETRY_MAX_SECONDS = env_float("WEBHOOK_RETRY_MAX_SECONDS", 15 * 60, minimum=0)
+WEBHOOK_TIMEOUT_SECONDS = env_float("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=0)
 # Webhook URLs pass the same outbound rules as the fetcher (claimtrack/outbound.py,
 # FETCH_ALLOWED_NETWORKS below).
 
@@ -341,7 +322,7 @@ else:
 SESSION_COOKIE_HTTPONLY = True
 SESSION_ENGINE = "claimtrack.sessions"  # database sessions that ignore malformed cookies
 # Idle timeout: every request pushes the expiry forward, so a session ends after this long unused.
-SESSION_COOKIE_AGE = int(env("SESSION_IDLE_TIMEOUT", str(60 * 60 * 2)))
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT", 60 * 60 * 2, minimum=1)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
@@ -368,7 +349,7 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # container health checks speak plain HTTP
     # Off only for a plain-HTTP test deployment on loopback.
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
@@ -391,13 +372,13 @@ CLAIMTRACK_RATING_SCALE = {
     ],
 }
 CLAIMTRACK_ORGANISATION = {
-    "name": env("CLAIMTRACK_ORGANISATION_NAME", "claimtrack newsroom"),
-    "url": env("CLAIMTRACK_ORGANISATION_URL", "http://127.0.0.1:8000/"),
+    "name": env_str("CLAIMTRACK_ORGANISATION_NAME", "claimtrack newsroom"),
+    "url": env_str("CLAIMTRACK_ORGANISATION_URL", "http://127.0.0.1:8000/"),
 }
 # Where a published verdict is read by the public, the ClaimReview `url`: by default claimtrack's
 # own public fact-check page (/fact-checks/<id>/). A newsroom that publishes its fact-checks on its
 # own site sets a template with {id} and/or {slug}, e.g. "https://news.example/fact-check/{slug}/".
-CLAIMTRACK_CLAIMREVIEW_URL = env("CLAIMTRACK_CLAIMREVIEW_URL", "")
+CLAIMTRACK_CLAIMREVIEW_URL = env_str("CLAIMTRACK_CLAIMREVIEW_URL", "")
 if CLAIMTRACK_CLAIMREVIEW_URL:
     try:
         _example = CLAIMTRACK_CLAIMREVIEW_URL.format(id=1, slug="claim")
@@ -416,47 +397,47 @@ for _cidr in FETCH_ALLOWED_NETWORKS:
         ipaddress.ip_network(_cidr, strict=False)
     except ValueError as _error:
         raise ImproperlyConfigured(f"FETCH_ALLOWED_NETWORKS: {_error}") from None
-FETCH_USER_AGENT = env(
+FETCH_USER_AGENT = env_str(
     "FETCH_USER_AGENT",
     f"claimtrack/0.1 (claim tracker; +{CLAIMTRACK_ORGANISATION['url']})",
 )
-FETCH_CONNECT_TIMEOUT = float(env("FETCH_CONNECT_TIMEOUT", "5"))  # seconds
-FETCH_TIMEOUT = float(env("FETCH_TIMEOUT", "30"))  # seconds, the whole exchange including redirects
-FETCH_MAX_BYTES = int(env("FETCH_MAX_BYTES", str(5 * 1024 * 1024)))
+FETCH_CONNECT_TIMEOUT = env_float("FETCH_CONNECT_TIMEOUT", 5, minimum=0)  # seconds
+FETCH_TIMEOUT = env_float("FETCH_TIMEOUT", 30, minimum=0)  # seconds, the whole exchange including redirects
+FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
 FETCH_MAX_REDIRECTS = 5
 # PEM file of the certificate authorities HTTPS fetches trust (an intranet CA); empty: certifi's.
-FETCH_CA_BUNDLE = env("FETCH_CA_BUNDLE", "")
+FETCH_CA_BUNDLE = env_str("FETCH_CA_BUNDLE", "")
 # Politeness: at most one request per host per this many seconds, across all workers.
-FETCH_HOST_INTERVAL = float(env("FETCH_HOST_INTERVAL", "1.0"))
+FETCH_HOST_INTERVAL = env_float("FETCH_HOST_INTERVAL", 1.0, minimum=0)
 # `manage.py ingest --once` fetches articles on this many threads (network and database waits
 # overlap with extraction); Celery workers get their parallelism from worker processes instead.
-INGEST_THREADS = int(env("INGEST_THREADS", "4"))
+INGEST_THREADS = env_int("INGEST_THREADS", 4, minimum=1)
 # ... and extracts them on this many processes (trafilatura is CPU-bound); 1 = in the threads.
-INGEST_PROCESSES = int(env("INGEST_PROCESSES", str(min(os.cpu_count() or 1, 4))))
+INGEST_PROCESSES = env_int("INGEST_PROCESSES", min(os.cpu_count() or 1, 4), minimum=1)
 # A transient article fetch failure is retried after a random wait between half the base and
 # base * 2^retries seconds, capped.
-INGEST_RETRY_BASE_SECONDS = float(env("INGEST_RETRY_BASE_SECONDS", "30"))
-INGEST_RETRY_CAP_SECONDS = float(env("INGEST_RETRY_CAP_SECONDS", "1800"))
+INGEST_RETRY_BASE_SECONDS = env_float("INGEST_RETRY_BASE_SECONDS", 30, minimum=0)
+INGEST_RETRY_CAP_SECONDS = env_float("INGEST_RETRY_CAP_SECONDS", 1800, minimum=0)
 # A worker claims a feed, entry or document with a lease this long. It must outlive the longest
 # task, so a live worker never loses its claim; a dead worker's claim expires after it.
-INGEST_LEASE_SECONDS = float(env("INGEST_LEASE_SECONDS", str(CELERY_TASK_HARD_TIME_LIMIT + 60)))
+INGEST_LEASE_SECONDS = env_float("INGEST_LEASE_SECONDS", CELERY_TASK_TIME_LIMIT + 60, minimum=0)
 # The periodic task queues again a pending entry untouched for this long whose lease has expired
 # (its task was lost with a killed worker, or its message with the broker).
-INGEST_STALE_PENDING_SECONDS = float(env("INGEST_STALE_PENDING_SECONDS", "900"))
+INGEST_STALE_PENDING_SECONDS = env_float("INGEST_STALE_PENDING_SECONDS", 900, minimum=0)
 # Re-fetch documents this long after first seeing them, to catch rewrites.
 DOCUMENT_RECHECK_AFTER_HOURS = [1, 6, 24, 72]
 
 # Stance classifier files written by `manage.py train_stance` (see claims/stance.py). Without them,
 # matches are still suggested, with no stance ("needs review").
-CLAIMTRACK_STANCE_MODEL_DIR = Path(env("CLAIMTRACK_STANCE_MODEL_DIR", str(BASE_DIR / "claims" / "stance_model")))
+CLAIMTRACK_STANCE_MODEL_DIR = Path(env_str("CLAIMTRACK_STANCE_MODEL_DIR", str(BASE_DIR / "claims" / "stance_model")))
 # Matching: how many full-text candidates per document the stance classifier looks at.
-CLAIMTRACK_MATCH_CANDIDATES = int(env("CLAIMTRACK_MATCH_CANDIDATES", "20"))
+CLAIMTRACK_MATCH_CANDIDATES = env_int("CLAIMTRACK_MATCH_CANDIDATES", 20, minimum=1)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # httpx logs every request at INFO: too chatty for ingestion, which records its own outcomes.
     "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }

@@ -87,3 +87,43 @@ def test_a_claimreview_url_template_with_unknown_fields_or_no_http_scheme_is_ref
     assert attribute.returncode != 0 and "CLAIMTRACK_CLAIMREVIEW_URL" in attribute.stderr
     good = run_django({"SECRET_KEY": "x", "CLAIMTRACK_CLAIMREVIEW_URL": "HTTPS://news.example/{slug}-{id}/"}, code)
     assert good.returncode == 0, good.stderr
+
+
+def test_manage_py_check_refuses_to_start_with_a_typo_in_a_yes_no_variable():
+    env = {k: v for k, v in os.environ.items() if k != "DEBUG"}
+    env["DEBUG"] = "ture"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "DEBUG='ture' is not a yes/no value" in result.stderr
+
+
+def test_a_number_setting_given_a_word_refuses_to_start_naming_the_variable():
+    result = run_django({"SECRET_KEY": "x", "AXES_FAILURE_LIMIT": "five"}, code="import django; django.setup()")
+    assert result.returncode != 0
+    assert "AXES_FAILURE_LIMIT='five' is not a whole number" in result.stderr
+
+
+def test_documented_spellings_and_numbers_are_read():
+    result = run_django(
+        {"SECRET_KEY": "x", "DEBUG": "Yes", "AXES_ENABLED": "off", "AXES_FAILURE_LIMIT": "3", "FETCH_TIMEOUT": "2.5"},
+        code="import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DEBUG, s.AXES_ENABLED, s.AXES_FAILURE_LIMIT, s.FETCH_TIMEOUT)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False", "3", "2.5"]
+
+
+def test_defaults_without_variables_and_the_lease_outlives_celerys_task_time_limit():
+    result = run_django(
+        {"SECRET_KEY": "x", "REDIS_URL": "redis://redis:6379/0"},
+        code="import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DEBUG, s.AXES_ENABLED, s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.seconds, s.SESSION_COOKIE_AGE, "
+        "s.WEBHOOK_RETRY_MAX_SECONDS, s.FETCH_TIMEOUT, s.FETCH_MAX_BYTES, s.CELERY_TASK_TIME_LIMIT, "
+        "s.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'], s.INGEST_LEASE_SECONDS)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "False", "True", "5", "900", "7200", "900.0", "30.0", str(5 * 1024 * 1024), "300", "1200", "360.0"
+    ]  # fmt: skip
