@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "sources",
+    "stance",
     "claims",
     "outbox",
     "archive",
@@ -446,9 +447,9 @@ INGEST_STALE_PENDING_SECONDS = float(env("INGEST_STALE_PENDING_SECONDS", "900"))
 # Re-fetch documents this long after first seeing them, to catch rewrites.
 DOCUMENT_RECHECK_AFTER_HOURS = [1, 6, 24, 72]
 
-# Stance classifier files written by `manage.py train_stance` (see claims/stance.py). Without them,
+# Stance classifier files written by `manage.py train_stance` (see stance/classifier.py). Without them,
 # matches are still suggested, with no stance ("needs review").
-CLAIMTRACK_STANCE_MODEL_DIR = Path(env("CLAIMTRACK_STANCE_MODEL_DIR", str(BASE_DIR / "claims" / "stance_model")))
+CLAIMTRACK_STANCE_MODEL_DIR = Path(env("CLAIMTRACK_STANCE_MODEL_DIR", str(BASE_DIR / "stance" / "model")))
 # Matching: how many full-text candidates per document the stance classifier looks at.
 CLAIMTRACK_MATCH_CANDIDATES = int(env("CLAIMTRACK_MATCH_CANDIDATES", "20"))
 
