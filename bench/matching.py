@@ -30,8 +30,9 @@ from django.utils import timezone  # noqa: E402
 
 from claims.matching import match_document  # noqa: E402
 from claims.models import Claim  # noqa: E402
-from claims.stance import load_model  # noqa: E402
-from claims.stance_training import read_emergent, read_fnc_bodies, read_fnc_stances, shared_data_dir  # noqa: E402
+from claimtrack.lib.shared_data import shared_data_dir  # noqa: E402
+from stance.classifier import load_model  # noqa: E402
+from stance.training import read_emergent, read_fnc_bodies, read_fnc_stances  # noqa: E402
 
 CLAIMS = 10_000
 DOCUMENTS = 1_000
@@ -123,11 +124,11 @@ def main():
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE claims_claim")
             tracked = Claim.objects.filter(is_archived=False).count()
-            match_document(title="", text=documents[0], model=model)  # warm caches
+            match_document(title="", text=documents[0])  # warm caches
             times, matched = [], 0
             for text in documents:
                 started = time.perf_counter()
-                matches = match_document(title="", text=text, model=model)
+                matches = match_document(title="", text=text)
                 times.append(time.perf_counter() - started)
                 matched += len(matches)
             raise Rollback

@@ -1,7 +1,7 @@
 """Full-text search of tracked claims, the first step of matching a document to claims.
 
 The database does the searching: on PostgreSQL a GIN index on to_tsvector('english', text) (made by
-migration 0003), on SQLite an FTS5 table kept in step with claims_claim by triggers. Either way the
+migration 0005), on SQLite an FTS5 table kept in step with claims_claim by triggers. Either way the
 question is "which non-archived claims share the most (stemmed) words with these words", ranked by
 the database's own relevance function. Other databases fall back to a scan in Python.
 
@@ -13,6 +13,8 @@ after every `migrate` (post_migrate, see apps.py) rather than only once in a mig
 import logging
 
 from django.db import OperationalError, connection
+
+from stance.reading import word_stems
 
 from .models import Claim
 
@@ -31,14 +33,7 @@ SQLITE_SETUP = [
     "INSERT INTO claims_claim_fts(claims_claim_fts) VALUES ('rebuild')",
 ]
 
-# fastupdate off: claims are written rarely and searched for every article, so new claims go straight
-# into the index instead of a pending list that every search would have to scan.
-POSTGRESQL_INDEX = (
-    "CREATE INDEX IF NOT EXISTS claims_claim_text_search ON claims_claim "
-    "USING gin (to_tsvector('english', text)) WITH (fastupdate = off)"
-)
-POSTGRESQL_INDEX_DROP = "DROP INDEX IF EXISTS claims_claim_text_search"
-
+# Uses the GIN index claims_claim_text_search (migration 0005): the same expression, so keep them equal.
 POSTGRESQL_QUERY = """
     SELECT id FROM claims_claim
     WHERE NOT is_archived AND to_tsvector('english', text) @@ to_tsquery('english', %s)
@@ -93,12 +88,10 @@ def _sqlite_has_search() -> bool:
 
 def _scan_candidates(words: list[str], limit: int) -> list[int]:
     """Any other database: count shared words claim by claim (fine for small installations)."""
-    from .stance import stem, tokenize
-
-    wanted = {stem(w) for w in words}
+    wanted = word_stems(" ".join(words))
     scored = []
     for claim_id, text in Claim.objects.filter(is_archived=False).values_list("id", "text").iterator():
-        shared = len(wanted.intersection(stem(t) for t in tokenize(text)))
+        shared = len(wanted & word_stems(text))
         if shared:
             scored.append((-shared, -claim_id))
     return [-claim_id for _shared, claim_id in sorted(scored)[:limit]]

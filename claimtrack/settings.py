@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "sources",
+    "stance",
     "claims",
     "outbox",
     "archive",
@@ -427,9 +428,9 @@ INGEST_STALE_PENDING_SECONDS = env_float("INGEST_STALE_PENDING_SECONDS", 900, mi
 # Re-fetch documents this long after first seeing them, to catch rewrites.
 DOCUMENT_RECHECK_AFTER_HOURS = [1, 6, 24, 72]
 
-# Stance classifier files written by `manage.py train_stance` (see claims/stance.py). Without them,
+# Stance classifier files written by `manage.py train_stance` (see stance/classifier.py). Without them,
 # matches are still suggested, with no stance ("needs review").
-CLAIMTRACK_STANCE_MODEL_DIR = Path(env_str("CLAIMTRACK_STANCE_MODEL_DIR", str(BASE_DIR / "claims" / "stance_model")))
+CLAIMTRACK_STANCE_MODEL_DIR = Path(env_str("CLAIMTRACK_STANCE_MODEL_DIR", str(BASE_DIR / "stance" / "model")))
 # Matching: how many full-text candidates per document the stance classifier looks at.
 CLAIMTRACK_MATCH_CANDIDATES = env_int("CLAIMTRACK_MATCH_CANDIDATES", 20, minimum=1)
 

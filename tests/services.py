@@ -22,12 +22,12 @@ def require_stance_model():
     which `.ci/run` installs but a bare Python machine may lack."""
     import ctypes.util
 
-    from claims.stance import load_model
+    from stance.classifier import load_model
 
     if ctypes.util.find_library("gomp") is None:
         unavailable("the OpenMP runtime LightGBM needs (libgomp1) is not installed")
     model = load_model()
-    assert model is not None, "the stance model ships in claims/stance_model/"
+    assert model is not None, "the stance model ships in stance/model/"
     return model
 
 

@@ -4,18 +4,25 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def create_postgresql_search_index(apps, schema_editor):
-    # The GIN index that claims.search queries with the same expression. SQLite's FTS table is made
-    # after every migrate instead (claims/apps.py), as later table rebuilds drop its triggers.
-    from claims.search import POSTGRESQL_INDEX
+# Frozen here, not imported from claims.search, so that changing that module never changes what this
+# migration did. claims.search queries the index with the same expression.
+# fastupdate off: claims are written rarely and searched for every article, so new claims go straight
+# into the index instead of a pending list that every search would have to scan.
+POSTGRESQL_INDEX = (
+    "CREATE INDEX IF NOT EXISTS claims_claim_text_search ON claims_claim "
+    "USING gin (to_tsvector('english', text)) WITH (fastupdate = off)"
+)
+POSTGRESQL_INDEX_DROP = "DROP INDEX IF EXISTS claims_claim_text_search"
 
+
+def create_postgresql_search_index(apps, schema_editor):
+    # SQLite's FTS table is made after every migrate instead (claims/apps.py), as later table
+    # rebuilds drop its triggers.
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(POSTGRESQL_INDEX)
 
 
 def drop_postgresql_search_index(apps, schema_editor):
-    from claims.search import POSTGRESQL_INDEX_DROP
-
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(POSTGRESQL_INDEX_DROP)
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from claims import services
 from claims.demo import CLAIM_SLUG, load_demo
 from claims.models import Appearance, Claim
-from claims.stance import load_model
+from stance.classifier import load_model
 from tests import factories
 from tests.services import require_stance_model
 

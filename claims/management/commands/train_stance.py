@@ -4,8 +4,12 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from claims.selectors import reviewed_suggestions
-from claims.stance import model_folder
-from claims.stance_training import load_datasets, shared_data_dir, train_model, training_set
+from claimtrack.lib.shared_data import shared_data_dir
+from stance.classifier import model_folder
+from stance.training import load_datasets, train_model, training_set
+
+# A claims command, not a stance one: --include-reviews reads this installation's review decisions
+# (claims' data) and hands them to stance's training as plain texts.
 
 
 class Command(BaseCommand):

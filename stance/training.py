@@ -1,5 +1,6 @@
 """Training and evaluating the stance classifier on public data (FNC-1, Emergent) and on the review
-decisions journalists made in this installation.
+decisions journalists made in this installation (handed in as plain texts: claims' train_stance
+command reads them with claims.selectors.reviewed_suggestions).
 
 The held-apart split is a pure function of the text: a headline (FNC-1) or a claim (Emergent) is
 held apart when the SHA-256 of its text falls in the first HELD_APART_PERCENT of the range, so the
@@ -9,15 +10,13 @@ part (unless told --all-data); split_stance_data writes it out in FNC-1's format
 
 import csv
 import hashlib
-import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from django.conf import settings
 
-from .stance import FNC_LABELS, FNC_TO_LABEL, LABELS, StanceModel, content_terms, split_sentences, tokenize
+from .classifier import FNC_LABELS, FNC_TO_LABEL, LABELS, StanceModel, content_terms, split_sentences, tokenize
 
 HELD_APART_PERCENT = 20
 SEED = 20170601
@@ -59,15 +58,6 @@ class Pair:
     headline: str
     body_id: str
     stance: str
-
-
-def shared_data_dir() -> Path:
-    """../shared/data next to the checkout (CLAIMTRACK_SHARED_DATA overrides), else /work/shared/data."""
-    configured = os.environ.get("CLAIMTRACK_SHARED_DATA")
-    if configured:
-        return Path(configured)
-    beside = (Path(settings.BASE_DIR) / "../shared/data").resolve()
-    return beside if beside.exists() else Path("/work/shared/data")
 
 
 def read_fnc_stances(path: Path, *, require_stance: bool = True) -> list[Pair]:

@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from claims.stance import FNC_LABELS, LABEL_TO_FNC, StanceModel, model_folder
-from claims.stance_training import confusion_matrix, fnc_score, macro_f1, read_fnc_bodies, read_fnc_stances
+from stance.classifier import FNC_LABELS, LABEL_TO_FNC, StanceModel, model_folder
+from stance.training import confusion_matrix, fnc_score, macro_f1, read_fnc_bodies, read_fnc_stances
 
 BATCH = 256
 

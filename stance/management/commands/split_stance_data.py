@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.stance_training import load_datasets, shared_data_dir, write_fnc_files
+from claimtrack.lib.shared_data import shared_data_dir
+from stance.training import load_datasets, write_fnc_files
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """`manage.py evaluate_stance` runs the product's classifier on FNC-1-format files and scores it as
-FNC-1 does; `train_stance` is deterministic."""
+FNC-1 does."""
 
 import csv
 import io
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from claims.stance import load_model
-from claims.stance_training import fnc_score, macro_f1
+from stance.classifier import load_model
+from stance.training import fnc_score, macro_f1
 from tests.services import require_stance_model
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -110,57 +110,6 @@ def test_evaluation_without_a_model_says_how_to_make_one(settings, tmp_path):
         evaluate(
             "--stances", str(FIXTURES / "fnc_small_stances.csv"), "--bodies", str(FIXTURES / "fnc_small_bodies.csv")
         )
-
-
-def write_tiny_training_data(folder: Path):
-    """A few dozen pairs in the shape of FNC-1 and Emergent, enough for train_stance to run."""
-    (folder / "fnc1").mkdir(parents=True)
-    (folder / "emergent").mkdir()
-    topics = ["flood in Gaza", "spider in a stomach", "police in Kirkuk", "goal in Erbil", "a burger kept for years"]
-    with open(folder / "fnc1" / "train_bodies.csv", "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["Body ID", "articleBody"])
-        for i, topic in enumerate(topics):
-            writer.writerow([i, f"Reports about the {topic} spread. Officials said the {topic} story is fake. " * 3])
-    with open(folder / "fnc1" / "train_stances.csv", "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["Headline", "Body ID", "Stance"])
-        for i, topic in enumerate(topics):
-            for j in range(len(topics)):
-                for variant, stance in enumerate(["agree", "disagree", "discuss"]):
-                    headline = f"Story number {variant} on the {topic}"
-                    writer.writerow([headline, j, stance if i == j else "unrelated"])
-    with open(folder / "emergent" / "url-versions-2015-06-14-clean-train.csv", "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["", "claimHeadline", "articleHeadline", "articleHeadlineStance", "articleId", "claimId"])
-        for i, topic in enumerate(topics * 4):
-            stance = ["for", "against", "observing"][i % 3]
-            writer.writerow([i, f"There was a {topic}", f"Report: {topic} {stance}", stance, f"a{i}", f"c{i % 5}"])
-
-
-@pytest.mark.django_db
-def test_train_stance_is_deterministic_and_writes_no_pickle(tmp_path):
-    write_tiny_training_data(tmp_path / "data")
-    for run in ("first", "second"):
-        call_command(
-            "train_stance",
-            "--data",
-            str(tmp_path / "data"),
-            "--output",
-            str(tmp_path / run),
-            "--include-reviews",
-            stdout=io.StringIO(),
-            stderr=io.StringIO(),
-        )
-
-    first, second = (sorted(p.name for p in (tmp_path / run).iterdir()) for run in ("first", "second"))
-    assert first == second == ["meta.json", "related.txt", "stance_long.txt", "stance_short.txt", "vectors.npz"]
-    for name in first:
-        assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes(), name
-    import numpy as np
-
-    with np.load(tmp_path / "first" / "vectors.npz", allow_pickle=False) as arrays:
-        assert {"vocabulary", "idf", "topic_basis", "lead_vocabulary"} <= set(arrays.files)
 
 
 def test_a_model_from_another_version_is_refused_with_a_reason(settings, tmp_path):
