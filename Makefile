@@ -28,9 +28,11 @@ run: install
 	@echo ""
 	$(BIN)/honcho --procfile Procfile.dev start
 
+# ruff, and the layering contract of pyproject.toml ([tool.importlinter]): a new upward import fails.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 test: install lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -243,7 +243,7 @@ REST_FRAMEWORK = {
         "partners.authentication.PartnerAPIKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["partners.permissions.CanReadPublished"],
+    "DEFAULT_PERMISSION_CLASSES": ["claimtrack.api.permissions.CanReadPublished"],
     "DEFAULT_THROTTLE_CLASSES": ["partners.throttling.PerClientRateThrottle"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "claimtrack.api.pagination.StableCursorPagination",

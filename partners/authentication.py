@@ -5,28 +5,24 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from audit.context import name_actor
+from claimtrack.api.permissions import APIClient
 
 from .models import PartnerAPIKey
 
 KEYWORD = "Api-Key"
 
 
-class PartnerClient:
-    """The authenticated principal of a request made with an API key: the partner, not a user."""
-
-    is_authenticated = True
-    is_anonymous = False
-    is_active = True
-    is_staff = False
-    is_superuser = False
-    pk = None
+class PartnerClient(APIClient):
+    """A request made with a partner's API key: the partner, not a user (claimtrack.api.permissions
+    decides what an API client may do)."""
 
     def __init__(self, api_key: PartnerAPIKey):
         self.api_key = api_key
         self.partner = api_key.partner
 
-    def has_perm(self, perm, obj=None) -> bool:
-        return False
+    @property
+    def can_write(self) -> bool:
+        return self.api_key.can_write
 
     def __str__(self):
         return f"partner {self.partner.name}"

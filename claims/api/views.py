@@ -17,8 +17,8 @@ from claimtrack.api.conditional import with_etag
 from claimtrack.api.fields import include_retracted
 from claimtrack.api.filters import ID_PATTERN, IdFilter, SinceFilter
 from claimtrack.api.pagination import AscendingCursorPagination
+from claimtrack.api.permissions import CanReadOrSubmit, IsEditorSession, api_client
 from claimtrack.api.views import APIViewSet
-from partners.permissions import MayChangeStatus, MayPublishVerdict, can_read_or_submit, partner_key
 from sources.api.serializers import DocumentSerializer
 from sources.models import Document, Source
 
@@ -73,6 +73,22 @@ def claimreview_for(claim: Claim, request) -> dict:
         appearances=claim.published_appearances,
         claim_url=claimreview_url(claim, request),
     )
+
+
+class CanReadOrSubmitClaims(CanReadOrSubmit):
+    add_permission = "claims.add_claim"
+
+
+class CanReadOrSubmitAppearances(CanReadOrSubmit):
+    add_permission = "claims.add_appearance"
+
+
+class MayChangeStatus(IsEditorSession):
+    perm = "claims.change_claim_status"
+
+
+class MayPublishVerdict(IsEditorSession):
+    perm = "claims.publish_verdict"
 
 
 class ClaimFilter(filters.FilterSet):
@@ -132,7 +148,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, APIViewSet)
     lookup_value_regex = ID_PATTERN
 
     filterset_class = ClaimFilter
-    permission_classes = [can_read_or_submit("claims.add_claim")]
+    permission_classes = [CanReadOrSubmitClaims]
 
     def get_queryset(self):
         # retrieve() reads its row itself (selectors.published_claim_detail_row); the schema needs the model.
@@ -166,7 +182,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, APIViewSet)
 
     def create(self, request):
         data = _validated(s.ClaimCreateSerializer, request)
-        key = partner_key(request)
+        client = api_client(request)
         claim = services.create_claim(
             text=data["text"],
             summary=data["summary"],
@@ -174,8 +190,8 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, APIViewSet)
             places=data["places"],
             language=data["language"],
             first_seen_at=data["first_seen_at"],
-            created_by=None if key else request.user,
-            submitted_by_partner=key.partner if key else None,
+            created_by=None if client else request.user,
+            submitted_by_partner=client.partner if client else None,
         )
         claim = selectors.published_claim_detail().get(pk=claim.pk)
         return Response(s.ClaimDetailSerializer(claim, context={"request": request}).data, status=201)
@@ -317,7 +333,7 @@ class AppearanceViewSet(mixins.ListModelMixin, APIViewSet):
 
     serializer_class = s.AppearanceSerializer
     filterset_class = AppearanceFilter
-    permission_classes = [can_read_or_submit("claims.add_appearance")]
+    permission_classes = [CanReadOrSubmitAppearances]
 
     def get_queryset(self):
         return selectors.published_appearances(include_retracted=include_retracted(self.request))
@@ -333,7 +349,7 @@ class AppearanceViewSet(mixins.ListModelMixin, APIViewSet):
             missing["source"] = ["No source with this id."]
         if missing:
             raise exceptions.ValidationError(missing)
-        key = partner_key(request)
+        client = api_client(request)
         appearance = services.record_appearance_with_source(
             claim=claim,
             source=source,
@@ -342,11 +358,11 @@ class AppearanceViewSet(mixins.ListModelMixin, APIViewSet):
             stance=data["stance"],
             quote=data["quote"],
             seen_at=data["seen_at"],
-            recorded_by=None if key else request.user,
-            origin=Appearance.Origin.PARTNER if key else Appearance.Origin.MANUAL,
+            recorded_by=None if client else request.user,
+            origin=Appearance.Origin.PARTNER if client else Appearance.Origin.MANUAL,
             # A partner's submission waits for a journalist, like a machine suggestion.
-            review_state=Appearance.ReviewState.PENDING if key else None,
-            submitted_by_partner=key.partner if key else None,
+            review_state=Appearance.ReviewState.PENDING if client else None,
+            submitted_by_partner=client.partner if client else None,
         )
         return Response(s.AppearanceSerializer().to_representation(appearance), status=201)
 

@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AnonymousUser
 from rest_framework import viewsets
 
-from partners.authentication import PartnerClient
+from .permissions import APIClient
 
 
 class APIViewSet(viewsets.GenericViewSet):
@@ -16,8 +16,8 @@ class APIViewSet(viewsets.GenericViewSet):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if isinstance(request.user, PartnerClient):
+        if isinstance(request.user, APIClient):
             # A partner is not a user: Django's own request (which the audit history reads) keeps
-            # no user, and the audit records the partner key as the actor instead (see
+            # no user, and the audit records the API key as the actor instead (see
             # partners.authentication).
             request._request.user = AnonymousUser()
