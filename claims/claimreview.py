@@ -28,7 +28,7 @@ from django.utils.encoding import iri_to_uri
 from sources.models import Source
 from sources.services import get_or_create_document, get_or_create_source
 
-from . import services
+from . import ratings, services
 from .models import Appearance, Claim, Stance, Verdict
 
 SCHEMA_CONTEXT = "https://schema.org"
@@ -202,7 +202,7 @@ def import_claimreview(review: dict, *, imported_by=None) -> tuple[Claim, bool]:
     rating_name = rating.get("alternateName") if isinstance(rating, dict) else None
     if not isinstance(rating_name, str) or not rating_name.strip():
         raise ValidationError("A ClaimReview needs reviewRating.alternateName to map to our rating scale.")
-    services.rating_for_name(rating_name)  # refuse before creating anything
+    ratings.rating_for_name(rating_name)  # refuse before creating anything
     imported_by = imported_by or import_user()
     item = review.get("itemReviewed") if isinstance(review.get("itemReviewed"), dict) else {}
     first_seen = _when(item.get("datePublished")) or _when(review.get("datePublished"))

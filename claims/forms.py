@@ -1,13 +1,13 @@
 """Forms of the newsroom pages: they validate input; the services do the work."""
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from claimtrack.validators import validate_http_url
 from sources.models import Document, Source
 
 from .models import ClaimStatus, Stance
+from .ratings import rating_names
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -118,7 +118,7 @@ class ProposalForm(forms.Form):
 
 
 def rating_choices():
-    return [("", _("— choose —"))] + [(r["name"], r["name"]) for r in settings.CLAIMTRACK_RATING_SCALE["ratings"]]
+    return [("", _("— choose —"))] + [(name, name) for name in rating_names()]
 
 
 class VerdictForm(forms.Form):

@@ -27,13 +27,13 @@ def claim_list(*, include_archived: bool = True) -> QuerySet[Claim]:
     return claims.order_by("-last_activity_at", "-id")
 
 
-def current_verdict(claim: Claim) -> Verdict | None:
-    return claim.verdicts.order_by("-published_at", "-id").first()
+# The kinds of event on a claim's timeline, in the order events of the same instant are listed.
+TIMELINE_EVENT_KINDS = ("status_change", "appearance", "revision", "verdict")
 
 
 @dataclass(frozen=True)
 class TimelineEvent:
-    kind: str  # "appearance", "status_change", "verdict" or "revision"
+    kind: str  # one of TIMELINE_EVENT_KINDS
     at: datetime
     item: object
 
@@ -41,9 +41,6 @@ class TimelineEvent:
     def anchor(self) -> str:
         """The fragment of the event's permalink on the claim page."""
         return f"{self.kind.replace('_', '-')}-{self.item.pk}"
-
-
-_EVENT_ORDER = {"status_change": 0, "appearance": 1, "revision": 2, "verdict": 3}
 
 
 def claim_timeline(
@@ -83,15 +80,13 @@ def claim_timeline(
             if revision.document_id in seen_documents:
                 events.append(TimelineEvent("revision", revision.fetched_at, revision))
             seen_documents.add(revision.document_id)
-    events.sort(key=lambda e: (e.at, _EVENT_ORDER[e.kind], e.item.pk))
+    events.sort(key=lambda e: (e.at, TIMELINE_EVENT_KINDS.index(e.kind), e.item.pk))
     return events
 
 
 def claim_with_related(claim_id: int) -> Claim:
     return (
-        Claim.objects.select_related("created_by")
-        .prefetch_related("tags", Prefetch("verdicts", queryset=Verdict.objects.order_by("-published_at", "-id")))
-        .get(pk=claim_id)
+        Claim.objects.select_related("created_by").prefetch_related("tags", _verdicts_newest_first()).get(pk=claim_id)
     )
 
 
@@ -274,11 +269,12 @@ def published_claimreviews() -> QuerySet[Claim]:
     )
 
 
-def latest_verdict(claim: Claim) -> Verdict | None:
-    """The current verdict from a claim loaded by one of the selectors above."""
+def current_verdict(claim: Claim) -> Verdict | None:
+    """The claim's current verdict: its newest (ties: the last published). No query for a claim
+    loaded by one of the selectors above (verdicts prefetched newest first)."""
     verdicts = getattr(claim, "verdicts_newest_first", None)
     if verdicts is None:
-        return current_verdict(claim)
+        return claim.verdicts.order_by("-published_at", "-id").first()
     return verdicts[0] if verdicts else None
 
 

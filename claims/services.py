@@ -22,6 +22,7 @@ from partners import events as webhook_events
 from sources.models import Document, DocumentRevision, Source
 
 from .models import Appearance, Claim, ClaimStatus, Evidence, Stance, StatusChange, StatusProposal, Tag, Verdict
+from .ratings import rating_for_name
 
 INITIAL_RATIONALE = "Claim logged."
 
@@ -266,15 +267,6 @@ def retract_appearance(*, appearance: Appearance, retracted_by, reason: str) -> 
     _touch(appearance.claim_id)
     _enqueue_stance_count_refresh(appearance.claim_id)
     return appearance
-
-
-def rating_for_name(name: str) -> dict:
-    scale = settings.CLAIMTRACK_RATING_SCALE
-    for rating in scale["ratings"]:
-        if rating["name"].lower() == (name or "").strip().lower():
-            return {**rating, "best": scale["best"], "worst": scale["worst"]}
-    names = ", ".join(r["name"] for r in scale["ratings"])
-    raise ValidationError({"rating": _("Unknown rating; choose one of: %(names)s.") % {"names": names}})
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from sources.models import Source
 from . import charts, forms, selectors, services
 from .claimreview import claimreview_url
 from .models import Appearance, Claim, Evidence, StatusProposal, Tag
+from .permissions import can_rule, may_retract
 
 CLAIMS_PER_PAGE = 50
 
@@ -34,10 +35,6 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
-
-
-def can_rule(user) -> bool:
-    return user.has_perm("claims.change_claim_status")
 
 
 def _start_of_day(day) -> datetime:
@@ -129,11 +126,10 @@ def _claim_page(request, claim_id: int, *, status: int = 200, **bound_forms):
     except Claim.DoesNotExist:
         raise Http404 from None
     timeline = selectors.claim_timeline(claim)
-    verdicts = list(claim.verdicts.all())
     context = {
         "claim": claim,
         "timeline": timeline,
-        "verdict": verdicts[0] if verdicts else None,
+        "current_verdict": selectors.current_verdict(claim),
         "chart": charts.stance_chart(timeline, now=timezone.now()),
         "can_rule": can_rule(request.user),
         **selectors.claim_page_extras(claim),
@@ -170,7 +166,7 @@ def fact_check(request, pk):
     claim = get_object_or_404(selectors.published_claimreviews(), pk=pk)
     context = {
         "claim": claim,
-        "verdict": selectors.latest_verdict(claim),
+        "current_verdict": selectors.current_verdict(claim),
         "appearances": claim.published_appearances,
         "organisation": settings.CLAIMTRACK_ORGANISATION,
         # This page, or the newsroom's own article when it publishes there (one ClaimReview, one
@@ -346,17 +342,12 @@ def proposal_decide(request, pk, decision):
     return redirect(proposal.claim)
 
 
-def _may_retract(user, recorded_by_id) -> bool:
-    # Journalists retract what they recorded; editors may retract anything.
-    return can_rule(user) or recorded_by_id == user.pk
-
-
 @login_required
 @permission_required("claims.change_appearance", raise_exception=True)
 @require_POST
 def appearance_retract(request, pk):
     appearance = get_object_or_404(Appearance, pk=pk)
-    if not _may_retract(request.user, appearance.recorded_by_id):
+    if not may_retract(request.user, appearance):
         raise PermissionDenied
     form = forms.ReasonForm(request.POST)
     if form.is_valid():
@@ -378,7 +369,7 @@ def appearance_retract(request, pk):
 @require_POST
 def evidence_retract(request, pk):
     evidence = get_object_or_404(Evidence, pk=pk)
-    if not _may_retract(request.user, evidence.uploaded_by_id):
+    if not may_retract(request.user, evidence):
         raise PermissionDenied
     form = forms.ReasonForm(request.POST)
     if form.is_valid():

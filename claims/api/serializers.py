@@ -1,12 +1,12 @@
 """Serializers of the claims API. Read serializers declare their fields (that is what the OpenAPI
 schema shows) and build their output by hand: lists of 50 claims are the hot path."""
 
-from django.conf import settings
 from django.urls import reverse
 from rest_framework import serializers
 
 from claims import selectors
 from claims.models import Appearance, ClaimStatus, Stance
+from claims.ratings import rating_names
 from claimtrack.api.fields import iso
 from claimtrack.api.filters import MAX_ID
 from claimtrack.validators import HttpURLSerializerField
@@ -72,7 +72,7 @@ def claim_data(row: dict, urls: ClaimURLs) -> dict:
 def claim_row(claim) -> dict:
     """The row of a claim loaded as a model by selectors.published_claims()."""
     row = {field: getattr(claim, field) for field in selectors.CLAIM_ROW_FIELDS}
-    verdict = selectors.latest_verdict(claim)
+    verdict = selectors.current_verdict(claim)
     row["tags"] = sorted(tag.name for tag in claim.tags.all())
     row["verdict"] = None if verdict is None else {f: getattr(verdict, f) for f in selectors.VERDICT_ROW_FIELDS}
     return row
@@ -233,16 +233,8 @@ class RevisionSerializer(serializers.Serializer):
     title = serializers.CharField(allow_blank=True)
 
 
-TIMELINE_EVENT_KINDS = [
-    ("appearance", "appearance"),
-    ("status_change", "status change"),
-    ("verdict", "verdict"),
-    ("revision", "revision"),
-]
-
-
 class TimelineEventSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=TIMELINE_EVENT_KINDS)
+    kind = serializers.ChoiceField(choices=selectors.TIMELINE_EVENT_KINDS)
     at = serializers.DateTimeField()
     anchor = serializers.CharField(help_text="Fragment of the event's permalink on the claim page.")
     appearance = AppearanceSerializer(allow_null=True)
@@ -315,10 +307,6 @@ class StatusChangeCreateSerializer(serializers.Serializer):
         default=None,
         help_text="The status you saw; if it changed meanwhile the request fails with 409.",
     )
-
-
-def rating_names() -> list[str]:
-    return [rating["name"] for rating in settings.CLAIMTRACK_RATING_SCALE["ratings"]]
 
 
 class VerdictCreateSerializer(serializers.Serializer):

@@ -69,7 +69,7 @@ CLAIMREVIEW_SCHEMA = {
 def claimreview_for(claim: Claim, request) -> dict:
     return claimreview_jsonld(
         claim=claim,
-        verdict=selectors.latest_verdict(claim),
+        verdict=selectors.current_verdict(claim),
         appearances=claim.published_appearances,
         claim_url=claimreview_url(claim, request),
     )

@@ -14,7 +14,7 @@ register = template.Library()
 def claimreview_jsonld_script(context, claim):
     # The claim page already has the current verdict; the published appearances are always read
     # (one query), so the page's query count does not depend on whether there is a verdict.
-    verdict = context["verdict"] if "verdict" in context else selectors.current_verdict(claim)
+    verdict = context["current_verdict"] if "current_verdict" in context else selectors.current_verdict(claim)
     appearances = list(selectors.published_appearances().filter(claim=claim).order_by("seen_at", "id"))
     if verdict is None:
         return ""
