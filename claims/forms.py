@@ -138,10 +138,10 @@ class ReasonForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+    decision_note = forms.CharField(label=_("Decision note"), required=False, max_length=2000)
 
 
-class SuggestionEditForm(forms.Form):
+class PendingAppearanceEditForm(forms.Form):
     stance = forms.ChoiceField(label=_("Stance"), choices=Stance.choices, widget=forms.RadioSelect)
     quote = forms.CharField(
         label=_("Quote"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})

@@ -79,7 +79,7 @@ class Claim(models.Model):
             ("change_claim_status", "Can change a claim's verification status"),
             ("propose_status_change", "Can propose a status change for an editor to rule on"),
             ("publish_verdict", "Can publish a verdict"),
-            ("review_suggestion", "Can accept or reject a suggested appearance"),
+            ("review_appearance", "Can accept or reject a pending appearance (suggested or submitted by a partner)"),
         ]
 
     def __str__(self):

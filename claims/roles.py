@@ -13,7 +13,7 @@ JOURNALIST_PERMISSIONS = [
     ("claims", "add_claim"),
     ("claims", "change_claim"),
     ("claims", "propose_status_change"),
-    ("claims", "review_suggestion"),
+    ("claims", "review_appearance"),
     ("claims", "view_appearance"),
     ("claims", "add_appearance"),
     ("claims", "change_appearance"),

@@ -367,7 +367,7 @@ def claim_page_extras(claim: Claim) -> dict:
 REVIEWED_ORIGINS = (Appearance.Origin.SUGGESTED, Appearance.Origin.PARTNER)
 
 
-def pending_suggestions() -> QuerySet[Appearance]:
+def pending_appearances() -> QuerySet[Appearance]:
     return (
         Appearance.objects.filter(origin__in=REVIEWED_ORIGINS, review_state=Appearance.ReviewState.PENDING)
         .select_related("claim", "source", "document")

@@ -524,50 +524,51 @@ def _lock_pending_proposal(proposal: StatusProposal) -> StatusProposal:
 
 
 @transaction.atomic
-def approve_status_proposal(*, proposal: StatusProposal, decided_by, rationale: str = "") -> StatusChange:
-    """An editor applies a proposal. The status change carries the proposal's rationale (or the
-    editor's own); if the status moved since it was proposed, StatusConflict is raised."""
+def approve_status_proposal(*, proposal: StatusProposal, decided_by, decision_note: str = "") -> StatusChange:
+    """An editor applies a proposal. The status change carries the editor's decision note as its
+    rationale, or else the proposal's; if the status moved since it was proposed, StatusConflict is
+    raised."""
     locked = _lock_pending_proposal(proposal)
     status_change = change_status(
         claim=locked.claim_id,
         to_status=locked.to_status,
-        rationale=(rationale or "").strip() or locked.rationale,
+        rationale=(decision_note or "").strip() or locked.rationale,
         changed_by=decided_by,
         expected_status=locked.from_status,
     )
     locked.state = StatusProposal.State.APPROVED
     locked.decided_by = decided_by
     locked.decided_at = status_change.changed_at
-    locked.decision_note = (rationale or "").strip()
+    locked.decision_note = (decision_note or "").strip()
     locked.status_change = status_change
     locked.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "status_change"])
     return status_change
 
 
 @transaction.atomic
-def reject_status_proposal(*, proposal: StatusProposal, decided_by, note: str = "") -> StatusProposal:
+def reject_status_proposal(*, proposal: StatusProposal, decided_by, decision_note: str = "") -> StatusProposal:
     locked = _lock_pending_proposal(proposal)
     locked.state = StatusProposal.State.REJECTED
     locked.decided_by = decided_by
     locked.decided_at = timezone.now()
-    locked.decision_note = (note or "").strip()
+    locked.decision_note = (decision_note or "").strip()
     locked.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
     return locked
 
 
-def _lock_pending_suggestion(appearance: Appearance) -> Appearance:
+def _lock_pending_appearance(appearance: Appearance) -> Appearance:
     locked = Appearance.objects.select_for_update().get(pk=appearance.pk)
     if locked.review_state != Appearance.ReviewState.PENDING:
         raise ValidationError(
-            _("This suggestion was already reviewed (%(state)s).") % {"state": locked.get_review_state_display()}
+            _("This appearance was already reviewed (%(state)s).") % {"state": locked.get_review_state_display()}
         )
     if locked.retracted_at is not None:
-        raise ValidationError(_("This suggestion was retracted; it can no longer be reviewed."))
+        raise ValidationError(_("This appearance was retracted; it can no longer be reviewed."))
     return locked
 
 
 @transaction.atomic
-def accept_suggestion(
+def accept_pending_appearance(
     *,
     appearance: Appearance,
     reviewed_by,
@@ -575,9 +576,9 @@ def accept_suggestion(
     quote: str | None = None,
     seen_at: datetime | None = None,
 ) -> Appearance:
-    """Accept a pending suggested appearance, optionally corrected first (stance, quote, time).
-    It then counts towards the claim's stance counts."""
-    locked = _lock_pending_suggestion(appearance)
+    """Accept a pending appearance (an ingestion suggestion or a partner's submission), optionally
+    corrected first (stance, quote, time). It then counts towards the claim's stance counts."""
+    locked = _lock_pending_appearance(appearance)
     if stance is not None:
         if stance not in Stance.values:
             raise ValidationError({"stance": _("Stance must be asserts, denies or reports.")})
@@ -599,10 +600,10 @@ def accept_suggestion(
 
 
 @transaction.atomic
-def reject_suggestion(*, appearance: Appearance, reviewed_by) -> Appearance:
-    """Reject a pending suggestion. The rejected row stays: matching never proposes the same
+def reject_pending_appearance(*, appearance: Appearance, reviewed_by) -> Appearance:
+    """Reject a pending appearance. The rejected row stays: matching never proposes the same
     (claim, document) pair again."""
-    locked = _lock_pending_suggestion(appearance)
+    locked = _lock_pending_appearance(appearance)
     locked.review_state = Appearance.ReviewState.REJECTED
     locked.reviewed_by = reviewed_by
     locked.reviewed_at = timezone.now()

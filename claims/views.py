@@ -324,16 +324,16 @@ def proposal_create(request, pk):
 def proposal_decide(request, pk, decision):
     proposal = get_object_or_404(StatusProposal, pk=pk)
     form = forms.DecisionForm(request.POST)
-    if not form.is_valid():  # a note too long: refused, not silently dropped
+    if not form.is_valid():  # a decision note too long: refused, not silently dropped
         messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
         return redirect(proposal.claim)
-    note = form.cleaned_data["note"]
+    decision_note = form.cleaned_data["decision_note"]
     try:
         if decision == "approve":
-            services.approve_status_proposal(proposal=proposal, decided_by=request.user, rationale=note)
+            services.approve_status_proposal(proposal=proposal, decided_by=request.user, decision_note=decision_note)
             messages.success(request, _("Proposal approved; the status is changed."))
         else:
-            services.reject_status_proposal(proposal=proposal, decided_by=request.user, note=note)
+            services.reject_status_proposal(proposal=proposal, decided_by=request.user, decision_note=decision_note)
             messages.success(request, _("Proposal rejected."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -388,14 +388,14 @@ def evidence_retract(request, pk):
 
 
 @login_required
-@permission_required("claims.review_suggestion", raise_exception=True)
+@permission_required("claims.review_appearance", raise_exception=True)
 @require_GET
 def review_queue(request):
-    page = Paginator(selectors.pending_suggestions(), CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.pending_appearances(), CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "claims/review_queue.html", {"page": page})
 
 
-def _pending_suggestion(pk) -> Appearance:
+def _pending_appearance(pk) -> Appearance:
     return get_object_or_404(
         Appearance.objects.select_related("claim", "source", "document"),
         pk=pk,
@@ -404,45 +404,45 @@ def _pending_suggestion(pk) -> Appearance:
 
 
 @login_required
-@permission_required("claims.review_suggestion", raise_exception=True)
+@permission_required("claims.review_appearance", raise_exception=True)
 @require_POST
-def suggestion_decide(request, pk, decision):
-    suggestion = _pending_suggestion(pk)
+def pending_appearance_decide(request, pk, decision):
+    appearance = _pending_appearance(pk)
     try:
         if decision == "accept":
-            services.accept_suggestion(appearance=suggestion, reviewed_by=request.user)
-            messages.success(request, _("Suggestion accepted."))
+            services.accept_pending_appearance(appearance=appearance, reviewed_by=request.user)
+            messages.success(request, _("Appearance accepted."))
         else:
-            services.reject_suggestion(appearance=suggestion, reviewed_by=request.user)
-            messages.success(request, _("Suggestion rejected; it will not be proposed again."))
+            services.reject_pending_appearance(appearance=appearance, reviewed_by=request.user)
+            messages.success(request, _("Appearance rejected; it will not be proposed again."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("claims:review")
 
 
 @login_required
-@permission_required("claims.review_suggestion", raise_exception=True)
-def suggestion_edit(request, pk):
-    """Correct a suggestion (stance, quote, time) and accept it."""
-    suggestion = _pending_suggestion(pk)
+@permission_required("claims.review_appearance", raise_exception=True)
+def pending_appearance_edit(request, pk):
+    """Correct a pending appearance (stance, quote, time) and accept it."""
+    appearance = _pending_appearance(pk)
     if request.method == "POST":
-        form = forms.SuggestionEditForm(request.POST)
+        form = forms.PendingAppearanceEditForm(request.POST)
         if form.is_valid():
             try:
-                services.accept_suggestion(appearance=suggestion, reviewed_by=request.user, **form.cleaned_data)
+                services.accept_pending_appearance(appearance=appearance, reviewed_by=request.user, **form.cleaned_data)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, _("Suggestion corrected and accepted."))
+                messages.success(request, _("Appearance corrected and accepted."))
                 return redirect("claims:review")
     else:
-        form = forms.SuggestionEditForm(
-            initial={"stance": suggestion.stance, "quote": suggestion.quote, "seen_at": suggestion.seen_at}
+        form = forms.PendingAppearanceEditForm(
+            initial={"stance": appearance.stance, "quote": appearance.quote, "seen_at": appearance.seen_at}
         )
     return render(
         request,
-        "claims/suggestion_edit.html",
-        {"suggestion": suggestion, "form": form},
+        "claims/pending_appearance_edit.html",
+        {"appearance": appearance, "form": form},
         status=400 if form.errors else 200,
     )
 
@@ -460,8 +460,8 @@ def desk(request):
         {
             "active_claims": list(selectors.claims_with_new_activity()[:DESK_ROWS]),
             "proposals": list(selectors.pending_proposals()[:DESK_ROWS]),
-            "suggestions": list(selectors.pending_suggestions()[:DESK_ROWS]),
-            "suggestion_count": selectors.pending_suggestions().count(),
+            "pending_appearances": list(selectors.pending_appearances()[:DESK_ROWS]),
+            "pending_count": selectors.pending_appearances().count(),
             "official_statements": list(selectors.official_statements()[:DESK_ROWS]),
         },
     )

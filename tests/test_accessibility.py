@@ -55,7 +55,7 @@ def test_every_form_control_has_a_label(client, journalist, editor):
             claim.get_absolute_url(),
             reverse("claims:appearance-create", args=[claim.pk]),
             reverse("claims:review"),
-            reverse("claims:suggestion-edit", args=[suggestion.pk]),
+            reverse("claims:review-edit", args=[suggestion.pk]),
         ]:
             response = client.get(url)
             assert response.status_code == 200

@@ -35,7 +35,7 @@ def ruled_claim(editor, journalist):
     services.retract_appearance(appearance=hidden, retracted_by=editor, reason="Wrong claim entirely.")
     factories.make_suggestion(claim=claim, source=factories.SourceFactory(name="Suggested outlet"))
     rejected = factories.make_suggestion(claim=claim, source=factories.SourceFactory(name="Rejected outlet"))
-    services.reject_suggestion(appearance=rejected, reviewed_by=journalist)
+    services.reject_pending_appearance(appearance=rejected, reviewed_by=journalist)
     services.change_status(
         claim=claim, to_status="false", rationale="Internal: called the ministry's press office.", changed_by=editor
     )

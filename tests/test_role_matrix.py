@@ -121,12 +121,12 @@ MATRIX = [
     ("sources:feed-health", "post", None, EDITORS_ELSE_405),
     ("claims:review", "get", None, ALL_USERS),
     ("claims:review", "post", None, NOT_ALLOWED),
-    ("claims:suggestion-accept", "get", "suggestion", NOT_ALLOWED),
-    ("claims:suggestion-accept", "post", "suggestion", ALL_USERS),
-    ("claims:suggestion-edit", "get", "suggestion", ALL_USERS),
-    ("claims:suggestion-edit", "post", "suggestion", ALL_USERS),
-    ("claims:suggestion-reject", "get", "suggestion", NOT_ALLOWED),
-    ("claims:suggestion-reject", "post", "suggestion", ALL_USERS),
+    ("claims:review-accept", "get", "suggestion", NOT_ALLOWED),
+    ("claims:review-accept", "post", "suggestion", ALL_USERS),
+    ("claims:review-edit", "get", "suggestion", ALL_USERS),
+    ("claims:review-edit", "post", "suggestion", ALL_USERS),
+    ("claims:review-reject", "get", "suggestion", NOT_ALLOWED),
+    ("claims:review-reject", "post", "suggestion", ALL_USERS),
     ("claims:desk", "get", None, EDITORS),
     ("claims:desk", "post", None, EDITORS_ELSE_405),
     # The public page of a published verdict (ClaimReview's url): readable by anyone.
@@ -287,8 +287,8 @@ def body_for(route, world) -> dict:
         "claims:appearance-retract": {"reason": "Duplicate."},
         "claims:evidence-retract": {"reason": "Duplicate."},
         "claims:source-feed-add": {"url": world["feed"].url},
-        "claims:suggestion-accept": {"stance": "asserts"},
-        "claims:suggestion-edit": {"stance": "denies", "quote": "They denied it.", "seen_at": "2026-01-05T10:00"},
+        "claims:review-accept": {"stance": "asserts"},
+        "claims:review-edit": {"stance": "denies", "quote": "They denied it.", "seen_at": "2026-01-05T10:00"},
         "api:claim-list": {"text": "A bridge in Mosul collapsed this morning.", "tags": ["mosul"]},
         "api:appearance-list": {"claim": claim.pk, "source": source.pk, "stance": "asserts", "quote": "It collapsed."},
         "api:claim-change-status": {"to_status": "false", "rationale": "The ministry's statement shows no withdrawal."},
@@ -357,8 +357,8 @@ def test_a_retracted_suggestion_cannot_be_edited_or_accepted(client, journalist)
     suggestion = factories.make_suggestion()
     services.retract_appearance(appearance=suggestion, retracted_by=journalist, reason="Not about this claim.")
     client.force_login(journalist)
-    client.post(reverse("claims:suggestion-edit", args=[suggestion.pk]), {"stance": "denies", "quote": "Changed."})
-    client.post(reverse("claims:suggestion-accept", args=[suggestion.pk]), {"stance": "asserts"})
+    client.post(reverse("claims:review-edit", args=[suggestion.pk]), {"stance": "denies", "quote": "Changed."})
+    client.post(reverse("claims:review-accept", args=[suggestion.pk]), {"stance": "asserts"})
     suggestion.refresh_from_db()
     assert suggestion.quote != "Changed."
     assert suggestion.review_state == Appearance.ReviewState.PENDING

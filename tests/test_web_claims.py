@@ -430,7 +430,9 @@ def test_approving_with_a_note_over_the_limit_is_refused_and_changes_nothing(edi
     )
     client.force_login(editor)
 
-    response = client.post(reverse("claims:proposal-approve", args=[proposal.pk]), {"note": "x" * 2001}, follow=True)
+    response = client.post(
+        reverse("claims:proposal-approve", args=[proposal.pk]), {"decision_note": "x" * 2001}, follow=True
+    )
 
     assert "at most 2000 characters" in page_text(response)
     proposal.refresh_from_db()
@@ -453,7 +455,7 @@ def test_rejected_proposal_leaves_the_status(as_editor, editor, journalist, clai
     proposal = services.propose_status_change(
         claim=claim, to_status=ClaimStatus.FALSE, rationale="Fake.", proposed_by=journalist
     )
-    as_editor.post(reverse("claims:proposal-reject", args=[proposal.pk]), {"note": "Not yet."})
+    as_editor.post(reverse("claims:proposal-reject", args=[proposal.pk]), {"decision_note": "Not yet."})
     proposal.refresh_from_db()
     claim.refresh_from_db()
     assert (proposal.state, proposal.decided_by, proposal.decision_note) == ("rejected", editor, "Not yet.")
@@ -484,15 +486,15 @@ def test_review_queue_accept_edit_and_reject(as_journalist, journalist, claim, d
     edited = factories.make_suggestion(claim=claim, stance=Stance.ASSERTS, quote="machine quote")
     rejected = factories.make_suggestion(claim=claim, document=factories.DocumentFactory())
     html = page_text(as_journalist.get(reverse("claims:review")))
-    assert all(f'id="suggestion-{s.pk}"' in html for s in (accepted, edited, rejected))
+    assert all(f'id="pending-{s.pk}"' in html for s in (accepted, edited, rejected))
 
     with django_capture_on_commit_callbacks(execute=True):
-        as_journalist.post(reverse("claims:suggestion-accept", args=[accepted.pk]))
+        as_journalist.post(reverse("claims:review-accept", args=[accepted.pk]))
         as_journalist.post(
-            reverse("claims:suggestion-edit", args=[edited.pk]),
+            reverse("claims:review-edit", args=[edited.pk]),
             {"stance": "denies", "quote": "corrected quote", "seen_at": "2026-05-02T12:00"},
         )
-        as_journalist.post(reverse("claims:suggestion-reject", args=[rejected.pk]))
+        as_journalist.post(reverse("claims:review-reject", args=[rejected.pk]))
     for s in (accepted, edited, rejected):
         s.refresh_from_db()
         assert s.reviewed_by == journalist and s.reviewed_at is not None
@@ -505,9 +507,9 @@ def test_review_queue_accept_edit_and_reject(as_journalist, journalist, claim, d
 
 def test_a_suggestion_is_reviewed_only_once(journalist, claim):
     suggestion = factories.make_suggestion(claim=claim)
-    services.reject_suggestion(appearance=suggestion, reviewed_by=journalist)
+    services.reject_pending_appearance(appearance=suggestion, reviewed_by=journalist)
     with pytest.raises(services.ValidationError, match="already reviewed"):
-        services.accept_suggestion(appearance=suggestion, reviewed_by=journalist)
+        services.accept_pending_appearance(appearance=suggestion, reviewed_by=journalist)
 
 
 def test_desk_lists_activity_proposals_suggestions_and_official_statements(as_editor, editor, claim):
@@ -519,7 +521,7 @@ def test_desk_lists_activity_proposals_suggestions_and_official_statements(as_ed
     html = page_text(as_editor.get(reverse("claims:desk")))
     activity = html[html.index('id="desk-activity"') : html.index('id="desk-proposals"')]
     assert claim.text in activity and quiet.text not in activity
-    assert "Suggested outlet" in html[html.index('id="desk-suggestions"') :]
+    assert "Suggested outlet" in html[html.index('id="desk-pending"') :]
     assert "Ministry of Defence" in html[html.index('id="desk-official"') :]
 
 

@@ -43,7 +43,7 @@ def test_accepting_a_suggestion_records_who_and_when_and_counts_it(
     claim.refresh_from_db()
     assert claim.denies_count == 0
     with django_capture_on_commit_callbacks(execute=True):
-        services.accept_suggestion(appearance=suggestion, reviewed_by=journalist)
+        services.accept_pending_appearance(appearance=suggestion, reviewed_by=journalist)
     suggestion.refresh_from_db()
     claim.refresh_from_db()
     assert (suggestion.review_state, suggestion.reviewed_by) == (Appearance.ReviewState.ACCEPTED, journalist)
@@ -54,18 +54,18 @@ def test_accepting_a_suggestion_records_who_and_when_and_counts_it(
 def test_rejected_suggestion_is_kept_for_its_claim_and_document(claim, journalist):
     document = factories.DocumentFactory()
     suggestion = factories.make_suggestion(claim=claim, document=document)
-    services.reject_suggestion(appearance=suggestion, reviewed_by=journalist)
+    services.reject_pending_appearance(appearance=suggestion, reviewed_by=journalist)
     # The row stays: matching reads it as "never propose this document for this claim again".
     assert Appearance.objects.filter(
         claim=claim, document=document, review_state=Appearance.ReviewState.REJECTED
     ).exists()
-    assert not selectors.pending_suggestions().exists()
+    assert not selectors.pending_appearances().exists()
 
 
 def test_accepting_with_an_unknown_stance_changes_nothing(claim, journalist):
     suggestion = factories.make_suggestion(claim=claim)
     with pytest.raises(ValidationError):
-        services.accept_suggestion(appearance=suggestion, reviewed_by=journalist, stance="shrugs")
+        services.accept_pending_appearance(appearance=suggestion, reviewed_by=journalist, stance="shrugs")
     suggestion.refresh_from_db()
     assert suggestion.review_state == Appearance.ReviewState.PENDING
 
@@ -96,10 +96,10 @@ def test_record_appearance_with_source_reuses_a_source_by_name(claim, journalist
 def test_a_suggestion_without_a_stance_must_be_given_one_before_it_is_accepted(claim, journalist):
     suggestion = factories.make_suggestion(claim=claim, document=factories.DocumentFactory(), stance="")
     with pytest.raises(ValidationError) as error:
-        services.accept_suggestion(appearance=suggestion, reviewed_by=journalist)
+        services.accept_pending_appearance(appearance=suggestion, reviewed_by=journalist)
     assert "stance" in error.value.message_dict
     suggestion.refresh_from_db()
     assert suggestion.review_state == Appearance.ReviewState.PENDING
 
-    accepted = services.accept_suggestion(appearance=suggestion, reviewed_by=journalist, stance="denies")
+    accepted = services.accept_pending_appearance(appearance=suggestion, reviewed_by=journalist, stance="denies")
     assert (accepted.stance, accepted.review_state) == ("denies", Appearance.ReviewState.ACCEPTED)

@@ -61,7 +61,7 @@ def rich_claim(editor, journalist):
     services.retract_appearance(appearance=retracted, retracted_by=editor, reason="Wrong claim.")
     factories.make_suggestion(claim=claim, document=factories.DocumentFactory())  # pending: never shown
     rejected = factories.make_suggestion(claim=claim, document=factories.DocumentFactory())
-    services.reject_suggestion(appearance=rejected, reviewed_by=journalist)
+    services.reject_pending_appearance(appearance=rejected, reviewed_by=journalist)
     services.change_status(claim=claim, to_status=ClaimStatus.UNDER_REVIEW, rationale="Checking.", changed_by=editor)
     services.change_status(claim=claim, to_status=ClaimStatus.FALSE, rationale="Ministry denial.", changed_by=editor)
     services.publish_verdict(claim=claim, rating_name="Unproven", author=editor, published_at=now - timedelta(hours=2))

@@ -1,0 +1,33 @@
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from claims import roles
+
+
+def migrate(target):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([target])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_renaming_the_review_permission_keeps_it_for_every_role_and_user(django_user_model):
+    migrate(("claims", "0007_submitted_by_partner"))
+    old = Permission.objects.get(content_type__app_label="claims", codename="review_suggestion")
+    # A group of the newsroom's own and a user holding the permission directly (the role groups
+    # may have been flushed by an earlier test).
+    group = Group.objects.create(name="night desk")
+    group.permissions.add(old)
+    user = django_user_model.objects.create_user("reviewer")
+    user.user_permissions.add(old)
+
+    migrate(("claims", "0008_review_appearance_permission"))
+
+    renamed = Permission.objects.get(pk=old.pk)
+    assert renamed.codename == "review_appearance"
+    assert not Permission.objects.filter(codename="review_suggestion").exists()
+    assert django_user_model.objects.get(pk=user.pk).has_perm("claims.review_appearance")
+    assert group.permissions.filter(codename="review_appearance").exists()
+    assert ("claims", "review_appearance") in roles.JOURNALIST_PERMISSIONS
