@@ -4,7 +4,6 @@ import hashlib
 import hmac
 import json
 import logging
-import random
 import secrets
 import time
 from datetime import timedelta
@@ -15,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from claimtrack import outbound
+from claimtrack.lib.backoff import backoff_seconds
 from claimtrack.validators import validate_http_url
 
 from .models import Partner, PartnerAPIKey, Webhook, WebhookAttempt, WebhookDelivery
@@ -93,10 +93,11 @@ def sign(*, secret: str, timestamp: int, body: bytes) -> str:
 
 
 def retry_delay(attempt_number: int) -> float:
-    """Seconds before the next attempt: exponential (base × 2^(n-1)), capped, then jittered to
-    between half and all of that, so many failing deliveries do not come back at the same moment."""
-    ceiling = min(settings.WEBHOOK_RETRY_MAX_SECONDS, settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** (attempt_number - 1))
-    return random.uniform(ceiling / 2, ceiling)
+    """Seconds before the attempt after attempt `attempt_number` (1 for the first) failed: capped
+    exponential backoff, between half and all of base × 2^(n-1)."""
+    return backoff_seconds(
+        attempt_number - 1, base=settings.WEBHOOK_RETRY_BASE_SECONDS, cap=settings.WEBHOOK_RETRY_MAX_SECONDS
+    )
 
 
 def create_deliveries(*, event: dict) -> list[int]:
