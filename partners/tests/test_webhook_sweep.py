@@ -4,6 +4,7 @@ that should have sent it, and never sends an attempt twice or before its time.""
 from datetime import timedelta
 
 import pytest
+from django import db
 from django.utils import timezone
 
 from outbox.models import OutboxMessage
@@ -102,7 +103,10 @@ def test_a_running_attempt_keeps_its_delivery_off_the_sweep(receiver, loopback_a
     taken_during_the_post = []
 
     def slow(request):
-        taken_during_the_post.append(partner_services.take_due_deliveries())
+        try:
+            taken_during_the_post.append(partner_services.take_due_deliveries())
+        finally:
+            db.connection.close()  # this thread's own connection
         request.send_response(200)
         request.send_header("Content-Length", "0")
         request.end_headers()
