@@ -18,9 +18,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from outbox.services import enqueue_on_commit
-from partners import events as webhook_events
 from sources.models import Document, DocumentRevision, Source
 
+from . import signals
 from .models import Appearance, Claim, ClaimStatus, Evidence, Stance, StatusChange, StatusProposal, Tag, Verdict
 from .ratings import rating_for_name
 
@@ -155,7 +155,7 @@ def change_status(
     _touch(claim_id, changed_at)
     if isinstance(claim, Claim):
         claim.status, claim.status_changed_at = to_status, changed_at
-    webhook_events.status_changed(status_change_id=status_change.pk)
+    signals.status_changed.send(sender=StatusChange, status_change_id=status_change.pk)
     return status_change
 
 
@@ -288,7 +288,7 @@ def publish_verdict(
     _attribute(verdict, author)
     verdict.save()
     _touch(claim.pk, verdict.published_at)
-    webhook_events.verdict_published(verdict_id=verdict.pk)
+    signals.verdict_published.send(sender=Verdict, verdict_id=verdict.pk)
     return verdict
 
 

@@ -232,6 +232,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "outbox.tasks.sweep_outbox", "schedule": 30.0},
     # Queues feeds whose next_fetch_at has passed, pending articles and due re-checks.
     "enqueue-due-ingestion-work": {"task": "sources.tasks.enqueue_due_work", "schedule": 60.0},
+    # Queues webhook deliveries whose next attempt is due (retries, and attempts never sent).
+    "send-due-webhook-deliveries": {"task": "partners.tasks.send_due_deliveries", "schedule": 30.0},
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -296,11 +298,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Webhooks: deliveries that fail are retried with capped exponential backoff and full jitter.
+# Webhooks: deliveries that fail are retried with capped exponential backoff (claimtrack/lib/backoff.py).
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 WEBHOOK_RETRY_BASE_SECONDS = env_float("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=0)
-# Retries wait with a Celery countdown; on Redis a countdown longer than the visibility timeout
-# (CELERY_TASK_TIME_LIMIT * 4, 1200 s) would be redelivered early, so the cap stays below it.
+# A retry is queued by the beat sweep once its next_attempt_at has passed (partners/services.py).
 WEBHOOK_RETRY_MAX_SECONDS = env_float("WEBHOOK_RETRY_MAX_SECONDS", 15 * 60, minimum=0)
 WEBHOOK_TIMEOUT_SECONDS = env_float("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=0)
 # Webhook URLs pass the same outbound rules as the fetcher (claimtrack/outbound.py,

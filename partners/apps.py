@@ -7,5 +7,17 @@ class PartnersConfig(AppConfig):
     verbose_name = "Partners"
 
     def ready(self):
+        from claims import signals as claim_signals
+
         # Registers the Api-Key scheme with drf-spectacular.
         from claimtrack.api import schema  # noqa: F401
+
+        from . import receivers
+
+        # Every status change and verdict is fanned out to the partners' webhooks.
+        claim_signals.status_changed.connect(
+            receivers.queue_status_change_fan_out, dispatch_uid="partners-status-changed"
+        )
+        claim_signals.verdict_published.connect(
+            receivers.queue_verdict_fan_out, dispatch_uid="partners-verdict-published"
+        )

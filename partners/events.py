@@ -1,29 +1,15 @@
-"""Claim events that partners' webhooks receive. claims.services calls these right after it writes
-a status change or a verdict; the fan-out runs in a Celery task once the transaction commits."""
+"""Claim events that partners' webhooks receive, built from the status change or verdict that
+claims announced (see receivers.py)."""
 
-from outbox.services import enqueue_on_commit
+from claims.models import StatusChange, Verdict
 
 STATUS_CHANGED = "claim.status_changed"
 VERDICT_PUBLISHED = "claim.verdict_published"
 
 
-def status_changed(*, status_change_id: int) -> None:
-    from .tasks import fan_out_event
-
-    enqueue_on_commit(fan_out_event, STATUS_CHANGED, status_change_id)
-
-
-def verdict_published(*, verdict_id: int) -> None:
-    from .tasks import fan_out_event
-
-    enqueue_on_commit(fan_out_event, VERDICT_PUBLISHED, verdict_id)
-
-
 def build_event(event_type: str, object_id: int) -> dict | None:
     """The JSON event for a status change or verdict; its id is stable, so a retried fan-out or a
     redelivered task never sends a second, different event."""
-    from claims.models import StatusChange, Verdict
-
     if event_type == STATUS_CHANGED:
         change = StatusChange.objects.select_related("claim").filter(pk=object_id).first()
         if change is None:

@@ -69,7 +69,8 @@ class Webhook(models.Model):
 
 
 class WebhookDelivery(models.Model):
-    """One event for one webhook; retried until it succeeds or the attempts run out."""
+    """One event for one webhook, due at next_attempt_at: the beat sweep sends it then, and
+    retries it with backoff until it succeeds or the attempts run out."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -91,6 +92,12 @@ class WebhookDelivery(models.Model):
         constraints = [
             # An event is delivered once per webhook, however often the fan-out task runs.
             models.UniqueConstraint(fields=["webhook", "event_id"], name="webhook_delivery_event_unique")
+        ]
+        # The beat sweep reads the pending deliveries by next_attempt_at; finished ones are most rows.
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], condition=models.Q(state="pending"), name="webhook_delivery_due_idx"
+            )
         ]
 
     def __str__(self):

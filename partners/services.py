@@ -4,7 +4,6 @@ import hashlib
 import hmac
 import json
 import logging
-import random
 import secrets
 import time
 from datetime import timedelta
@@ -12,9 +11,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from claimtrack import outbound
+from claimtrack.lib.backoff import backoff_seconds
 from claimtrack.validators import validate_http_url
 
 from .models import Partner, PartnerAPIKey, Webhook, WebhookAttempt, WebhookDelivery
@@ -93,41 +94,91 @@ def sign(*, secret: str, timestamp: int, body: bytes) -> str:
 
 
 def retry_delay(attempt_number: int) -> float:
-    """Seconds before the next attempt: exponential (base × 2^(n-1)), capped, then jittered to
-    between half and all of that, so many failing deliveries do not come back at the same moment."""
-    ceiling = min(settings.WEBHOOK_RETRY_MAX_SECONDS, settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** (attempt_number - 1))
-    return random.uniform(ceiling / 2, ceiling)
+    """Seconds before the attempt after attempt `attempt_number` (1 for the first) failed: capped
+    exponential backoff, between half and all of base × 2^(n-1)."""
+    return backoff_seconds(
+        attempt_number - 1, base=settings.WEBHOOK_RETRY_BASE_SECONDS, cap=settings.WEBHOOK_RETRY_MAX_SECONDS
+    )
+
+
+# Deliveries ------------------------------------------------------------------------------------
+#
+# A delivery is a row, due at its next_attempt_at. The fan-out queues each new delivery's first
+# attempt at once; the periodic sweep (take_due_deliveries) queues every attempt that is due:
+# retries at their backoff time, and any attempt whose task was never sent or was lost with its
+# worker. Each task sends one numbered attempt, claimed with a conditional UPDATE, so a duplicate
+# message sends nothing and a retry never comes before its time.
+
+
+def _attempt_lease() -> timedelta:
+    # How long a queued or running attempt keeps its delivery off the sweep: well beyond a POST
+    # (WEBHOOK_TIMEOUT_SECONDS) and the usual wait in the queue. An attempt not done by then was
+    # lost, and the sweep queues the next one.
+    return timedelta(seconds=max(300.0, 4 * settings.WEBHOOK_TIMEOUT_SECONDS))
 
 
 def create_deliveries(*, event: dict) -> list[int]:
-    """One pending delivery of the event per active webhook. Safe to run twice for one event."""
-    delivery_ids = []
+    """One pending delivery of the event per active webhook. Returns the ids of the deliveries
+    this call created, whose first attempt the caller queues; running it again for the same event
+    creates nothing (deliveries it created before are the sweep's, if they are still pending)."""
+    created_ids = []
+    first_attempt_by = timezone.now() + _attempt_lease()
     for webhook in Webhook.objects.filter(active=True):
         try:
             with transaction.atomic():
                 delivery = WebhookDelivery.objects.create(
-                    webhook=webhook, event_id=event["id"], event_type=event["type"], payload=event
+                    webhook=webhook,
+                    event_id=event["id"],
+                    event_type=event["type"],
+                    payload=event,
+                    next_attempt_at=first_attempt_by,  # the sweep's, if the queued first attempt is lost
                 )
         except IntegrityError:  # this event was already fanned out to this webhook
-            delivery = WebhookDelivery.objects.get(webhook=webhook, event_id=event["id"])
-        if delivery.state == WebhookDelivery.State.PENDING:
-            delivery_ids.append(delivery.pk)
-    return delivery_ids
+            continue
+        created_ids.append(delivery.pk)
+    return created_ids
 
 
-def attempt_delivery(*, delivery_id: int) -> float | None:
-    """POST the delivery once and log the attempt. Returns the seconds to wait before retrying,
-    or None when there is nothing more to do (delivered, given up, or already finished)."""
+def _due(now) -> Q:
+    # A pending delivery without next_attempt_at was left by the code before the sweep: due too.
+    return Q(state=WebhookDelivery.State.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+
+
+def take_due_deliveries(*, limit: int = 500) -> list[tuple[int, int]]:
+    """The attempts the periodic task should queue now, as (delivery id, attempt number). Each due
+    delivery is taken with a conditional UPDATE that moves its next_attempt_at past the attempt's
+    lease, so two sweeps never queue it twice. A delivery whose last attempt was lost with its
+    worker is marked failed instead."""
+    now = timezone.now()
+    lost_last = WebhookDelivery.objects.filter(_due(now), attempt_count__gte=settings.WEBHOOK_MAX_ATTEMPTS)
+    for delivery_id in lost_last.values_list("id", flat=True):
+        logger.warning("Webhook delivery %s failed for good: its last attempt was lost with its worker", delivery_id)
+    lost_last.update(state=WebhookDelivery.State.FAILED, next_attempt_at=None)
+    due = WebhookDelivery.objects.filter(_due(now)).order_by(F("next_attempt_at").asc(nulls_first=True), "id")
+    taken = []
+    for delivery_id, attempt_count in due.values_list("id", "attempt_count")[:limit]:
+        if WebhookDelivery.objects.filter(_due(now), pk=delivery_id, attempt_count=attempt_count).update(
+            next_attempt_at=now + _attempt_lease()
+        ):
+            taken.append((delivery_id, attempt_count + 1))
+    return taken
+
+
+def attempt_delivery(*, delivery_id: int, attempt_number: int) -> WebhookAttempt | None:
+    """POST attempt number `attempt_number` of the delivery and log it; on failure schedule the
+    next attempt with backoff, or after the last one mark the delivery failed. Returns the logged
+    attempt, or None when this attempt is not (or no longer) to be made: the delivery finished, or
+    this attempt was already made by another task."""
     delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
     if delivery is None or delivery.state != WebhookDelivery.State.PENDING:
         return None
-    number = delivery.attempt_count + 1
     # Claim this attempt with a conditional UPDATE rather than a row lock: no transaction stays
     # open across the POST (on SQLite one would block every write for the whole timeout), and a
-    # concurrent run of the same task (a redelivered message) loses the claim and sends nothing.
+    # duplicate message for the same attempt loses the claim and sends nothing. The lease keeps
+    # the sweep from queueing the next attempt while this one runs.
     claimed = WebhookDelivery.objects.filter(
-        pk=delivery_id, state=WebhookDelivery.State.PENDING, attempt_count=delivery.attempt_count
-    ).update(attempt_count=number)
+        pk=delivery_id, state=WebhookDelivery.State.PENDING, attempt_count=attempt_number - 1
+    ).update(attempt_count=attempt_number, next_attempt_at=timezone.now() + _attempt_lease())
     if not claimed:
         return None
     webhook = delivery.webhook
@@ -161,22 +212,20 @@ def attempt_delivery(*, delivery_id: int) -> float | None:
             error = f"Refused: {refusal.reason}"
         except outbound.OutboundRequestFailed as failure:
             error = f"Failed: {failure.reason}"
-    retry_in = None
     if not error:
         updates = {"state": WebhookDelivery.State.SUCCEEDED, "delivered_at": timezone.now(), "next_attempt_at": None}
-    elif number >= settings.WEBHOOK_MAX_ATTEMPTS or not webhook.active:
+    elif attempt_number >= settings.WEBHOOK_MAX_ATTEMPTS or not webhook.active:
         updates = {"state": WebhookDelivery.State.FAILED, "next_attempt_at": None}
-        logger.warning("Webhook delivery %s failed for good after %s attempts: %s", delivery.pk, number, error)
+        logger.warning("Webhook delivery %s failed for good after %s attempts: %s", delivery.pk, attempt_number, error)
     else:
-        retry_in = retry_delay(number)
-        updates = {"next_attempt_at": timezone.now() + timedelta(seconds=retry_in)}
+        updates = {"next_attempt_at": timezone.now() + timedelta(seconds=retry_delay(attempt_number))}
     with transaction.atomic():
-        WebhookAttempt.objects.create(
+        attempt = WebhookAttempt.objects.create(
             delivery=delivery,
-            number=number,
+            number=attempt_number,
             status_code=status_code,
             error=error[:2000],
             duration_ms=int((time.monotonic() - started) * 1000),
         )
-        WebhookDelivery.objects.filter(pk=delivery_id).update(**updates)
-    return retry_in
+        WebhookDelivery.objects.filter(pk=delivery_id, attempt_count=attempt_number).update(**updates)
+    return attempt

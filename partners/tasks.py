@@ -1,7 +1,8 @@
 """Celery tasks of webhooks: thin, take ids, safe to run twice."""
 
 from celery import shared_task
-from django.conf import settings
+
+from outbox.services import enqueue_on_commit
 
 from . import events, services
 
@@ -12,13 +13,18 @@ def fan_out_event(event_type: str, object_id: int) -> None:
     if event is None:
         return
     for delivery_id in services.create_deliveries(event=event):
-        deliver_webhook.delay(delivery_id)
+        enqueue_on_commit(deliver_webhook, delivery_id, 1)
 
 
-@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
-def deliver_webhook(self, delivery_id: int) -> None:
-    # attempt_delivery does nothing for a delivery that is no longer pending, so a redelivered
-    # message never posts twice after success.
-    retry_in = services.attempt_delivery(delivery_id=delivery_id)
-    if retry_in is not None:
-        raise self.retry(countdown=retry_in, max_retries=settings.WEBHOOK_MAX_ATTEMPTS)
+@shared_task(soft_time_limit=60, time_limit=90)
+def send_due_deliveries() -> None:
+    """Run by beat: queue every delivery attempt that is due (retries, and attempts never sent)."""
+    for delivery_id, attempt_number in services.take_due_deliveries():
+        enqueue_on_commit(deliver_webhook, delivery_id, attempt_number)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def deliver_webhook(delivery_id: int, attempt_number: int) -> None:
+    # Only this numbered attempt is claimed: a redelivered message sends nothing, and a failed
+    # attempt is retried by the sweep at its backoff time, not by this task.
+    services.attempt_delivery(delivery_id=delivery_id, attempt_number=attempt_number)

@@ -9,7 +9,6 @@ feeds, pages without text) are recorded on the row and returned, never raised.
 
 import logging
 import multiprocessing
-import random
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claimtrack import outbound, politeness
+from claimtrack.lib.backoff import backoff_seconds
 
 from . import robots
 from .extraction import NotAFeed, NotAnArticle, extract_article, parse_feed
@@ -40,6 +40,8 @@ FEED_ACCEPT = (
 ARTICLE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 NOT_FEED_TYPES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
 MAX_BACKOFF = timedelta(hours=24)
+# A scheduled re-check that failed transiently is tried again after about this long.
+RECHECK_RETRY_AFTER = timedelta(minutes=30)
 RETRY_LATER_STATUSES = {408, 425, 429, 500, 502, 503, 504}
 DOCUMENT_KIND_FOR_SOURCE = {
     Source.Kind.OFFICIAL_BODY: Document.Kind.OFFICIAL_STATEMENT,
@@ -100,17 +102,13 @@ def _claim(queryset, **changes) -> bool:
     return queryset.filter(free).update(lease_until=now + _lease(), **changes) == 1
 
 
-def _jittered(interval: timedelta) -> timedelta:
-    return interval * random.uniform(0.9, 1.1)
-
-
 def feed_backoff(feed: Feed, failures: int) -> timedelta:
-    """The wait before polling again: the poll interval, doubled per consecutive failure (capped),
-    with jitter so failing feeds of one host do not all come back at once."""
-    interval = feed.poll_interval
-    if failures:
-        interval = min(interval * (2 ** min(failures, 16)), MAX_BACKOFF)
-    return _jittered(interval)
+    """The wait before polling again: the poll interval, doubled per consecutive failure up to a
+    day (never below the poll interval itself), minus up to a tenth of jitter so failing feeds of
+    one host do not all come back at once."""
+    interval = feed.poll_interval.total_seconds()
+    cap = max(interval, MAX_BACKOFF.total_seconds())
+    return timedelta(seconds=backoff_seconds(failures, base=interval, cap=cap, jitter=0.1))
 
 
 # Fetching ----------------------------------------------------------------------------------------
@@ -452,7 +450,9 @@ def recheck_document(*, document_id: int, check_number: int | None = None, extra
             updates = {"last_checked_at": now, "last_check_error": error.reason[:2000]}
             if check_number is not None:
                 if error.retry:
-                    updates["next_check_at"] = now + _jittered(timedelta(minutes=30))
+                    updates["next_check_at"] = now + timedelta(
+                        seconds=backoff_seconds(0, base=RECHECK_RETRY_AFTER.total_seconds(), jitter=0.1)
+                    )
                 else:
                     updates["next_check_at"], updates["checks_done"] = _next_check_after(document, check_number + 1)
             Document.objects.filter(pk=document_id).update(**updates)

@@ -4,11 +4,10 @@ Every task takes ids, claims its row with a conditional UPDATE (so running it tw
 once) and has soft and hard time limits; with acks_late a task lost with its worker is delivered
 again, and the periodic task re-queues work whose lease expired."""
 
-import random
-
 from celery import shared_task
 from django.conf import settings
 
+from claimtrack.lib.backoff import backoff_seconds
 from outbox.services import enqueue_on_commit
 
 from . import ingestion
@@ -16,9 +15,9 @@ from .models import FeedEntry
 
 
 def retry_countdown(retries: int) -> float:
-    """Capped exponential backoff with full jitter."""
-    base, cap = settings.INGEST_RETRY_BASE_SECONDS, settings.INGEST_RETRY_CAP_SECONDS
-    return random.uniform(base / 2, min(cap, base * 2**retries))
+    """Seconds before retrying a fetch that failed `retries + 1` times: capped exponential backoff,
+    between half and all of base × 2^retries."""
+    return backoff_seconds(retries, base=settings.INGEST_RETRY_BASE_SECONDS, cap=settings.INGEST_RETRY_CAP_SECONDS)
 
 
 @shared_task(soft_time_limit=60, time_limit=90)

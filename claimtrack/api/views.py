@@ -1,7 +1,6 @@
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from rest_framework import viewsets
-
-from .permissions import APIClient
 
 
 class APIViewSet(viewsets.GenericViewSet):
@@ -16,8 +15,10 @@ class APIViewSet(viewsets.GenericViewSet):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if isinstance(request.user, APIClient):
-            # A partner is not a user: Django's own request (which the audit history reads) keeps
-            # no user, and the audit records the API key as the actor instead (see
-            # partners.authentication).
+        if not isinstance(request.user, AbstractBaseUser | AnonymousUser):
+            # DRF puts whatever authenticated the request on Django's request too (Request.user's
+            # setter, right after authenticate() returns, so an authentication class cannot undo
+            # it). Django's request, which the audit history reads, carries only a Django user: a
+            # principal that is not one (a partner's API key) is named in the audit context by
+            # its authentication instead (audit.context.name_actor).
             request._request.user = AnonymousUser()

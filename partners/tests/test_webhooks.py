@@ -11,22 +11,11 @@ from claims import services
 from partners import services as partner_services
 from partners.models import WebhookDelivery
 from partners.tasks import fan_out_event
+from partners.tests.sweeping import sweep, sweep_after_the_backoff
 from tests import factories
 from tests.api.conftest import key_client
-from tests.httpserver import LoopbackServer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def receiver():
-    with LoopbackServer() as server:
-        yield server
-
-
-@pytest.fixture
-def loopback_allowed(settings):
-    settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
 
 
 def verifying_receiver(secrets_by_path: dict, received: list, fail_first: int = 0):
@@ -115,6 +104,9 @@ def test_failing_receiver_gets_retries_until_it_answers(
     secrets["/flaky"] = webhook["secret"]
     with django_capture_on_commit_callbacks(execute=True):
         services.change_status(claim=claim, to_status="disputed", rationale="Contested", changed_by=editor)
+    assert len(received) == 1
+    sweep_after_the_backoff(django_capture_on_commit_callbacks)
+    sweep_after_the_backoff(django_capture_on_commit_callbacks)
     assert len(received) == 3
     assert len({r["event"]["id"] for r in received}) == 1  # the same event each time
     delivery = client.get(f"/api/v1/webhooks/{webhook['id']}/deliveries/").json()["results"][0]
@@ -123,7 +115,32 @@ def test_failing_receiver_gets_retries_until_it_answers(
     assert delivery["attempts"][0]["error"] == "The receiver answered 500."
 
 
-def test_receiver_that_never_answers_well_is_given_up_after_the_last_attempt(
+def test_a_failed_post_is_retried_at_its_backoff_time_not_before(
+    receiver, loopback_allowed, settings, django_capture_on_commit_callbacks, claim, editor
+):
+    settings.WEBHOOK_RETRY_BASE_SECONDS, settings.WEBHOOK_RETRY_MAX_SECONDS = 60, 900
+    received, secrets = [], {}
+    url = receiver.add_handler("/flaky", verifying_receiver(secrets, received, fail_first=1))
+    secrets["/flaky"] = register(key_client(factories.make_api_key("read")[1]), url)["secret"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_status(claim=claim, to_status="disputed", rationale="Contested", changed_by=editor)
+    delivery = WebhookDelivery.objects.get()
+    first = delivery.attempts.get()
+    assert (delivery.state, first.status_code) == ("pending", 500)
+    wait = (delivery.next_attempt_at - first.attempted_at).total_seconds()
+    assert 29 <= wait <= 60  # between half and all of the base wait after the first failure
+
+    sweep(django_capture_on_commit_callbacks)  # before the backoff time: nothing is sent
+    assert len(received) == 1
+    assert partner_services.take_due_deliveries() == []
+
+    sweep_after_the_backoff(django_capture_on_commit_callbacks)
+    delivery.refresh_from_db()
+    assert len(received) == 2
+    assert (delivery.state, delivery.attempt_count, delivery.next_attempt_at) == ("succeeded", 2, None)
+
+
+def test_receiver_that_never_answers_well_is_given_up_after_the_last_attempt_and_no_longer_swept(
     receiver, loopback_allowed, settings, django_capture_on_commit_callbacks, claim, editor
 ):
     settings.WEBHOOK_MAX_ATTEMPTS = 4
@@ -131,10 +148,16 @@ def test_receiver_that_never_answers_well_is_given_up_after_the_last_attempt(
     register(key_client(factories.make_api_key("read")[1]), url)
     with django_capture_on_commit_callbacks(execute=True):
         services.change_status(claim=claim, to_status="disputed", rationale="Contested", changed_by=editor)
+    for _ in range(3):
+        sweep_after_the_backoff(django_capture_on_commit_callbacks)
     delivery = WebhookDelivery.objects.get()
     assert receiver.hits["/down"] == 4
-    assert (delivery.state, delivery.attempt_count) == ("failed", 4)
+    assert (delivery.state, delivery.attempt_count, delivery.next_attempt_at) == ("failed", 4, None)
     assert list(delivery.attempts.values_list("status_code", flat=True)) == [503] * 4
+
+    sweep_after_the_backoff(django_capture_on_commit_callbacks)
+    assert receiver.hits["/down"] == 4
+    assert WebhookDelivery.objects.get().state == "failed"
 
 
 def test_backoff_grows_exponentially_is_capped_and_jittered(settings):
@@ -188,18 +211,22 @@ def test_delivery_rechecks_the_address_when_it_is_sent(
     assert attempt.error.startswith("Refused:")
 
 
-def test_fan_out_twice_delivers_once_and_deactivated_webhooks_get_nothing(receiver, loopback_allowed, claim, editor):
+def test_fan_out_twice_creates_one_delivery_per_webhook_and_deactivated_webhooks_get_nothing(
+    receiver, loopback_allowed, django_capture_on_commit_callbacks, claim, editor
+):
     client = key_client(factories.make_api_key("read")[1])
     active = register(client, receiver.add("/active", b""))
+    other = register(client, receiver.add("/other", b""))
     gone = register(client, receiver.add("/gone", b""))
     assert client.delete(f"/api/v1/webhooks/{gone['id']}/").status_code == 204
     assert client.get(f"/api/v1/webhooks/{gone['id']}/").json()["active"] is False
     change = services.change_status(claim=claim, to_status="disputed", rationale="Contested", changed_by=editor)
-    fan_out_event("claim.status_changed", change.pk)
-    fan_out_event("claim.status_changed", change.pk)
-    assert receiver.hits["/active"] == 1
-    assert receiver.hits["/gone"] == 0
-    assert WebhookDelivery.objects.filter(webhook_id=active["id"]).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        fan_out_event("claim.status_changed", change.pk)
+        fan_out_event("claim.status_changed", change.pk)
+    assert (receiver.hits["/active"], receiver.hits["/other"], receiver.hits["/gone"]) == (1, 1, 0)
+    per_webhook = sorted(WebhookDelivery.objects.values_list("webhook_id", flat=True))
+    assert per_webhook == [active["id"], other["id"]]
 
 
 def test_partners_see_only_their_own_webhooks(db):
@@ -231,10 +258,11 @@ def test_no_database_transaction_is_open_while_the_receiver_is_answering(receive
     )
     delivery = WebhookDelivery.objects.create(webhook=webhook, event_id="e1", event_type="t", payload={"n": 1})
 
-    assert partner_services.attempt_delivery(delivery_id=delivery.pk) is None
+    attempt = partner_services.attempt_delivery(delivery_id=delivery.pk, attempt_number=1)
 
     assert seen == [False]
+    assert attempt.status_code == 200
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempt_count) == (WebhookDelivery.State.SUCCEEDED, 1)
-    assert partner_services.attempt_delivery(delivery_id=delivery.pk) is None  # finished: nothing sent
+    assert partner_services.attempt_delivery(delivery_id=delivery.pk, attempt_number=2) is None  # finished
     assert seen == [False]
