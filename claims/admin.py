@@ -1,12 +1,100 @@
-"""Admin for the claims domain. Claims, status changes and verdicts are written through the
-newsroom pages (which call claims.services); the admin shows them and edits only safe fields.
-Nothing here can be deleted: retraction is the way to withdraw something."""
+"""Admin for the claims domain.
 
+Claims, appearances, status changes, verdicts, evidence and proposals are written through the
+newsroom pages and the API, which call claims.services. The admin adds a claim through
+services.create_claim and sets tags through services.set_tags; otherwise it edits only a claim's
+wording, places, language, first-seen time and archived flag, and an appearance's quote and time.
+Everything else is read-only here. Nothing can be deleted: retraction is the way to withdraw
+something."""
+
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from claimtrack.admin import NoDeleteAdmin, ReadOnlyAdmin
+from audit.admin import HistoryAdmin
+from claimtrack.admin import NoDeleteAdmin, ReadOnlyAdmin, ServiceAddAdmin, ServiceAddForm
 
+from . import services
+from .forms import split_list
 from .models import Appearance, Claim, Evidence, StatusChange, StatusProposal, Tag, Verdict
+
+PLACE_MAX_LENGTH = 200  # as the API's claim serializer
+
+
+class PlaceListField(forms.CharField):
+    """A claim's places as text, one place name per line; cleans to a list of names.
+
+    A line that cannot be a place name (no letter, or JSON brackets and quotes pasted from the old
+    raw JSON box) is a form error rather than being stored."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "dir": "auto"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("One place name per line."))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list):  # the stored list; a bound form shows the submitted text
+            return "\n".join(str(place) for place in value)
+        return "" if value is None else str(value)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def validate(self, value):
+        super().validate(value)
+        for place in value:
+            if not any(ch.isalpha() for ch in place) or any(ch in place for ch in '[]{}"'):
+                raise forms.ValidationError(
+                    _("“%(place)s” is not a place name: write one place name per line, without brackets or quotes."),
+                    code="invalid_place",
+                    params={"place": place},
+                )
+            if len(place) > PLACE_MAX_LENGTH:
+                raise forms.ValidationError(
+                    _("A place name has at most %(limit)d characters."),
+                    code="place_too_long",
+                    params={"limit": PLACE_MAX_LENGTH},
+                )
+
+
+class ClaimAddForm(ServiceAddForm):
+    """Logs the claim through services.create_claim, so it gets its first StatusChange."""
+
+    places = PlaceListField(label=_("Places"))
+    tag_names = forms.CharField(label=_("Tags"), required=False, max_length=500, help_text=_("Separate with commas"))
+
+    class Meta:
+        model = Claim
+        fields = ["text", "summary", "places", "language", "first_seen_at"]
+
+    def create(self, cleaned_data):
+        return services.create_claim(
+            text=cleaned_data["text"],
+            summary=cleaned_data["summary"],
+            tags=split_list(cleaned_data["tag_names"]),
+            places=cleaned_data["places"],
+            language=cleaned_data["language"],
+            first_seen_at=cleaned_data["first_seen_at"],
+            created_by=self.acting_user,
+        )
+
+
+class ClaimChangeForm(forms.ModelForm):
+    places = PlaceListField(label=_("Places"))
+    # Saved by ClaimAdmin.save_related through services.set_tags, which normalises the names.
+    tag_names = forms.CharField(label=_("Tags"), required=False, max_length=500, help_text=_("Separate with commas"))
+
+    class Meta:
+        model = Claim
+        fields = ["text", "slug", "summary", "places", "language", "first_seen_at", "is_archived"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["tag_names"] = ", ".join(tag.name for tag in self.instance.tags.all())
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -25,7 +113,9 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(NoDeleteAdmin):
+class ClaimAdmin(ServiceAddAdmin):
+    add_form = ClaimAddForm
+    form = ClaimChangeForm
     list_display = [
         "text",
         "status",
@@ -37,6 +127,8 @@ class ClaimAdmin(NoDeleteAdmin):
     ]
     list_filter = ["status", "is_archived", "language", "tags", "first_seen_at"]
     search_fields = ["text", "summary", "slug"]
+    # The status is changed only by services.change_status (the newsroom's status form); the
+    # counts are recomputed from the appearances; who logged the claim is its provenance.
     readonly_fields = [
         "status",
         "status_changed_at",
@@ -45,32 +137,48 @@ class ClaimAdmin(NoDeleteAdmin):
         "denies_count",
         "reports_count",
         "created_by",
+        "submitted_by_partner",
         "created_at",
     ]
     date_hierarchy = "first_seen_at"
     inlines = [StatusChangeInline]
 
-    def has_add_permission(self, request):
-        # A new claim needs its first StatusChange: log it through the newsroom pages.
-        return False
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:  # an added claim got its tags from create_claim
+            services.set_tags(claim=form.instance, names=split_list(form.cleaned_data["tag_names"]))
 
 
 @admin.register(Appearance)
 class AppearanceAdmin(NoDeleteAdmin):
+    """Appearances are recorded, reviewed and retracted in the newsroom pages (and the API), whose
+    services keep the stance counts and the review trail right. Here only the quote's wording and
+    the time can be corrected (neither is counted); adding is not possible."""
+
     list_display = ["claim", "source", "stance", "seen_at", "origin", "review_state", "retracted_at"]
     list_filter = ["stance", "origin", "review_state", "source__kind", ("retracted_at", admin.EmptyFieldListFilter)]
     search_fields = ["quote", "source__name", "claim__text", "document__canonical_url"]
     list_select_related = ["claim", "source"]
-    raw_id_fields = ["claim", "source", "document"]
-    readonly_fields = [
+    fields = [
+        "claim",
+        "source",
+        "document",
+        "stance",
+        "quote",
+        "seen_at",
+        "origin",
+        "review_state",
+        "confidence",
         "recorded_by",
         "recorded_at",
+        "submitted_by_partner",
         "reviewed_by",
         "reviewed_at",
         "retracted_at",
         "retracted_by",
         "retraction_reason",
     ]
+    readonly_fields = [field for field in fields if field not in {"quote", "seen_at"}]
 
     def has_add_permission(self, request):
         return False
@@ -100,7 +208,9 @@ class EvidenceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(NoDeleteAdmin):
+class TagAdmin(ReadOnlyAdmin):
+    """Tags are created by services.set_tags from a claim's tag list (edited on the claim)."""
+
     search_fields = ["name"]
 
 
@@ -110,3 +220,8 @@ class StatusProposalAdmin(ReadOnlyAdmin):
     list_filter = ["state", "to_status"]
     search_fields = ["rationale", "claim__text"]
     list_select_related = ["claim", "proposed_by", "decided_by"]
+
+
+# The audit trail of the claims domain, read-only.
+for tracked in (Claim, Appearance, StatusChange, Verdict, Evidence):
+    admin.site.register(tracked.history.model, HistoryAdmin)
