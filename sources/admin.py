@@ -18,10 +18,8 @@ from . import ingestion, services
 from .models import Document, DocumentRevision, Feed, FeedEntry, Source
 
 
-def _name_taken_error(existing: Source) -> ValidationError:
-    return ValidationError(
-        {"name": _("There is already a source called “%(name)s”.") % {"name": existing.name}}, code="duplicate"
-    )
+def _name_taken(existing: Source) -> str:
+    return _("There is already a source called “%(name)s”.") % {"name": existing.name}
 
 
 class SourceAddForm(ServiceAddForm):
@@ -32,7 +30,7 @@ class SourceAddForm(ServiceAddForm):
     def create(self, cleaned_data):
         source, created = services.get_or_create_source(**cleaned_data)
         if not created:  # the service hands back the source of that name (any case)
-            raise _name_taken_error(source)
+            raise ValidationError({"name": _name_taken(source)})
         return source
 
 
@@ -45,7 +43,7 @@ class SourceChangeForm(forms.ModelForm):
         name = self.cleaned_data["name"].strip()
         existing = Source.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
         if existing is not None:
-            raise _name_taken_error(existing)
+            raise ValidationError(_name_taken(existing), code="duplicate")
         return name
 
 
