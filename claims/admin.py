@@ -3,12 +3,15 @@
 Claims, appearances, status changes, verdicts, evidence and proposals are written through the
 newsroom pages and the API, which call claims.services. The admin adds a claim through
 services.create_claim and sets tags through services.set_tags; otherwise it edits only a claim's
-wording, places, language, first-seen time and archived flag, and an appearance's quote and time.
+wording, places, language, first-seen time and archived flag, and an appearance's quote and time;
+it retracts appearances and evidence through services.retract_appearance / retract_evidence.
 Everything else is read-only here. Nothing can be deleted: retraction is the way to withdraw
 something."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import HistoryAdmin
@@ -149,11 +152,35 @@ class ClaimAdmin(ServiceAddAdmin):
             services.set_tags(claim=form.instance, names=split_list(form.cleaned_data["tag_names"]))
 
 
+class RetractionActionForm(ActionForm):
+    reason = forms.CharField(label=_("Reason (for retracting)"), required=False, max_length=2000)
+
+
+def _retract_each(request, queryset, retract) -> None:
+    """Retract each selected row through its service, which refuses a missing reason or a second
+    retraction; a refusal is shown as a message and the other rows are still retracted."""
+    reason = request.POST.get("reason", "")
+    retracted = 0
+    for obj in queryset:
+        try:
+            retract(obj, retracted_by=request.user, reason=reason)
+        except ValidationError as error:
+            messages.error(request, f"{obj}: {' '.join(error.messages)}")
+        else:
+            retracted += 1
+    if retracted:
+        messages.success(request, _("Retracted: %(count)d.") % {"count": retracted})
+
+
 @admin.register(Appearance)
 class AppearanceAdmin(NoDeleteAdmin):
-    """Appearances are recorded, reviewed and retracted in the newsroom pages (and the API), whose
-    services keep the stance counts and the review trail right. Here only the quote's wording and
-    the time can be corrected (neither is counted); adding is not possible."""
+    """Appearances are recorded and reviewed in the newsroom pages (and the API), whose services
+    keep the stance counts and the review trail right. Here only the quote's wording and the time
+    can be corrected (neither is counted), and appearances retracted through the service; adding
+    is not possible."""
+
+    action_form = RetractionActionForm
+    actions = ["retract_selected"]
 
     list_display = ["claim", "source", "stance", "seen_at", "origin", "review_state", "retracted_at"]
     list_filter = ["stance", "origin", "review_state", "source__kind", ("retracted_at", admin.EmptyFieldListFilter)]
@@ -183,6 +210,12 @@ class AppearanceAdmin(NoDeleteAdmin):
     def has_add_permission(self, request):
         return False
 
+    @admin.action(description=_("Retract the selected appearances (give the reason)"), permissions=["change"])
+    def retract_selected(self, request, queryset):
+        _retract_each(
+            request, queryset, lambda appearance, **kw: services.retract_appearance(appearance=appearance, **kw)
+        )
+
 
 @admin.register(StatusChange)
 class StatusChangeAdmin(ReadOnlyAdmin):
@@ -205,6 +238,16 @@ class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "claim", "content_type", "size", "sha256", "uploaded_at", "retracted_at"]
     list_filter = ["content_type", ("retracted_at", admin.EmptyFieldListFilter)]
     search_fields = ["caption", "sha256", "original_name"]
+    action_form = RetractionActionForm
+    actions = ["retract_selected"]
+
+    @admin.action(description=_("Retract the selected evidence (give the reason)"), permissions=["retract"])
+    def retract_selected(self, request, queryset):
+        _retract_each(request, queryset, lambda evidence, **kw: services.retract_evidence(evidence=evidence, **kw))
+
+    def has_retract_permission(self, request):
+        # Evidence is read-only here, yet retracting it is a change: whoever may change it may.
+        return request.user.has_perm("claims.change_evidence")
 
 
 @admin.register(Tag)

@@ -187,3 +187,32 @@ def test_the_claims_audit_trail_is_shown_read_only(admin_client, claim, model):
     page = admin_client.get(f"/admin/claims/{model}/{record.pk}/change/")
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
     assert admin_client.get(f"/admin/claims/{model}/add/").status_code == 403
+
+
+def test_the_retract_action_retracts_through_the_service_with_the_reason(admin_client, admin_user, claim):
+    appearance = factories.make_appearance(claim=claim)
+    changelist = "/admin/claims/appearance/"
+    selected = {"action": "retract_selected", "_selected_action": [appearance.pk]}
+
+    admin_client.post(changelist, {**selected, "reason": "  "})
+    appearance.refresh_from_db()
+    assert appearance.retracted_at is None  # the service refuses a retraction without a reason
+
+    response = admin_client.post(changelist, {**selected, "reason": "Wrong source"}, follow=True)
+    assert "Retracted: 1." in response.content.decode()
+    appearance.refresh_from_db()
+    assert (appearance.retraction_reason, appearance.retracted_by) == ("Wrong source", admin_user)
+    assert appearance.retracted_at is not None
+
+
+def test_the_retract_action_retracts_evidence_through_the_service(admin_client, admin_user, claim, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    evidence = services.attach_evidence(
+        content=factories.PNG_BYTES, content_type="image/png", uploaded_by=admin_user, claim=claim
+    )
+    admin_client.post(
+        "/admin/claims/evidence/",
+        {"action": "retract_selected", "_selected_action": [evidence.pk], "reason": "Doctored photo"},
+    )
+    evidence.refresh_from_db()
+    assert (evidence.retraction_reason, evidence.retracted_by) == ("Doctored photo", admin_user)
