@@ -1,12 +1,12 @@
 """Admin for the claims domain.
 
 Claims, appearances, status changes, verdicts, evidence and proposals are written through the
-newsroom pages and the API, which call claims.services. The admin adds a claim through
-services.create_claim and sets tags through services.set_tags; otherwise it edits only a claim's
-wording, places, language, first-seen time and archived flag, and an appearance's quote and time;
-it retracts appearances and evidence through services.retract_appearance / retract_evidence.
-Everything else is read-only here. Nothing can be deleted: retraction is the way to withdraw
-something."""
+newsroom pages and the API, which call claims.services; so does the admin. It adds a claim through
+services.create_claim (which logs its first StatusChange) and sets tags through services.set_tags;
+otherwise it edits only a claim's text, slug, summary, places, language, first-seen time and
+archived flag, and an appearance's quote and time. Appearances and evidence are retracted by an
+action calling services.retract_appearance / retract_evidence. Everything else is read-only here,
+and nothing can be deleted: retraction is the way to withdraw something."""
 
 from django import forms
 from django.contrib import admin, messages
