@@ -26,8 +26,8 @@ class ServiceAddForm(forms.ModelForm):
     The service validates and writes in one step (add_feed even fetches the feed), and its
     ValidationError has to reach the page as a form error, so it runs at the end of clean(); the
     form then holds the created object, and no model validation of its own follows (the service
-    validated). ServiceAddAdmin shows no inlines on the add page, so a
-    form that passes clean() is always saved, and it does not save the object a second time."""
+    validated). ServiceAddAdmin shows no inlines on the add page, so a form that passes clean() is
+    always saved, and it does not save the object a second time."""
 
     acting_user = None  # set by ServiceAddAdmin.get_form for the request's user
 
