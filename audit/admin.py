@@ -1,18 +1,15 @@
-"""The audit trail in the admin: readable, never editable or deletable."""
+"""The audit trail in the admin: readable, never editable or deletable.
 
-from django.contrib import admin
+Each app registers its own historical models with HistoryAdmin (claims/admin.py,
+sources/admin.py): audit sits below them and imports none of their models."""
 
-from claims.models import Appearance, Claim, Evidence, StatusChange, Verdict
 from claimtrack.admin import ReadOnlyAdmin
-from sources.models import Document, Feed, Source
 
 
-class AuditTrailAdmin(ReadOnlyAdmin):
+class HistoryAdmin(ReadOnlyAdmin):
+    """The read-only admin of a django-simple-history model (Model.history.model)."""
+
     list_display = ["history_date", "__str__", "history_type", "history_user", "history_actor", "history_channel"]
     list_filter = ["history_type", "history_channel", "history_date"]
     list_select_related = ["history_user"]
     date_hierarchy = "history_date"
-
-
-for tracked in (Claim, Appearance, StatusChange, Verdict, Evidence, Source, Feed, Document):
-    admin.site.register(tracked.history.model, AuditTrailAdmin)

@@ -1,12 +1,103 @@
-"""Admin for the claims domain. Claims, status changes and verdicts are written through the
-newsroom pages (which call claims.services); the admin shows them and edits only safe fields.
-Nothing here can be deleted: retraction is the way to withdraw something."""
+"""Admin for the claims domain.
 
-from django.contrib import admin
+Claims, appearances, status changes, verdicts, evidence and proposals are written through the
+newsroom pages and the API, which call claims.services; so does the admin. It adds a claim through
+services.create_claim (which logs its first StatusChange) and sets tags through services.set_tags;
+otherwise it edits only a claim's text, slug, summary, places, language, first-seen time and
+archived flag, and an appearance's quote and time. Appearances and evidence are retracted by an
+action calling services.retract_appearance / retract_evidence. Everything else is read-only here,
+and nothing can be deleted: retraction is the way to withdraw something."""
 
-from claimtrack.admin import NoDeleteAdmin, ReadOnlyAdmin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
+from audit.admin import HistoryAdmin
+from claimtrack.admin import NoDeleteAdmin, ReadOnlyAdmin, ServiceAddAdmin, ServiceAddForm
+
+from . import services
+from .forms import split_list
 from .models import Appearance, Claim, Evidence, StatusChange, StatusProposal, Tag, Verdict
+
+PLACE_MAX_LENGTH = 200  # as the API's claim serializer
+
+
+class PlaceListField(forms.CharField):
+    """A claim's places as text, one place name per line; cleans to a list of names.
+
+    A line that cannot be a place name (no letter, or JSON brackets and quotes pasted from the old
+    raw JSON box) is a form error rather than being stored."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "dir": "auto"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("One place name per line."))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list):  # the stored list; a bound form shows the submitted text
+            return "\n".join(str(place) for place in value)
+        return "" if value is None else str(value)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def validate(self, value):
+        super().validate(value)
+        for place in value:
+            if not any(ch.isalpha() for ch in place) or any(ch in place for ch in '[]{}"'):
+                raise forms.ValidationError(
+                    _("“%(place)s” is not a place name: write one place name per line, without brackets or quotes."),
+                    code="invalid_place",
+                    params={"place": place},
+                )
+            if len(place) > PLACE_MAX_LENGTH:
+                raise forms.ValidationError(
+                    _("A place name has at most %(limit)d characters."),
+                    code="place_too_long",
+                    params={"limit": PLACE_MAX_LENGTH},
+                )
+
+
+class ClaimAddForm(ServiceAddForm):
+    """Logs the claim through services.create_claim, so it gets its first StatusChange."""
+
+    places = PlaceListField(label=_("Places"))
+    tag_names = forms.CharField(label=_("Tags"), required=False, max_length=500, help_text=_("Separate with commas"))
+
+    class Meta:
+        model = Claim
+        fields = ["text", "summary", "places", "language", "first_seen_at"]
+
+    def create(self, cleaned_data):
+        return services.create_claim(
+            text=cleaned_data["text"],
+            summary=cleaned_data["summary"],
+            tags=split_list(cleaned_data["tag_names"]),
+            places=cleaned_data["places"],
+            language=cleaned_data["language"],
+            first_seen_at=cleaned_data["first_seen_at"],
+            created_by=self.acting_user,
+        )
+
+
+class ClaimChangeForm(forms.ModelForm):
+    places = PlaceListField(label=_("Places"))
+    # Saved by ClaimAdmin.save_related through services.set_tags, which normalises the names.
+    tag_names = forms.CharField(label=_("Tags"), required=False, max_length=500, help_text=_("Separate with commas"))
+
+    class Meta:
+        model = Claim
+        fields = ["text", "slug", "summary", "places", "language", "first_seen_at", "is_archived"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["tag_names"] = ", ".join(tag.name for tag in self.instance.tags.all())
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -25,7 +116,9 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(NoDeleteAdmin):
+class ClaimAdmin(ServiceAddAdmin):
+    add_form = ClaimAddForm
+    form = ClaimChangeForm
     list_display = [
         "text",
         "status",
@@ -37,6 +130,8 @@ class ClaimAdmin(NoDeleteAdmin):
     ]
     list_filter = ["status", "is_archived", "language", "tags", "first_seen_at"]
     search_fields = ["text", "summary", "slug"]
+    # The status is changed only by services.change_status (the newsroom's status form); the
+    # counts are recomputed from the appearances; who logged the claim is its provenance.
     readonly_fields = [
         "status",
         "status_changed_at",
@@ -45,35 +140,81 @@ class ClaimAdmin(NoDeleteAdmin):
         "denies_count",
         "reports_count",
         "created_by",
+        "submitted_by_partner",
         "created_at",
     ]
     date_hierarchy = "first_seen_at"
     inlines = [StatusChangeInline]
 
-    def has_add_permission(self, request):
-        # A new claim needs its first StatusChange: log it through the newsroom pages.
-        return False
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:  # an added claim got its tags from create_claim
+            services.set_tags(claim=form.instance, names=split_list(form.cleaned_data["tag_names"]))
+
+
+class RetractionActionForm(ActionForm):
+    reason = forms.CharField(label=_("Reason (for retracting)"), required=False, max_length=2000)
+
+
+def _retract_each(request, queryset, retract) -> None:
+    """Retract each selected row through its service, which refuses a missing reason or a second
+    retraction; a refusal is shown as a message and the other rows are still retracted."""
+    reason = request.POST.get("reason", "")
+    retracted = 0
+    for obj in queryset:
+        try:
+            retract(obj, retracted_by=request.user, reason=reason)
+        except ValidationError as error:
+            messages.error(request, f"{obj}: {' '.join(error.messages)}")
+        else:
+            retracted += 1
+    if retracted:
+        messages.success(request, _("Retracted: %(count)d.") % {"count": retracted})
 
 
 @admin.register(Appearance)
 class AppearanceAdmin(NoDeleteAdmin):
+    """Appearances are recorded and reviewed in the newsroom pages (and the API), whose services
+    keep the stance counts and the review trail right. Here only the quote's wording and the time
+    can be corrected (neither is counted), and appearances retracted through the service; adding
+    is not possible."""
+
+    action_form = RetractionActionForm
+    actions = ["retract_selected"]
+
     list_display = ["claim", "source", "stance", "seen_at", "origin", "review_state", "retracted_at"]
     list_filter = ["stance", "origin", "review_state", "source__kind", ("retracted_at", admin.EmptyFieldListFilter)]
     search_fields = ["quote", "source__name", "claim__text", "document__canonical_url"]
     list_select_related = ["claim", "source"]
-    raw_id_fields = ["claim", "source", "document"]
-    readonly_fields = [
+    fields = [
+        "claim",
+        "source",
+        "document",
+        "stance",
+        "quote",
+        "seen_at",
+        "origin",
+        "review_state",
+        "confidence",
         "recorded_by",
         "recorded_at",
+        "submitted_by_partner",
         "reviewed_by",
         "reviewed_at",
         "retracted_at",
         "retracted_by",
         "retraction_reason",
     ]
+    readonly_fields = [field for field in fields if field not in {"quote", "seen_at"}]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(description=_("Retract the selected appearances (give the reason)"), permissions=["change"])
+    def retract_selected(self, request, queryset):
+        _retract_each(
+            request, queryset, lambda appearance, **kw: services.retract_appearance(appearance=appearance, **kw)
+        )
 
 
 @admin.register(StatusChange)
@@ -97,10 +238,22 @@ class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "claim", "content_type", "size", "sha256", "uploaded_at", "retracted_at"]
     list_filter = ["content_type", ("retracted_at", admin.EmptyFieldListFilter)]
     search_fields = ["caption", "sha256", "original_name"]
+    action_form = RetractionActionForm
+    actions = ["retract_selected"]
+
+    @admin.action(description=_("Retract the selected evidence (give the reason)"), permissions=["retract"])
+    def retract_selected(self, request, queryset):
+        _retract_each(request, queryset, lambda evidence, **kw: services.retract_evidence(evidence=evidence, **kw))
+
+    def has_retract_permission(self, request):
+        # Evidence is read-only here, yet retracting it is a change: whoever may change it may.
+        return request.user.has_perm("claims.change_evidence")
 
 
 @admin.register(Tag)
-class TagAdmin(NoDeleteAdmin):
+class TagAdmin(ReadOnlyAdmin):
+    """Tags are created by services.set_tags from a claim's tag list (edited on the claim)."""
+
     search_fields = ["name"]
 
 
@@ -110,3 +263,8 @@ class StatusProposalAdmin(ReadOnlyAdmin):
     list_filter = ["state", "to_status"]
     search_fields = ["rationale", "claim__text"]
     list_select_related = ["claim", "proposed_by", "decided_by"]
+
+
+# The audit trail of the claims domain, read-only.
+for tracked in (Claim, Appearance, StatusChange, Verdict, Evidence):
+    admin.site.register(tracked.history.model, HistoryAdmin)

@@ -42,12 +42,21 @@ class Tag(models.Model):
         return self.name
 
 
+def validate_place_names(value):
+    """A claim's places are a list of place names: non-empty strings and nothing else (the pages and
+    the API read them as such)."""
+    if not isinstance(value, list) or not all(isinstance(place, str) and place.strip() for place in value):
+        raise ValidationError(_("Places must be a list of place names."), code="invalid_places")
+
+
 class Claim(models.Model):
     text = models.TextField(max_length=2000)
     slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
     summary = models.TextField(max_length=5000, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
-    places = models.JSONField(default=list, blank=True, help_text=_("Place names the claim is about"))
+    places = models.JSONField(
+        default=list, blank=True, validators=[validate_place_names], help_text=_("Place names the claim is about")
+    )
     language = models.CharField(max_length=16, blank=True)
     first_seen_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(

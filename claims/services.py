@@ -74,7 +74,7 @@ def create_claim(
         text=text,
         slug=slug or _unique_slug(text),
         summary=summary.strip(),
-        places=[p.strip() for p in places if p.strip()],
+        places=_place_names(places),
         language=language,
         first_seen_at=first_seen_at,
         created_by=created_by,
@@ -96,6 +96,14 @@ def create_claim(
         changed_at=first_seen_at,
     )
     return claim
+
+
+def _place_names(places) -> list[str]:
+    """The place names, trimmed, blanks dropped. Anything but a list of strings is refused here:
+    full_clean's validator lets an empty dict through, and a string would be split into letters."""
+    if not isinstance(places, list | tuple) or not all(isinstance(place, str) for place in places):
+        raise ValidationError({"places": _("Places must be a list of place names.")})
+    return [place.strip() for place in places if place.strip()]
 
 
 def set_tags(*, claim: Claim, names) -> None:

@@ -1,28 +1,93 @@
+"""Admin for the sources domain.
+
+Sources, feeds and documents are added through the same services as the newsroom pages:
+get_or_create_source (names unique whatever their case), ingestion.add_feed (the feed is fetched
+once to check it and detect its kind) and get_or_create_document (a document is identified by its
+canonical URL). A feed's or a document's address is its identity and cannot be changed here;
+revisions and feed entries are written by ingestion only. Nothing can be deleted."""
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
-from claimtrack.admin import NoDeleteAdmin, ReadOnlyAdmin
+from audit.admin import HistoryAdmin
+from claimtrack.admin import ReadOnlyAdmin, ServiceAddAdmin, ServiceAddForm
 
+from . import ingestion, services
 from .models import Document, DocumentRevision, Feed, FeedEntry, Source
 
 
+def _name_taken(existing: Source) -> str:
+    return _("There is already a source called “%(name)s”.") % {"name": existing.name}
+
+
+class SourceAddForm(ServiceAddForm):
+    class Meta:
+        model = Source
+        fields = ["name", "kind", "homepage", "country", "language"]
+
+    def create(self, cleaned_data):
+        source, created = services.get_or_create_source(**cleaned_data)
+        if not created:  # the service hands back the source of that name (any case)
+            raise ValidationError({"name": _name_taken(source)})
+        return source
+
+
+class SourceChangeForm(forms.ModelForm):
+    class Meta:
+        model = Source
+        fields = ["name", "kind", "homepage", "country", "language"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        existing = Source.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
+        if existing is not None:
+            raise ValidationError(_name_taken(existing), code="duplicate")
+        return name
+
+
 class FeedInline(admin.TabularInline):
+    """The source's feeds, to read; a feed is added and edited on the feed's own admin page."""
+
     model = Feed
     fields = ["url", "kind", "poll_interval", "active", "next_fetch_at", "consecutive_failures", "last_error"]
-    readonly_fields = ["next_fetch_at", "consecutive_failures", "last_error"]
+    readonly_fields = fields
     extra = 0
     can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Source)
-class SourceAdmin(NoDeleteAdmin):
+class SourceAdmin(ServiceAddAdmin):
+    add_form = SourceAddForm
+    form = SourceChangeForm
     list_display = ["name", "kind", "country", "language", "homepage"]
     list_filter = ["kind", "country", "language"]
     search_fields = ["name", "homepage"]
     inlines = [FeedInline]
 
 
+class FeedAddForm(ServiceAddForm):
+    class Meta:
+        model = Feed
+        fields = ["source", "url", "poll_interval"]
+
+    def create(self, cleaned_data):
+        return ingestion.add_feed(
+            url=cleaned_data["url"], source=cleaned_data["source"], poll_interval=cleaned_data["poll_interval"]
+        )
+
+
 @admin.register(Feed)
-class FeedAdmin(NoDeleteAdmin):
+class FeedAdmin(ServiceAddAdmin):
+    add_form = FeedAddForm
     list_display = [
         "url",
         "source",
@@ -37,7 +102,9 @@ class FeedAdmin(NoDeleteAdmin):
     list_filter = ["kind", "active", "last_status", "source__kind"]
     search_fields = ["url", "source__name", "last_error"]
     list_select_related = ["source"]
+    # Polling state is written by ingestion; next_fetch_at stays editable ("poll it now").
     readonly_fields = [
+        "url",
         "etag",
         "last_modified",
         "last_fetched_at",
@@ -54,6 +121,27 @@ class FeedAdmin(NoDeleteAdmin):
         return feed.is_healthy
 
 
+class DocumentAddForm(ServiceAddForm):
+    class Meta:
+        model = Document
+        fields = ["source", "url", "kind", "title", "published_at", "language", "author"]
+
+    def create(self, cleaned_data):
+        try:
+            canonical_url = services.canonicalize_url(cleaned_data["url"])
+        except ValidationError:
+            raise ValidationError({"url": _("Enter a valid http or https address.")}) from None
+        already_known = ValidationError(
+            {"url": _("This address is already known as the document %(url)s.") % {"url": canonical_url}}
+        )
+        if Document.objects.filter(canonical_url=canonical_url).exists():
+            raise already_known
+        document, created = services.get_or_create_document(**cleaned_data)
+        if not created:  # stored by someone else a moment ago
+            raise already_known
+        return document
+
+
 class RevisionInline(admin.TabularInline):
     model = DocumentRevision
     fields = ["fetched_at", "title", "content_sha256"]
@@ -66,12 +154,17 @@ class RevisionInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(NoDeleteAdmin):
+class DocumentAdmin(ServiceAddAdmin):
+    add_form = DocumentAddForm
     list_display = ["__str__", "source", "kind", "language", "published_at", "first_seen_at"]
     list_filter = ["kind", "language", "source__kind"]
     search_fields = ["title", "canonical_url", "url", "source__name"]
     list_select_related = ["source"]
+    # The address is the document's identity and its source who published it (appearances rely on
+    # both); the re-check schedule and cache validators are written by ingestion.
     readonly_fields = [
+        "source",
+        "url",
         "canonical_url",
         "first_seen_at",
         "next_check_at",
@@ -79,6 +172,8 @@ class DocumentAdmin(NoDeleteAdmin):
         "last_checked_at",
         "last_check_error",
         "lease_until",
+        "etag",
+        "last_modified",
     ]
     inlines = [RevisionInline]
 
@@ -98,3 +193,8 @@ class FeedEntryAdmin(ReadOnlyAdmin):
     list_filter = ["state"]
     search_fields = ["url", "title", "last_error", "feed__url"]
     list_select_related = ["feed", "document"]
+
+
+# The audit trail of the sources domain, read-only.
+for tracked in (Source, Feed, Document):
+    admin.site.register(tracked.history.model, HistoryAdmin)
