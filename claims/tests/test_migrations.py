@@ -14,7 +14,7 @@ def migrate(target):
 
 @pytest.mark.django_db(transaction=True)
 def test_renaming_the_review_permission_keeps_it_for_every_role_and_user(django_user_model):
-    migrate(("claims", "0007_submitted_by_partner"))
+    migrate(("claims", "0008_places_are_a_list_of_names"))
     old = Permission.objects.get(content_type__app_label="claims", codename="review_suggestion")
     # A group of the newsroom's own and a user holding the permission directly (the role groups
     # may have been flushed by an earlier test).
@@ -23,7 +23,7 @@ def test_renaming_the_review_permission_keeps_it_for_every_role_and_user(django_
     user = django_user_model.objects.create_user("reviewer")
     user.user_permissions.add(old)
 
-    migrate(("claims", "0008_review_appearance_permission"))
+    migrate(("claims", "0009_review_appearance_permission"))
 
     renamed = Permission.objects.get(pk=old.pk)
     assert renamed.codename == "review_appearance"
