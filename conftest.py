@@ -2,6 +2,9 @@ import pytest
 
 from tests import factories
 
+# Three users, as Healthchecks' tests have theirs: a journalist, an editor, and an outsider (a
+# signed-in account with no newsroom role), with a signed-in client for each.
+
 
 @pytest.fixture
 def journalist(db):
@@ -11,6 +14,29 @@ def journalist(db):
 @pytest.fixture
 def editor(db):
     return factories.EditorFactory(username="ed")
+
+
+@pytest.fixture
+def outsider(db, django_user_model):
+    return django_user_model.objects.create_user("otto", password="x-unused-password")
+
+
+@pytest.fixture
+def as_journalist(client, journalist):
+    client.force_login(journalist)
+    return client
+
+
+@pytest.fixture
+def as_editor(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def as_outsider(client, outsider):
+    client.force_login(outsider)
+    return client
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from sources.ingestion import ingest_once  # noqa: E402
 from sources.models import Document, Feed, Source  # noqa: E402
 from tests.httpserver import LoopbackServer  # noqa: E402
-from tests.test_ingestion import rss  # noqa: E402
+from tests.web_pages import rss  # noqa: E402
 
 
 def shared_pages() -> Path:

@@ -1,7 +1,7 @@
 """What claims announces to the apps above it (partners' webhooks subscribe in their AppConfig).
 
 Sent by claims.services inside the transaction that wrote the row, with the row's id; a receiver
-that queues work does it with claimtrack.celery.enqueue_on_commit, so nothing is sent for a write
+that queues work does it with outbox.services.enqueue_on_commit, so nothing is sent for a write
 that is rolled back."""
 
 from django.dispatch import Signal

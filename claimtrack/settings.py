@@ -291,7 +291,7 @@ SPECTACULAR_SETTINGS = {
         "StanceEnum": "claims.models.Stance",
         "SourceKindEnum": "sources.models.Source.Kind",
         "DocumentKindEnum": "sources.models.Document.Kind",
-        "TimelineEventKindEnum": "claims.api.serializers.TIMELINE_EVENT_KINDS",
+        "TimelineEventKindEnum": "claims.selectors.TIMELINE_EVENT_KINDS",
         "AppearanceOriginEnum": "claims.models.Appearance.Origin",
         "ReviewStateEnum": "claims.models.Appearance.ReviewState",
         "DeliveryStateEnum": "partners.models.WebhookDelivery.State",

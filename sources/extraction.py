@@ -92,7 +92,14 @@ def parse_feed(content: bytes, content_type: str = "") -> ParsedFeed:
         if sitemap is not None:
             return sitemap
     # A stream, never bytes or str: feedparser would treat a string as a URL or file name to open.
-    parsed = feedparser.parse(io.BytesIO(content), response_headers={"content-type": content_type or "application/xml"})
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(content), response_headers={"content-type": content_type or "application/xml"}
+        )
+    except (UnicodeDecodeError, ValueError) as error:
+        # feedparser trusts the declared encoding when it re-decodes, and raises on bytes that the
+        # declaration cannot hold (e.g. `encoding="big5"` declared over stray \x80 or NUL bytes).
+        raise NotAFeed(f"the content cannot be decoded as its declared encoding ({type(error).__name__})") from None
     version = parsed.get("version") or ""
     problem = ""
     # Served as text/html or text/plain is common for real feeds and harmless: not a problem.

@@ -55,7 +55,7 @@ SECONDS_PER_ARTICLE = 1.5
 
 
 def test_worker_killed_mid_ingest_stores_every_document_exactly_once(tmp_path):
-    from tests.test_ingestion import PARAGRAPHS, article, rss
+    from tests.web_pages import PARAGRAPHS, article, rss
 
     redis_server = RedisServer(tmp_path)  # a fresh queue: no other test's worker consumes it
     redis_server.start()

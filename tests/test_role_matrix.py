@@ -21,18 +21,20 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "read_key", "write_key", "journalist", "editor", "admin"]
+# "outsider" is a signed-in account with no newsroom role (a new hire not yet given one).
+ROLES = ["anonymous", "read_key", "write_key", "outsider", "journalist", "editor", "admin"]
 OK, LOGIN, ADMIN_LOGIN, REACHED = "ok", "login", "admin-login", "reached"
 
 
-def web(journalist, editor):
-    """A newsroom page: anonymous visitors and API keys are sent to log in. The admin (a superuser)
-    holds every permission, so is treated as an editor."""
+def web(journalist, editor, outsider=403):
+    """A newsroom page: anonymous visitors and API keys are sent to log in; an account without a
+    role is refused. The admin (a superuser) holds every permission, so is treated as an editor."""
     admin = editor
     return {
         "anonymous": LOGIN,
         "read_key": LOGIN,
         "write_key": LOGIN,
+        "outsider": outsider,
         "journalist": journalist,
         "editor": editor,
         "admin": admin,
@@ -46,7 +48,7 @@ def everyone(outcome):
 def staff_only(editor, admin=OK):
     """A Django admin page: only staff get in (journalists are not staff; editors are, as in the demo)."""
     return {
-        **dict.fromkeys(["anonymous", "read_key", "write_key", "journalist"], ADMIN_LOGIN),
+        **dict.fromkeys(["anonymous", "read_key", "write_key", "outsider", "journalist"], ADMIN_LOGIN),
         "editor": editor,
         "admin": admin,
     }
@@ -58,7 +60,15 @@ NOT_ALLOWED = web(405, 405)
 EDITORS_ELSE_405 = web(403, 405)  # the permission is checked before the method
 
 # The API: keys authenticate, sessions of newsroom users too; unknown methods answer 405 (after 401).
-API_READ = {"anonymous": 401, "read_key": OK, "write_key": OK, "journalist": OK, "editor": OK, "admin": OK}
+API_READ = {
+    "anonymous": 401,
+    "read_key": OK,
+    "write_key": OK,
+    "outsider": 403,
+    "journalist": OK,
+    "editor": OK,
+    "admin": OK,
+}
 API_SUBMIT = {**API_READ, "read_key": 403}
 API_RULE = {**API_READ, "read_key": 403, "write_key": 403, "journalist": 403}
 API_PARTNER = {**API_READ, "journalist": 403, "editor": 403, "admin": 403}
@@ -257,12 +267,12 @@ def world(journalist):
     }
 
 
-def client_for(role, world, journalist, editor, admin_user) -> Client:
+def client_for(role, world, journalist, editor, outsider, admin_user) -> Client:
     if role in ("read_key", "write_key"):
         _key, plain = factories.make_api_key(role.removesuffix("_key"), partner=world["partner"])
         return Client(HTTP_AUTHORIZATION=f"Api-Key {plain}")
     client = Client()
-    users = {"journalist": journalist, "editor": editor, "admin": admin_user}
+    users = {"outsider": outsider, "journalist": journalist, "editor": editor, "admin": admin_user}
     if role in users:
         client.force_login(users[role])
     return client
@@ -323,10 +333,10 @@ CASES = [(route, method, key, role, outcomes[role]) for route, method, key, outc
 @pytest.mark.parametrize(
     ("route", "method", "key", "role", "outcome"), CASES, ids=[f"{r} {m} {role}" for r, m, _k, role, _o in CASES]
 )
-def test_role_matrix(world, journalist, editor, admin_user, role, route, method, key, outcome):
+def test_role_matrix(world, journalist, editor, outsider, admin_user, role, route, method, key, outcome):
     editor.is_staff = True  # as the demo's editor account (claims/demo.py)
     editor.save(update_fields=["is_staff"])
-    client = client_for(role, world, journalist, editor, admin_user)
+    client = client_for(role, world, journalist, editor, outsider, admin_user)
     url = url_for(route, key, world)
     api = route.startswith("api:")
     if method == "get":
@@ -362,6 +372,21 @@ def test_a_retracted_suggestion_cannot_be_edited_or_accepted(client, journalist)
     suggestion.refresh_from_db()
     assert suggestion.quote != "Changed."
     assert suggestion.review_state == Appearance.ReviewState.PENDING
+
+
+def test_a_journalist_cannot_retract_an_appearance_someone_else_recorded(as_journalist):
+    appearance = factories.make_appearance(recorded_by=factories.JournalistFactory(username="other"))
+    response = as_journalist.post(reverse("claims:appearance-retract", args=[appearance.pk]), {"reason": "duplicate"})
+    assert response.status_code == 403
+    appearance.refresh_from_db()
+    assert appearance.retracted_at is None
+
+
+def test_an_editor_can_retract_any_appearance(as_editor):
+    appearance = factories.make_appearance()
+    as_editor.post(reverse("claims:appearance-retract", args=[appearance.pk]), {"reason": "Wrong claim."})
+    appearance.refresh_from_db()
+    assert appearance.retraction_reason == "Wrong claim."
 
 
 def test_a_journalist_cannot_retract_evidence_someone_else_uploaded(client, journalist):

@@ -15,18 +15,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def as_journalist(client, journalist):
-    client.force_login(journalist)
-    return client
-
-
-@pytest.fixture
-def as_editor(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def page_text(response) -> str:
     return response.content.decode()
 

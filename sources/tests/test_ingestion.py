@@ -15,6 +15,7 @@ from sources.models import Document, DocumentRevision, Feed, FeedEntry, Source
 from tests.factories import FeedEntryFactory, FeedFactory, SourceFactory
 from tests.httpserver import LoopbackServer, slow_drip
 from tests.shared_data import shared_data
+from tests.web_pages import PARAGRAPHS, article, rss
 
 # transaction=True: `ingest` fetches articles on several threads, each with its own connection.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,38 +33,6 @@ def fetch_settings(settings):
 def server():
     with LoopbackServer() as running:
         yield running
-
-
-def rss(items, title="Test feed"):
-    """An RSS 2.0 document listing (url, title) items."""
-    entries = "".join(
-        f"<item><title>{escape(item_title)}</title><link>{escape(url)}</link>"
-        f"<pubDate>Wed, 06 Nov 2024 10:00:00 GMT</pubDate></item>"
-        for url, item_title in items
-    )
-    return (
-        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>'
-        f"<link>http://127.0.0.1/</link><description>d</description>{entries}</channel></rss>"
-    ).encode()
-
-
-def article(title, paragraphs):
-    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
-    return (
-        f'<!doctype html><html lang="en"><head><title>{escape(title)}</title></head><body>'
-        f"<nav>Home | World | Sport</nav><article><h1>{escape(title)}</h1>{body}</article>"
-        f"<footer>Copyright the newsroom</footer></body></html>"
-    ).encode()
-
-
-PARAGRAPHS = [
-    "Local media reported on Friday that federal police units had withdrawn from their posts in Kirkuk "
-    "ahead of an expected attack, citing residents and photographs shared on social media.",
-    "The outlet said it could not independently verify the photographs, which showed empty checkpoints "
-    "along the main road leading into the city from the south.",
-    "On Saturday the Defence Ministry called the reports fabricated and said no withdrawal had taken "
-    "place, adding that units remained at their positions across the province.",
-]
 
 
 def run_ingest(*args):

@@ -16,7 +16,7 @@ from tests.celery_broker import wait_for
 from tests.factories import FeedFactory
 from tests.httpserver import LoopbackServer
 from tests.services import redis_url
-from tests.test_ingestion import PARAGRAPHS, article, rss
+from tests.web_pages import PARAGRAPHS, article, rss
 
 
 @pytest.mark.django_db(transaction=True)

@@ -121,3 +121,11 @@ def test_every_item_of_a_generated_feed_is_read(urls, titles, build):
     assert parsed is not None
     assert parsed.kind == (Feed.Kind.ATOM if build is atom else Feed.Kind.RSS)
     assert [item.url for item in parsed.items] == urls
+
+
+@pytest.mark.parametrize("stray", [b"\x80", b"\x00"])
+def test_a_feed_whose_bytes_break_its_declared_encoding_is_refused_as_not_a_feed(stray):
+    # Found by the fuzzer above: feedparser raised UnicodeDecodeError / ValueError on these.
+    content = b'<?xml version="1.0" encoding="big5"?>\n<rss>\n</rss>'[:30] + stray + b'"?>\n<rss>\n</rss>'
+    with pytest.raises(NotAFeed, match="cannot be decoded"):
+        parse_feed(content, "")
