@@ -347,7 +347,7 @@ class AppearanceViewSet(mixins.ListModelMixin, APIViewSet):
         if missing:
             raise exceptions.ValidationError(missing)
         document = None
-        if data["document_url"]:
+        if data.get("document_url"):
             document, _created = get_or_create_document(
                 url=data["document_url"], source=source, title=data["document_title"]
             )
