@@ -129,6 +129,12 @@ def document_conditional_get(result, generator, request, public):
             "description": "Not modified: the ETag in If-None-Match is still current.",
             "headers": ETAG_HEADER,
         }
+        # Django's conditional GET also honours If-Match and If-Unmodified-Since (there is no
+        # Last-Modified, so the latter always fails).
+        operation["responses"]["412"] = {
+            "description": "If-Match names no current ETag, or If-Unmodified-Since was sent.",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
     return result
 
 

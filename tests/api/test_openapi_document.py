@@ -140,3 +140,11 @@ def test_options_is_not_allowed_the_openapi_document_describes_the_api(read_clie
     response = read_client.options("/api/v1/claims/")
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.django_db
+def test_a_failed_precondition_is_a_documented_json_error(read_client):
+    claim = factories.make_claim()
+    response = read_client.get(f"/api/v1/claims/{claim.pk}/", HTTP_IF_MATCH='"not-the-current-one"')
+    assert response.status_code == 412
+    assert response.json()["error"]["code"] == "precondition_failed"
