@@ -1,10 +1,11 @@
 """The API's OpenAPI document as the tests check it, and the strict check of one response.
 
-Every response the test suite receives under /api/v1/ goes through check_api_response (the autouse
-fixture in conftest.py wraps Django's test client, which DRF's APIClient builds on; the schemathesis
-tests run it as a check, the generated client's test as an httpx response hook). openapi-core validates the status code (an
-undocumented one fails), the headers the document declares required, the content type and the
-body, under OpenAPI 3.0.3 rules: `nullable` counts only next to a `type`, formats are checked.
+Every response the test suite receives under /api/v1/ goes through check_api_response: the autouse
+fixture in conftest.py wraps Django's test client (which DRF's APIClient builds on), the schemathesis
+tests run it as a check, the generated client's test as an httpx response hook. openapi-core
+validates the status code (an undocumented one fails), the headers the document declares required,
+the content type and the body, under OpenAPI 3.0.3 rules: `nullable` counts only next to a `type`,
+formats are checked. A method or address the document does not list must answer a JSON error.
 """
 
 import functools

@@ -52,7 +52,7 @@ ERROR_HEADERS = {
         "Allow": {
             "description": "The methods this endpoint allows.",
             "required": True,
-            "schema": {"type": "string", "example": "GET, HEAD, OPTIONS"},
+            "schema": {"type": "string", "example": "GET, HEAD"},
         }
     },
     "429": {

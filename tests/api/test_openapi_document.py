@@ -140,6 +140,7 @@ def test_options_is_not_allowed_the_openapi_document_describes_the_api(read_clie
     response = read_client.options("/api/v1/claims/")
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
+    assert "OPTIONS" not in response["Allow"]
 
 
 @pytest.mark.django_db
