@@ -50,6 +50,24 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def api_responses_match_the_openapi_document(monkeypatch):
+    """Every response Django's test client (and DRF's APIClient, built on it) receives under
+    /api/v1/ is checked against the OpenAPI document (tests/openapi.py); a mismatch fails the test."""
+    from django.test import Client
+
+    from tests.openapi import check_django_response
+
+    send = Client.request
+
+    def request_and_check(self, **request):
+        response = send(self, **request)
+        check_django_response(response)
+        return response
+
+    monkeypatch.setattr(Client, "request", request_and_check)
+
+
 @pytest.fixture(scope="session")
 def _session_redis_worker(django_db_setup, django_db_blocker):
     # One worker on Redis for the whole run: Celery's in-process test worker does not fire ETA

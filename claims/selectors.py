@@ -120,7 +120,7 @@ CLAIM_ROW_FIELDS = (
     "id", "slug", "text", "summary", "status", "status_changed_at", "first_seen_at", "last_activity_at",
     "language", "places", "asserts_count", "denies_count", "reports_count", "is_archived",
 )  # fmt: skip
-VERDICT_ROW_FIELDS = ("rating_value", "rating_name", "best_rating", "worst_rating", "summary", "published_at")
+VERDICT_ROW_FIELDS = ("id", "rating_value", "rating_name", "best_rating", "worst_rating", "summary", "published_at")
 
 
 def published_claim_rows() -> QuerySet:
@@ -215,10 +215,9 @@ def published_claim_detail_row(claim_id: int, *, include_retracted: bool = False
         if isinstance(row["places"], str):  # the JSON text; the ORM's JSONField decodes it the same way
             row["places"] = json.loads(row["places"])
         row["is_archived"] = bool(row["is_archived"])
-        verdict_id, *verdict = found[14:]
         row["verdict"] = None
-        if verdict_id is not None:
-            row["verdict"] = dict(zip(VERDICT_ROW_FIELDS, verdict, strict=True))
+        if found[14] is not None:  # v.id: the claim has a verdict
+            row["verdict"] = dict(zip(VERDICT_ROW_FIELDS, found[14:], strict=True))
             row["verdict"]["published_at"] = _aware(row["verdict"]["published_at"])
 
         cursor.execute(_DETAIL_TAGS_SQL, [claim_id])

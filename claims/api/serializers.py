@@ -15,6 +15,7 @@ from sources.models import Document
 
 
 class VerdictSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Webhook events about this verdict have the id `verdict-<id>`.")
     rating_value = serializers.IntegerField()
     rating_name = serializers.CharField(help_text="The rating's name; ClaimReview alternateName.")
     best_rating = serializers.IntegerField()
@@ -287,11 +288,11 @@ class AppearanceCreateSerializer(serializers.Serializer):
     stance = serializers.ChoiceField(choices=Stance.choices)
     quote = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
     seen_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    # No default: an empty default is not a URI, which would make the OpenAPI document invalid.
     document_url = HttpURLSerializerField(
         max_length=2000,
         required=False,
         allow_blank=True,
-        default="",
         help_text="Where the source said it.",
     )
     document_title = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")

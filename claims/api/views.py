@@ -353,7 +353,7 @@ class AppearanceViewSet(mixins.ListModelMixin, APIViewSet):
         appearance = services.record_appearance_with_source(
             claim=claim,
             source=source,
-            document_url=data["document_url"],
+            document_url=data.get("document_url", ""),
             document_title=data["document_title"],
             stance=data["stance"],
             quote=data["quote"],

@@ -3,12 +3,20 @@ from datetime import UTC
 from django import forms
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
 
 # Ids are positive and fit the databases' 64-bit integers; anything else is a 400, not a crash.
 MAX_ID = 2**63 - 1
 ID_PATTERN = r"[0-9]{1,18}"
+MAX_PATH_ID = 10**18 - 1  # the largest id ID_PATTERN matches
 
 
+# An id in the OpenAPI document: an integer (django-filter's NumberFilter would say "number", and a
+# generated client would send 1.0).
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
+@extend_schema_field(ID_SCHEMA)
 class IdFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 

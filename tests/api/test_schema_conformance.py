@@ -13,8 +13,15 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests import factories
+from tests.openapi import matches_the_openapi_document
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    matches_the_openapi_document,
+]
 
 
 @pytest.fixture

@@ -14,8 +14,15 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests import factories
+from tests.openapi import matches_the_openapi_document
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    matches_the_openapi_document,
+]
 
 
 def test_the_schema_links_a_submitted_claim_to_its_pages(api_schema):
