@@ -36,6 +36,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from claimtrack.lib.shared_data import shared_data_dir  # noqa: E402
 from sources.ingestion import ingest_once  # noqa: E402
 from sources.models import Document, Feed, Source  # noqa: E402
 from tests.httpserver import LoopbackServer  # noqa: E402
@@ -43,10 +44,10 @@ from tests.web_pages import rss  # noqa: E402
 
 
 def shared_pages() -> Path:
-    for candidate in (os.environ.get("CLAIMTRACK_SHARED_DATA"), REPO / "../shared/data", "/work/shared/data"):
-        if candidate and (Path(candidate) / "pages").is_dir():
-            return Path(candidate) / "pages"
-    sys.exit("the shared test data (../shared/data/pages) is not available")
+    pages = shared_data_dir() / "pages"
+    if not pages.is_dir():
+        sys.exit(f"the shared test data ({pages}) is not available")
+    return pages
 
 
 def serve(pages_dir: str, count: int, ready):

@@ -19,16 +19,13 @@ from claimtrack.admin import NoDeleteAdmin, ReadOnlyAdmin, ServiceAddAdmin, Serv
 
 from . import services
 from .forms import split_list
-from .models import Appearance, Claim, Evidence, StatusChange, StatusProposal, Tag, Verdict
-
-PLACE_MAX_LENGTH = 200  # as the API's claim serializer
+from .models import Appearance, Claim, Evidence, StatusChange, StatusProposal, Tag, Verdict, validate_place_names
+from .permissions import may_retract
 
 
 class PlaceListField(forms.CharField):
-    """A claim's places as text, one place name per line; cleans to a list of names.
-
-    A line that cannot be a place name (no letter, or JSON brackets and quotes pasted from the old
-    raw JSON box) is a form error rather than being stored."""
+    """A claim's places as text, one place name per line; cleans to a list of names held to the
+    one rule of every path (models.validate_place_names), so nothing else is stored."""
 
     widget = forms.Textarea(attrs={"rows": 3, "dir": "auto"})
 
@@ -48,19 +45,7 @@ class PlaceListField(forms.CharField):
 
     def validate(self, value):
         super().validate(value)
-        for place in value:
-            if not any(ch.isalpha() for ch in place) or any(ch in place for ch in '[]{}"'):
-                raise forms.ValidationError(
-                    _("“%(place)s” is not a place name: write one place name per line, without brackets or quotes."),
-                    code="invalid_place",
-                    params={"place": place},
-                )
-            if len(place) > PLACE_MAX_LENGTH:
-                raise forms.ValidationError(
-                    _("A place name has at most %(limit)d characters."),
-                    code="place_too_long",
-                    params={"limit": PLACE_MAX_LENGTH},
-                )
+        validate_place_names(value)
 
 
 class ClaimAddForm(ServiceAddForm):
@@ -158,10 +143,14 @@ class RetractionActionForm(ActionForm):
 
 def _retract_each(request, queryset, retract) -> None:
     """Retract each selected row through its service, which refuses a missing reason or a second
-    retraction; a refusal is shown as a message and the other rows are still retracted."""
+    retraction, and only where claims.permissions.may_retract allows it (as on the claim page); a
+    refusal is shown as a message and the other rows are still retracted."""
     reason = request.POST.get("reason", "")
     retracted = 0
     for obj in queryset:
+        if not may_retract(request.user, obj):
+            messages.error(request, _("%(item)s: only its recorder or an editor may retract it.") % {"item": obj})
+            continue
         try:
             retract(obj, retracted_by=request.user, reason=reason)
         except ValidationError as error:

@@ -42,11 +42,34 @@ class Tag(models.Model):
         return self.name
 
 
+# A claim's places: what every path (pages, API, admin, import) accepts.
+MAX_PLACES = 20
+PLACE_NAME_MAX_LENGTH = 200
+
+
 def validate_place_names(value):
-    """A claim's places are a list of place names: non-empty strings and nothing else (the pages and
-    the API read them as such)."""
+    """A claim's places are a list of at most MAX_PLACES place names: trimmed strings of 1 to
+    PLACE_NAME_MAX_LENGTH characters with at least one letter (so not a number, and not JSON pasted
+    into a form). Named by migration 0008: keep its name and module."""
     if not isinstance(value, list) or not all(isinstance(place, str) and place.strip() for place in value):
         raise ValidationError(_("Places must be a list of place names."), code="invalid_places")
+    if len(value) > MAX_PLACES:
+        raise ValidationError(
+            _("A claim has at most %(limit)d places."), code="too_many_places", params={"limit": MAX_PLACES}
+        )
+    for place in value:
+        if len(place) > PLACE_NAME_MAX_LENGTH:
+            raise ValidationError(
+                _("A place name has at most %(limit)d characters."),
+                code="place_too_long",
+                params={"limit": PLACE_NAME_MAX_LENGTH},
+            )
+        if not any(ch.isalpha() for ch in place) or any(ch in place for ch in '[]{}"'):
+            raise ValidationError(
+                _("“%(place)s” is not a place name: one place name each, without brackets or quotes."),
+                code="invalid_place",
+                params={"place": place},
+            )
 
 
 class Claim(models.Model):
@@ -253,7 +276,8 @@ class Verdict(models.Model):
 
 
 def evidence_upload_to(instance, filename):
-    # Content-addressed: the stored name never comes from the uploader.
+    # Content-addressed: the stored name never comes from the uploader. Named by migration 0001: keep
+    # its name and module.
     extension = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}.get(
         instance.content_type, "pdf" if instance.content_type == "application/pdf" else "bin"
     )

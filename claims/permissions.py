@@ -1,6 +1,6 @@
 """Who may do what to a claim's record, beyond Django's model permissions. One place for each rule:
-views check it before calling a service, and templates ask the same function (through the
-`claim_rules` template filters) whether to offer the action."""
+views and the admin check it before calling a service; templates get `can_rule` from the view and
+ask `may_retract` through the `claim_rules` template filter, whether to offer the action."""
 
 from .models import Appearance, Evidence
 

@@ -1,8 +1,8 @@
 """The newsroom roles, as Django groups, and the permissions each holds.
 
 Journalists log claims, sources, documents, appearances and evidence, retract what they recorded,
-review suggestions and propose status changes. Editors do all of that and also rule: change
-status, publish verdicts, manage feeds.
+review pending appearances (ingestion's suggestions, partners' submissions) and propose status
+changes. Editors do all of that and also rule: change status, publish verdicts, manage feeds.
 """
 
 JOURNALIST = "journalist"

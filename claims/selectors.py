@@ -39,8 +39,13 @@ class TimelineEvent:
 
     @property
     def anchor(self) -> str:
-        """The fragment of the event's permalink on the claim page."""
-        return f"{self.kind.replace('_', '-')}-{self.item.pk}"
+        return anchor(self.kind, self.item.pk)
+
+
+def anchor(kind: str, pk: int) -> str:
+    """The fragment of an item's permalink on the claim page: `appearance-12`, `status-change-3`,
+    `evidence-7`."""
+    return f"{kind.replace('_', '-')}-{pk}"
 
 
 def claim_timeline(
@@ -129,7 +134,7 @@ def published_claim_rows() -> QuerySet:
 
 
 def with_tags_and_verdicts(rows: list[dict]) -> list[dict]:
-    """Add `tags` (sorted names) and `verdict` (the latest, a dict or None) to claim rows. Two
+    """Add `tags` (sorted names) and `verdict` (the current verdict, a dict or None) to claim rows. Two
     queries, whatever the number of rows."""
     ids = [row["id"] for row in rows]
     tags: dict[int, list[str]] = {claim_id: [] for claim_id in ids}

@@ -21,7 +21,18 @@ from outbox.services import enqueue_on_commit
 from sources.models import Document, DocumentRevision, Source
 
 from . import signals
-from .models import Appearance, Claim, ClaimStatus, Evidence, Stance, StatusChange, StatusProposal, Tag, Verdict
+from .models import (
+    Appearance,
+    Claim,
+    ClaimStatus,
+    Evidence,
+    Stance,
+    StatusChange,
+    StatusProposal,
+    Tag,
+    Verdict,
+    validate_place_names,
+)
 from .ratings import rating_for_name
 
 INITIAL_RATIONALE = "Claim logged."
@@ -99,11 +110,16 @@ def create_claim(
 
 
 def _place_names(places) -> list[str]:
-    """The place names, trimmed, blanks dropped. Anything but a list of strings is refused here:
-    full_clean's validator lets an empty dict through, and a string would be split into letters."""
+    """The place names, trimmed, blanks dropped, held to models.validate_place_names. Anything but
+    a list of strings is refused here: a string would otherwise be split into letters."""
     if not isinstance(places, list | tuple) or not all(isinstance(place, str) for place in places):
         raise ValidationError({"places": _("Places must be a list of place names.")})
-    return [place.strip() for place in places if place.strip()]
+    names = [place.strip() for place in places if place.strip()]
+    try:
+        validate_place_names(names)
+    except ValidationError as error:
+        raise ValidationError({"places": error.messages}) from None
+    return names
 
 
 def set_tags(*, claim: Claim, names) -> None:
@@ -462,9 +478,9 @@ def record_appearance_with_source(
                 raise ValidationError(
                     {
                         "source": _(
-                            "That address is already known as published by “%(name)s”; pick it or leave the source empty."
+                            "That address is already known as published by “%(name)s” (source %(id)s): record it with that source."
                         )
-                        % {"name": document.source.name}
+                        % {"name": document.source.name, "id": document.source_id}
                     }
                 )
             source = document.source

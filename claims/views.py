@@ -37,6 +37,11 @@ def add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _on_claim_page(claim, kind: str, pk: int) -> str:
+    """Where an item of the claim is shown: the claim page at the item's anchor."""
+    return f"{claim.get_absolute_url()}#{selectors.anchor(kind, pk)}"
+
+
 def _start_of_day(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
 
@@ -162,7 +167,7 @@ def claim_detail(request, pk):
 def fact_check(request, pk):
     """The public page of a published verdict, where ClaimReview's `url` points: no login. It shows
     only what partners see (the current verdict and the published appearances), never rationales,
-    suggestions, retracted items or who in the newsroom did what. No verdict: 404."""
+    pending or rejected appearances, retracted items or who in the newsroom did what. No verdict: 404."""
     claim = get_object_or_404(selectors.published_claimreviews(), pk=pk)
     context = {
         "claim": claim,
@@ -204,7 +209,7 @@ def appearance_create(request, pk):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Appearance recorded."))
-            return redirect(f"{claim.get_absolute_url()}#appearance-{appearance.pk}")
+            return redirect(_on_claim_page(claim, "appearance", appearance.pk))
     return _claim_page(request, claim.pk, status=400, appearance_form=form)
 
 
@@ -226,7 +231,7 @@ def evidence_create(request, pk):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Evidence attached. SHA-256: %(sha)s") % {"sha": evidence.sha256})
-            return redirect(f"{claim.get_absolute_url()}#evidence-{evidence.pk}")
+            return redirect(_on_claim_page(claim, "evidence", evidence.pk))
     return _claim_page(request, claim.pk, status=400, evidence_form=form)
 
 
@@ -270,7 +275,7 @@ def status_change(request, pk):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Status changed to %(status)s.") % {"status": change.get_to_status_display()})
-            return redirect(f"{claim.get_absolute_url()}#status-change-{change.pk}")
+            return redirect(_on_claim_page(claim, "status_change", change.pk))
     return _claim_page(request, claim.pk, status=400, status_form=form)
 
 
@@ -292,7 +297,7 @@ def verdict_publish(request, pk):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Verdict published: %(rating)s.") % {"rating": verdict.rating_name})
-            return redirect(f"{claim.get_absolute_url()}#verdict-{verdict.pk}")
+            return redirect(_on_claim_page(claim, "verdict", verdict.pk))
     return _claim_page(request, claim.pk, status=400, verdict_form=form)
 
 
@@ -361,7 +366,7 @@ def appearance_retract(request, pk):
             messages.success(request, _("Appearance retracted."))
     else:
         messages.error(request, _("Say why the appearance is retracted."))
-    return redirect(f"{appearance.claim.get_absolute_url()}#appearance-{appearance.pk}")
+    return redirect(_on_claim_page(appearance.claim, "appearance", appearance.pk))
 
 
 @login_required
@@ -381,7 +386,7 @@ def evidence_retract(request, pk):
             messages.success(request, _("Evidence retracted."))
     else:
         messages.error(request, _("Say why the evidence is retracted."))
-    return redirect(f"{evidence.claim.get_absolute_url()}#evidence-{evidence.pk}")
+    return redirect(_on_claim_page(evidence.claim, "evidence", evidence.pk))
 
 
 # Review queue and desk ------------------------------------------------------------------------

@@ -104,8 +104,8 @@ def _claim(queryset, **changes) -> bool:
 
 def feed_backoff(feed: Feed, failures: int) -> timedelta:
     """The wait before polling again: the poll interval, doubled per consecutive failure up to a
-    day (never below the poll interval itself), minus up to a tenth of jitter so failing feeds of
-    one host do not all come back at once."""
+    day (or up to the poll interval itself when that is longer), minus up to a tenth of jitter so
+    failing feeds of one host do not all come back at once."""
     interval = feed.poll_interval.total_seconds()
     cap = max(interval, MAX_BACKOFF.total_seconds())
     return timedelta(seconds=backoff_seconds(failures, base=interval, cap=cap, jitter=0.1))

@@ -22,7 +22,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 # "outsider" is a signed-in account with no newsroom role (a new hire not yet given one).
-ROLES = ["anonymous", "read_key", "write_key", "outsider", "journalist", "editor", "admin"]
+ROLES = ["anonymous", "read_key", "write_key", "revoked_key", "outsider", "journalist", "editor", "admin"]
 OK, LOGIN, ADMIN_LOGIN, REACHED = "ok", "login", "admin-login", "reached"
 
 
@@ -34,6 +34,7 @@ def web(journalist, editor, outsider=403):
         "anonymous": LOGIN,
         "read_key": LOGIN,
         "write_key": LOGIN,
+        "revoked_key": LOGIN,
         "outsider": outsider,
         "journalist": journalist,
         "editor": editor,
@@ -48,7 +49,7 @@ def everyone(outcome):
 def staff_only(editor, admin=OK):
     """A Django admin page: only staff get in (journalists are not staff; editors are, as in the demo)."""
     return {
-        **dict.fromkeys(["anonymous", "read_key", "write_key", "outsider", "journalist"], ADMIN_LOGIN),
+        **dict.fromkeys(["anonymous", "read_key", "write_key", "revoked_key", "outsider", "journalist"], ADMIN_LOGIN),
         "editor": editor,
         "admin": admin,
     }
@@ -60,10 +61,12 @@ NOT_ALLOWED = web(405, 405)
 EDITORS_ELSE_405 = web(403, 405)  # the permission is checked before the method
 
 # The API: keys authenticate, sessions of newsroom users too; unknown methods answer 405 (after 401).
+# A revoked key is no key at all (401, as anonymous); an account without a role reads nothing.
 API_READ = {
     "anonymous": 401,
     "read_key": OK,
     "write_key": OK,
+    "revoked_key": 401,
     "outsider": 403,
     "journalist": OK,
     "editor": OK,
@@ -72,7 +75,7 @@ API_READ = {
 API_SUBMIT = {**API_READ, "read_key": 403}
 API_RULE = {**API_READ, "read_key": 403, "write_key": 403, "journalist": 403}
 API_PARTNER = {**API_READ, "journalist": 403, "editor": 403, "admin": 403}
-API_UNSUPPORTED = {**dict.fromkeys(ROLES, 405), "anonymous": 401}
+API_UNSUPPORTED = {**dict.fromkeys(ROLES, 405), "anonymous": 401, "revoked_key": 401}
 API_PUBLIC = everyone(OK)
 
 # (route, method, object in `world` or None, {role: outcome}). Route = "namespace:name", or the
@@ -187,6 +190,21 @@ MATRIX = [
     ("api:webhook-deliveries", "get", "webhook", API_PARTNER),
 ]
 
+# Every other method of an API endpoint is unsupported: 405 once authenticated (401 before).
+API_METHODS = ["get", "post", "put", "patch", "delete"]
+_listed = {(route, method) for route, method, *_rest in MATRIX}
+_api_routes = {
+    route: key
+    for route, _method, key, _outcomes in MATRIX
+    if route.startswith("api:") and route not in ("api:schema", "api:docs")
+}
+MATRIX += [
+    (route, method, key, API_UNSUPPORTED)
+    for route, key in _api_routes.items()
+    for method in API_METHODS
+    if (route, method) not in _listed
+]
+
 # Route prefixes whose views are not the project's: the Django admin's own pages (walked above
 # through a sample), static files.
 NOT_OURS = ("admin/", "static/")
@@ -268,8 +286,9 @@ def world(journalist):
 
 
 def client_for(role, world, journalist, editor, outsider, admin_user) -> Client:
-    if role in ("read_key", "write_key"):
-        _key, plain = factories.make_api_key(role.removesuffix("_key"), partner=world["partner"])
+    if role in ("read_key", "write_key", "revoked_key"):
+        scope = "read" if role == "read_key" else "write"
+        _key, plain = factories.make_api_key(scope, partner=world["partner"], revoked=role == "revoked_key")
         return Client(HTTP_AUTHORIZATION=f"Api-Key {plain}")
     client = Client()
     users = {"outsider": outsider, "journalist": journalist, "editor": editor, "admin": admin_user}
@@ -325,6 +344,12 @@ def assert_outcome(response, outcome, *, api: bool):
         assert location.startswith(reverse("admin:login"))
     else:
         assert response.status_code == outcome, response.status_code
+    if api and response.status_code >= 400:
+        # Every refusal of the API has the one JSON error shape; a 401 says how to authenticate.
+        assert response["Content-Type"] == "application/json"
+        assert set(response.json()["error"]) == {"code", "message", "fields"}
+        if response.status_code == 401:
+            assert response["WWW-Authenticate"] == "Api-Key"
 
 
 CASES = [(route, method, key, role, outcomes[role]) for route, method, key, outcomes in MATRIX for role in ROLES]
@@ -407,7 +432,7 @@ def test_a_claim_without_a_published_verdict_has_no_claimreview(world):
     assert client.get(f"/api/v1/claims/{world['ruled_claim'].pk}/claimreview/").status_code == 200
 
 
-def test_pending_suggestions_are_invisible_to_partner_keys(world):
+def test_pending_appearances_are_invisible_to_partner_keys(world):
     suggestion = world["suggestion"]
     _key, plain = factories.make_api_key("read")
     client = Client(HTTP_AUTHORIZATION=f"Api-Key {plain}")

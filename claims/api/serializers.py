@@ -5,7 +5,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from claims import selectors
-from claims.models import Appearance, ClaimStatus, Stance
+from claims.models import MAX_PLACES, PLACE_NAME_MAX_LENGTH, Appearance, ClaimStatus, Stance
 from claims.ratings import rating_names
 from claimtrack.api.fields import iso
 from claimtrack.api.filters import MAX_ID
@@ -100,7 +100,7 @@ class ClaimSerializer(serializers.Serializer):
     tags = serializers.ListField(child=serializers.CharField())
     places = serializers.ListField(child=serializers.CharField())
     stance_counts = StanceCountsSerializer()
-    verdict = VerdictSerializer(allow_null=True, help_text="The current (latest) published verdict.")
+    verdict = VerdictSerializer(allow_null=True, help_text="The current verdict: the newest published.")
     is_archived = serializers.BooleanField()
 
     def to_representation(self, claim):
@@ -274,7 +274,10 @@ class ClaimCreateSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=64), required=False, default=list, max_length=20
     )
     places = serializers.ListField(
-        child=serializers.CharField(max_length=200), required=False, default=list, max_length=20
+        child=serializers.CharField(max_length=PLACE_NAME_MAX_LENGTH),
+        required=False,
+        default=list,
+        max_length=MAX_PLACES,
     )
     language = serializers.CharField(max_length=16, required=False, default="", allow_blank=True)
     first_seen_at = serializers.DateTimeField(required=False, allow_null=True, default=None)

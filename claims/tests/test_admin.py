@@ -216,3 +216,21 @@ def test_the_retract_action_retracts_evidence_through_the_service(admin_client, 
     )
     evidence.refresh_from_db()
     assert (evidence.retraction_reason, evidence.retracted_by) == ("Doctored photo", admin_user)
+
+
+def test_the_retract_action_lets_a_staff_journalist_retract_only_what_they_recorded(client, journalist):
+    journalist.is_staff = True
+    journalist.save(update_fields=["is_staff"])
+    client.force_login(journalist)
+    own = factories.make_appearance(recorded_by=journalist)
+    others = factories.make_appearance(recorded_by=factories.JournalistFactory(username="other"))
+    response = client.post(
+        "/admin/claims/appearance/",
+        {"action": "retract_selected", "_selected_action": [own.pk, others.pk], "reason": "Duplicate"},
+        follow=True,
+    )
+    assert "only its recorder or an editor may retract it" in response.content.decode()
+    own.refresh_from_db()
+    others.refresh_from_db()
+    assert own.retraction_reason == "Duplicate"
+    assert others.retracted_at is None

@@ -169,6 +169,24 @@ def test_write_key_submits_a_claim_and_an_appearance_recorded_as_the_partner(db)
     assert client.get(f"/api/v1/claims/{claim.pk}/").json()["appearances"] == []
 
 
+def test_a_submitted_appearance_citing_another_sources_document_is_refused_and_nothing_is_stored(db):
+    # The API records appearances through the same service as the page: a known address belongs to
+    # the source that published it.
+    _api_key, plain = factories.make_api_key("write")
+    client = key_client(plain)
+    claim = factories.make_claim()
+    publisher, other = factories.SourceFactory(name="Rudaw"), factories.SourceFactory(name="Shafaq")
+    document = factories.ingest_article(title="Basra", text="Rationing starts.", source=publisher).document
+    before = Appearance.objects.count()
+    response = client.post_json(
+        "/api/v1/appearances/",
+        {"claim": claim.pk, "source": other.pk, "stance": "asserts", "document_url": document.url},
+    )
+    assert response.status_code == 400
+    assert "Rudaw" in response.json()["error"]["fields"]["source"][0]
+    assert Appearance.objects.count() == before
+
+
 def test_editor_changes_status_and_publishes_verdict_through_the_api(demo_claim):
     client = session_client("editor")
     client.get("/accounts/login/")
