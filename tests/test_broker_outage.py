@@ -14,7 +14,7 @@ from tests import factories
 from tests.api.conftest import key_client
 from tests.celery_broker import wait_for, worker_process
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services, pytest.mark.once]
 
 
 def test_pages_and_api_keep_working_while_redis_is_down_and_the_queued_work_follows(own_redis):

@@ -14,7 +14,7 @@ from django.conf import settings
 from tests import factories
 from tests.services import chromium_path
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.once, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct-horse-battery-staple"
 # The README's screenshots are rewritten only when asked (their dates are relative, so every run

@@ -25,7 +25,7 @@ from tests.redis_server import RedisServer, free_port
 
 PROJECT = Path(__file__).resolve().parent.parent
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services, pytest.mark.once]
 
 
 def test_work_queued_while_redis_is_down_is_delivered_once_it_is_back(own_redis):
