@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body (CSRF, login, DRF's parsers): an oversized body answers 413.
+    "claimtrack.middleware.RequestBodyLimitMiddleware",
     # Outermost after security: turns any error under /api/ (404, 500, …) into the API's JSON shape.
     "claimtrack.api.errors.JSONErrorsUnderAPIMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -195,6 +197,22 @@ STORAGES = {
 # Evidence uploads: images and PDFs, recognised from their first bytes, at most this size.
 CLAIMTRACK_EVIDENCE_MAX_BYTES = env_int("CLAIMTRACK_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 
+# Request bodies, refused with 413 by their Content-Length before anything reads them
+# (claimtrack.middleware.RequestBodyLimitMiddleware): a multipart body on the newsroom pages
+# (evidence; several files in one form share the limit) at most UPLOAD_REQUEST_MAX_BYTES, any other
+# body (forms, the API's JSON) at most REQUEST_BODY_MAX_BYTES. The reverse proxy should refuse
+# larger bodies first (nginx client_max_body_size, see README).
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 1024 * 1024, minimum=1024)
+UPLOAD_REQUEST_MAX_BYTES = env_int(
+    "UPLOAD_REQUEST_MAX_BYTES", CLAIMTRACK_EVIDENCE_MAX_BYTES + 1024 * 1024, minimum=REQUEST_BODY_MAX_BYTES
+)
+# Django's own checks, behind the middleware: the non-file part of a body, and how many fields and
+# files it may hold. Uploaded files over FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+
 # Celery --------------------------------------------------------------------------------------
 
 REDIS_URL = env_str("REDIS_URL")
@@ -250,7 +268,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "claimtrack.api.pagination.StableCursorPagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["claimtrack.api.parsers.BoundedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "claimtrack.api.errors.json_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

@@ -34,6 +34,8 @@ ERROR_RESPONSES = {
     "409": "The claim's status changed since you read it (expected_status).",
     "405": "The method is not allowed on this endpoint.",
     "406": "The requested format is not available (the API speaks JSON).",
+    "411": "A body was sent without Content-Length (chunked); send its length.",
+    "413": "The request body is over the limit (REQUEST_BODY_MAX_BYTES, 1 MiB by default).",
     "415": "Send JSON (Content-Type: application/json).",
     "429": "Too many requests for this key; retry after `Retry-After` seconds.",
 }
@@ -98,6 +100,9 @@ def document_error_responses(result, generator, request, public):
             wanted = ["400", "401", "403", "404", "405", "406", "429"]
             if method in {"post", "put", "patch"}:
                 wanted.append("415")
+            if method in {"post", "put", "patch", "delete"}:
+                # Refused by claimtrack.middleware.RequestBodyLimitMiddleware before the body is read.
+                wanted.extend(["411", "413"])
             if path.endswith("/status/"):
                 wanted.append("409")
             for code in wanted:
