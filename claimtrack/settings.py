@@ -447,6 +447,9 @@ INGEST_LEASE_SECONDS = env_float("INGEST_LEASE_SECONDS", CELERY_TASK_TIME_LIMIT 
 # The periodic task queues again a pending entry untouched for this long whose lease has expired
 # (its task was lost with a killed worker, or its message with the broker).
 INGEST_STALE_PENDING_SECONDS = env_float("INGEST_STALE_PENDING_SECONDS", 900, minimum=0)
+# A poll stores and queues at most this many new entries of a feed, newest first; older new items
+# wait for the next polls (a feed listing 100,000 items must not queue 100,000 fetches at once).
+FEED_MAX_NEW_ENTRIES_PER_POLL = env_int("FEED_MAX_NEW_ENTRIES_PER_POLL", 200, minimum=1)
 # Re-fetch documents this long after first seeing them, to catch rewrites.
 DOCUMENT_RECHECK_AFTER_HOURS = [1, 6, 24, 72]
 

@@ -205,27 +205,52 @@ def add_feed(*, url: str, source: Source | None = None, source_name: str = "", p
     return feed
 
 
-def _store_entries(feed: Feed, items) -> str:
-    """Add the feed's items not seen before as pending entries; returns a problem, if any."""
-    valid, skipped = {}, 0
-    for item in items:
-        try:
-            canonicalize_url(item.url)
-        except ValidationError:
-            skipped += 1
-            continue
-        if len(item.url) <= 2000:
-            valid.setdefault(item.url, item)
-    known = set(FeedEntry.objects.filter(feed=feed, url__in=list(valid)).values_list("url", flat=True))
+# A poll looks at no more than this many of a feed's items per new entry it may store: a huge feed
+# whose newest items are all known costs a few queries, and its oldest items are never looked at.
+ITEMS_LOOKED_AT_PER_NEW_ENTRY = 10
+
+
+def _newest_first(item) -> tuple:
+    # Dated items newest first, then the undated ones in the feed's own order (the sort is stable).
+    return (item.published_at is None, -item.published_at.timestamp() if item.published_at else 0)
+
+
+def _store_entries(feed: Feed, items) -> tuple[str, str]:
+    """Add the feed's items not seen before as pending entries, newest first and at most
+    FEED_MAX_NEW_ENTRIES_PER_POLL of them. Returns a problem (items without a usable link) and a
+    note (items left for later polls), either empty."""
+    limit = settings.FEED_MAX_NEW_ENTRIES_PER_POLL
+    ordered = sorted(items, key=_newest_first)[: limit * ITEMS_LOOKED_AT_PER_NEW_ENTRY]
+    new, skipped, looked_at = {}, 0, 0
+    while looked_at < len(ordered) and len(new) < limit:
+        batch = ordered[looked_at : looked_at + limit]
+        looked_at += len(batch)
+        valid = {}
+        for item in batch:
+            try:
+                canonicalize_url(item.url)
+            except ValidationError:
+                skipped += 1
+                continue
+            if len(item.url) <= 2000 and item.url not in new:
+                valid.setdefault(item.url, item)
+        known = set(FeedEntry.objects.filter(feed=feed, url__in=list(valid)).values_list("url", flat=True))
+        new.update((url, item) for url, item in valid.items() if url not in known)
     FeedEntry.objects.bulk_create(
         [
             FeedEntry(feed=feed, url=item.url, title=item.title, published_at=item.published_at)
-            for url, item in valid.items()
-            if url not in known
+            for item in list(new.values())[:limit]
         ],
         ignore_conflicts=True,  # another worker polling the same feed stored it first
     )
-    return _("%(count)s items without a usable link were skipped") % {"count": skipped} if skipped else ""
+    problem = _("%(count)s items without a usable link were skipped") % {"count": skipped} if skipped else ""
+    note = ""
+    if len(new) > limit or looked_at < len(items):
+        note = _(
+            "the feed lists %(count)s items: this poll looked at the newest %(looked_at)s and queued at most "
+            "%(limit)s new ones; older new items wait for the next polls"
+        ) % {"count": len(items), "looked_at": looked_at, "limit": limit}
+    return problem, note
 
 
 def _feed_failed(feed: Feed, reason: str) -> Outcome:
@@ -278,7 +303,7 @@ def poll_feed(*, feed_id: int) -> Outcome:
             except NotAFeed as error:
                 return _feed_failed(feed, _("not a feed: %(reason)s") % {"reason": error})
             problems = [_("malformed feed: %(reason)s") % {"reason": parsed.problem}] if parsed.problem else []
-            skipped = _store_entries(feed, parsed.items)
+            skipped, note = _store_entries(feed, parsed.items)
             if skipped:
                 problems.append(skipped)
             problem = "; ".join(problems)
@@ -288,15 +313,18 @@ def poll_feed(*, feed_id: int) -> Outcome:
                 **(_validators(response) if response.url == feed.url else {"etag": "", "last_modified": ""}),
                 items_seen=FeedEntry.objects.filter(feed=feed).count(),
                 last_status=Feed.PollStatus.MALFORMED if parsed.problem else Feed.PollStatus.OK,
-                last_error=problem[:2000],
+                # The note (items left for later polls) is shown with the feed, but is not a failure.
+                last_error="; ".join(filter(None, [problem, note]))[:2000],
             )
         Feed.objects.filter(pk=feed.pk).update(**updates)
     finally:
         Feed.objects.filter(pk=feed_id, lease_until__isnull=False).update(lease_until=None)
-    pending = list(
+    # The newest pending entries, as many as a poll stores; older ones are queued again by
+    # take_due_work once stale.
+    pending = sorted(
         FeedEntry.objects.filter(feed_id=feed_id, state=FeedEntry.State.PENDING)
-        .order_by("id")
-        .values_list("id", flat=True)
+        .order_by("-id")
+        .values_list("id", flat=True)[: settings.FEED_MAX_NEW_ENTRIES_PER_POLL]
     )
     return Outcome(error=f"{feed.url}: {problem}" if problem else "", pending_entry_ids=pending)
 
