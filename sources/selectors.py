@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 
-from .diff import word_diff
+from .diff import TextDiff, word_diff
 from .models import Document, Feed, FeedEntry, Source
 from .services import canonicalize_url
 
@@ -42,16 +42,19 @@ def document_queryset() -> QuerySet[Document]:
 
 
 def document_history(document: Document) -> list[dict]:
-    """The document's revisions, oldest first, each with its word-level changes from the previous."""
+    """The document's revisions, oldest first, each with its word-level changes from the previous
+    (`by_paragraph` when some were too long to compare word by word: sources.diff bounds the work)."""
     revisions = list(document.revisions.order_by("fetched_at", "id"))
     history, previous = [], None
     for revision in revisions:
+        changes = word_diff(previous.text, revision.text) if previous else TextDiff()
         history.append(
             {
                 "revision": revision,
                 "title_changed": previous is not None and previous.title != revision.title,
                 "previous_title": previous.title if previous else "",
-                "changes": word_diff(previous.text, revision.text) if previous else [],
+                "changes": changes.segments,
+                "by_paragraph": changes.by_paragraph,
             }
         )
         previous = revision
