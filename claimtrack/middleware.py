@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from claimtrack.api.errors import error_body
+from claimtrack.api.errors import API_PREFIX, error_body
 
 
 class NewsroomTimeZoneMiddleware:
@@ -62,7 +62,7 @@ class RequestBodyLimitMiddleware:
 
 
 def body_limit(request) -> int:
-    if not request.path.startswith("/api/") and request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
+    if not request.path.startswith(API_PREFIX) and request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
         return settings.UPLOAD_REQUEST_MAX_BYTES
     return settings.REQUEST_BODY_MAX_BYTES
 
@@ -75,10 +75,13 @@ def _declared_length(request) -> int:
 
 
 def _body_refused(request, status: int, message: str) -> HttpResponse:
-    # The body is left unread; the connection is closed so the server need not drain it.
-    if request.path.startswith("/api/"):
+    # The body is left unread (gunicorn's sync workers close the connection after the response;
+    # Connection is a hop-by-hop header, which a WSGI application may not set).
+    if request.path.startswith(API_PREFIX):
         response = JsonResponse(error_body(status, message), status=status)
     else:
-        response = HttpResponse(render_to_string("413.html", {"message": message}), status=status)
-    response["Connection"] = "close"
+        response = HttpResponse(render_to_string("request_body_refused.html", {"message": message}), status=status)
+        # Answered before the CSP and clickjacking middleware run: the page sets its own.
+        response["Content-Security-Policy"] = "default-src 'none'; style-src 'self'; frame-ancestors 'none'"
+        response["X-Frame-Options"] = "DENY"
     return response

@@ -65,6 +65,7 @@ def test_an_anonymous_20_mb_upload_to_the_login_page_is_refused_unread_and_signs
     assert response.status_code == 413
     assert response["Content-Type"].startswith("text/html")
     assert "larger than this server accepts" in response.content.decode()
+    assert response["X-Frame-Options"] == "DENY" and "default-src 'none'" in response["Content-Security-Policy"]
     assert stream.bytes_read == 0
     assert not Session.objects.exists()
     journalist.refresh_from_db()
