@@ -57,7 +57,7 @@ def test_a_100000_item_feed_queues_a_bounded_number_of_entries_and_stays_healthy
     assert outcome.error == ""
     feed.refresh_from_db()
     assert feed.last_status == Feed.PollStatus.OK
-    assert feed.consecutive_failures == 0
+    assert feed.consecutive_failures == 0 and feed.is_healthy
     assert "lists 100000 items" in feed.last_error and "wait for the next polls" in feed.last_error
 
 
