@@ -247,9 +247,9 @@ def _store_entries(feed: Feed, items) -> tuple[str, str]:
     note = ""
     if len(new) > limit or looked_at < len(items):
         note = _(
-            "the feed lists %(count)s items: this poll looked at the newest %(looked_at)s and queued at most "
-            "%(limit)s new ones; older new items wait for the next polls"
-        ) % {"count": len(items), "looked_at": looked_at, "limit": limit}
+            "the feed lists %(count)s items: a poll stores at most %(limit)s new ones, newest first, from its "
+            "newest %(window)s; the rest wait for the next polls, or are ignored beyond those"
+        ) % {"count": len(items), "limit": limit, "window": limit * ITEMS_LOOKED_AT_PER_NEW_ENTRY}
     return problem, note
 
 
