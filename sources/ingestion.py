@@ -18,13 +18,14 @@ from urllib.parse import urlsplit
 from django import db
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claimtrack import outbound, politeness
 from claimtrack.lib.backoff import backoff_seconds
+from claimtrack.lib.text import has_unstorable_characters, storable_text
 
 from . import robots
 from .extraction import NotAFeed, NotAnArticle, extract_article, parse_feed
@@ -209,6 +210,9 @@ def _store_entries(feed: Feed, items) -> str:
     """Add the feed's items not seen before as pending entries; returns a problem, if any."""
     valid, skipped = {}, 0
     for item in items:
+        if has_unstorable_characters(item.url):
+            skipped += 1
+            continue
         try:
             canonicalize_url(item.url)
         except ValidationError:
@@ -219,7 +223,7 @@ def _store_entries(feed: Feed, items) -> str:
     known = set(FeedEntry.objects.filter(feed=feed, url__in=list(valid)).values_list("url", flat=True))
     FeedEntry.objects.bulk_create(
         [
-            FeedEntry(feed=feed, url=item.url, title=item.title, published_at=item.published_at)
+            FeedEntry(feed=feed, url=item.url, title=storable_text(item.title), published_at=item.published_at)
             for url, item in valid.items()
             if url not in known
         ],
@@ -278,7 +282,13 @@ def poll_feed(*, feed_id: int) -> Outcome:
             except NotAFeed as error:
                 return _feed_failed(feed, _("not a feed: %(reason)s") % {"reason": error})
             problems = [_("malformed feed: %(reason)s") % {"reason": parsed.problem}] if parsed.problem else []
-            skipped = _store_entries(feed, parsed.items)
+            try:
+                with transaction.atomic():
+                    skipped = _store_entries(feed, parsed.items)
+            except (DatabaseError, ValueError) as error:
+                # The feed must not look healthy while storing nothing: the failure is the feed's.
+                logger.exception("storing the items of feed %s failed", feed.url)
+                return _feed_failed(feed, _("its items could not be stored: %(reason)s") % {"reason": error})
             if skipped:
                 problems.append(skipped)
             problem = "; ".join(problems)
