@@ -1,9 +1,14 @@
 """Request-wide behaviour of the newsroom pages."""
 
+import codecs
 import zoneinfo
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import timezone
+
+from claimtrack.api.errors import API_PREFIX, error_body
+from claimtrack.lib.text import has_unstorable_characters
 
 
 class NewsroomTimeZoneMiddleware:
@@ -31,3 +36,45 @@ def client_ip_address(request) -> str | None:
         if len(forwarded) >= hops:
             return forwarded[-hops]
     return request.META.get("REMOTE_ADDR")
+
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class MalformedRequestInputMiddleware:
+    """Refuse a request whose query string or headers carry characters no text column or
+    template can take (NUL, lone surrogates; claimtrack.lib.text), or whose form body declares a
+    charset that is not a text encoding Python knows: a 400 (the API's JSON error under /api/)
+    before any view runs, instead of a crash wherever the value would have ended up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        problem = self._problem(request)
+        if problem:
+            return self._refuse(request, problem)
+        return self.get_response(request)
+
+    def _problem(self, request) -> str:
+        for name, values in request.GET.lists():
+            if has_unstorable_characters(name) or any(has_unstorable_characters(value) for value in values):
+                return f"The query parameter {name.replace(chr(0), '')!r} contains a character that is not allowed."
+        # Cookies are left out: a malformed session cookie is no session (claimtrack/sessions.py).
+        for name, value in request.META.items():
+            if name.startswith("HTTP_") and name != "HTTP_COOKIE" and has_unstorable_characters(str(value)):
+                return "A request header contains a character that is not allowed."
+        if request.content_type in _FORM_TYPES and "charset" in request.content_params:
+            charset = request.content_params["charset"]
+            try:
+                text_encoding = codecs.lookup(charset)._is_text_encoding
+            except LookupError:
+                text_encoding = False
+            if not text_encoding:
+                return "The form's charset is not a known text encoding; send UTF-8."
+        return ""
+
+    def _refuse(self, request, problem: str):
+        if request.path.startswith(API_PREFIX):
+            return JsonResponse(error_body(400, problem), status=400)
+        return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")

@@ -23,8 +23,9 @@ API_PREFIX = "/api/v1/"
 # Not operations of the API: the document itself.
 UNDOCUMENTED_PATHS = {"/api/v1/schema/"}
 # What an address or a method the document does not list may answer: an error in the API's shape.
-# (Authentication and throttling run before DRF looks at the method, hence 401/403/429.)
-UNLISTED_STATUSES = {401, 403, 404, 405, 406, 429}
+# (Authentication and throttling run before DRF looks at the method, hence 401/403/429; a
+# malformed query string or header, or a bad Host, is refused before routing, hence 400.)
+UNLISTED_STATUSES = {400, 401, 403, 404, 405, 406, 429}
 
 
 class SchemaMismatch(AssertionError):
