@@ -238,7 +238,7 @@ def _feed_failed(feed: Feed, reason: str) -> Outcome:
     Feed.objects.filter(pk=feed.pk).update(
         last_fetched_at=now,
         last_status=Feed.PollStatus.ERROR,
-        last_error=reason[:2000],
+        last_error=storable_text(reason)[:2000],  # may quote the remote server
         consecutive_failures=failures,
         next_fetch_at=now + feed_backoff(feed, failures),
         lease_until=None,
@@ -298,7 +298,7 @@ def poll_feed(*, feed_id: int) -> Outcome:
                 **(_validators(response) if response.url == feed.url else {"etag": "", "last_modified": ""}),
                 items_seen=FeedEntry.objects.filter(feed=feed).count(),
                 last_status=Feed.PollStatus.MALFORMED if parsed.problem else Feed.PollStatus.OK,
-                last_error=problem[:2000],
+                last_error=storable_text(problem)[:2000],
             )
         Feed.objects.filter(pk=feed.pk).update(**updates)
     finally:
@@ -322,7 +322,11 @@ def _finish_entry(entry: FeedEntry, *, document=None, error="", retry=False) -> 
     else:
         state = FeedEntry.State.FAILED
     FeedEntry.objects.filter(pk=entry.pk).update(
-        state=state, document=document, last_error=error[:2000], lease_until=None, updated_at=timezone.now()
+        state=state,
+        document=document,
+        last_error=storable_text(error)[:2000],  # may quote the remote server
+        lease_until=None,
+        updated_at=timezone.now(),
     )
 
 
@@ -393,7 +397,7 @@ def fetch_entry(*, entry_id: int, extract=extract_article) -> Outcome:
         FeedEntry.objects.filter(pk=entry_id).update(
             lease_until=None,
             state=FeedEntry.State.FAILED if gave_up else FeedEntry.State.PENDING,
-            last_error=f"{type(error).__name__}: {error}"[:2000],
+            last_error=storable_text(f"{type(error).__name__}: {error}")[:2000],
         )
         raise
 
@@ -457,7 +461,7 @@ def recheck_document(*, document_id: int, check_number: int | None = None, extra
         try:
             fetched = _fetch_article(document.url, extract, conditional=stored)
         except _Unfetchable as error:
-            updates = {"last_checked_at": now, "last_check_error": error.reason[:2000]}
+            updates = {"last_checked_at": now, "last_check_error": storable_text(error.reason)[:2000]}
             if check_number is not None:
                 if error.retry:
                     updates["next_check_at"] = now + timedelta(

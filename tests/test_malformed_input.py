@@ -154,3 +154,20 @@ def test_a_cursor_the_api_gave_out_still_pages(read_client):
     second = read_client.get(first["next"])
     assert second.status_code == 200
     assert len(first["results"]) + len(second.json()["results"]) == 3
+
+
+def test_an_evidence_file_name_with_a_nul_is_stored_without_it(journalist):
+    # Django's upload parser already drops it from browsers' uploads; the service guards every caller.
+    from claims.services import attach_evidence
+
+    claim = factories.make_claim()
+    evidence = attach_evidence(
+        content=factories.PNG_BYTES,
+        content_type="image/png",
+        uploaded_by=journalist,
+        claim=claim,
+        original_name="dam\x00photo.png",
+    )
+
+    evidence.refresh_from_db()
+    assert evidence.original_name == "damphoto.png"
