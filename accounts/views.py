@@ -47,7 +47,12 @@ def two_factor_setup(request):
 @login_required
 def verify(request):
     next_url = request.POST.get("next") or request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    # Only a path of this site: redirect() would read any other word as a view name to reverse.
+    if (
+        not next_url.startswith("/")
+        or not next_url.isprintable()
+        or not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
+    ):
         next_url = "/"
     if not services.needs_second_factor(request):
         return redirect(next_url)

@@ -14,7 +14,8 @@ Export mapping:
 """
 
 import json
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.encoding import iri_to_uri
 
+from claimtrack.lib.text import storable_text
 from sources.models import Source
 from sources.services import get_or_create_document, get_or_create_source
 
@@ -156,9 +158,12 @@ def parse_claimreviews(text: str) -> list[dict]:
     for document in documents:
         try:
             data = json.loads(document)
+            nodes = _nodes(data)
         except json.JSONDecodeError as error:
             raise ValidationError(f"Not valid JSON-LD: {error}") from None
-        for node in _nodes(data):
+        except RecursionError:
+            raise ValidationError("Not valid JSON-LD: nested too deeply.") from None
+        for node in nodes:
             types = node.get("@type")
             types = types if isinstance(types, list) else [types]
             if "ClaimReview" in types:
@@ -166,17 +171,63 @@ def parse_claimreviews(text: str) -> list[dict]:
     return reviews
 
 
-def _when(value) -> datetime | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    moment = parse_datetime(value.strip())
-    if moment is None and (day := parse_date(value.strip()[:10])) is not None:
-        moment = datetime(day.year, day.month, day.day)
-    if moment is not None and moment.tzinfo is None:
-        from django.utils import timezone
+class _BadDate(ValueError):
+    pass
 
-        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+
+def _when(value) -> datetime | None:
+    """The time a ClaimReview date names (None when absent); _BadDate when it names none."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise _BadDate(f"{value!r} is not a date")
+    try:
+        moment = parse_datetime(value.strip())
+        if moment is None and (day := parse_date(value.strip()[:10])) is not None:
+            moment = datetime(day.year, day.month, day.day)
+        if moment is not None and moment.tzinfo is None:
+            from django.utils import timezone
+
+            moment = timezone.make_aware(moment, timezone.get_default_timezone())
+        if moment is not None:
+            moment.astimezone(UTC)  # a time whose UTC form is outside years 1–9999 cannot be stored
+    except (ValueError, OverflowError):
+        raise _BadDate(f"{value[:40]!r} is not a valid date") from None
+    if moment is None:
+        raise _BadDate(f"{value[:40]!r} is not a date (ISO 8601 expected)")
     return moment
+
+
+def _object(review: dict, key: str, errors: list[str]) -> dict:
+    value = review.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        errors.append(f"{key} must be an object")
+        return {}
+    return value
+
+
+def _text(container: dict, key: str, limit: int, errors: list[str], *, label: str | None = None) -> str:
+    """The text at `key` (storable, stripped), "" when absent; a wrong type or too long is an error."""
+    value = container.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        errors.append(f"{label or key} must be text")
+        return ""
+    value = storable_text(value).strip()
+    if len(value) > limit:
+        errors.append(f"{label or key} is {len(value)} characters long; at most {limit} are accepted")
+    return value
+
+
+def _date(container: dict, key: str, errors: list[str], *, label: str) -> datetime | None:
+    try:
+        return _when(container.get(key))
+    except _BadDate as error:
+        errors.append(f"{label}: {error}")
+        return None
 
 
 def import_user():
@@ -187,41 +238,78 @@ def import_user():
     return user
 
 
+@dataclass
+class _Checked:
+    text: str
+    rating_name: str
+    language: str
+    summary: str
+    first_seen: datetime | None
+    published_at: datetime | None
+    author_name: str
+    author_kind: str
+    appearance_url: str
+
+
+def _checked(review) -> _Checked:
+    """Every field the import uses, checked before anything is stored: one ValidationError that
+    lists all that is wrong with the item (a wrong JSON type, an over-long text, a bad date)."""
+    if not isinstance(review, dict):
+        raise ValidationError("A ClaimReview must be a JSON object.")
+    errors = []
+    text = _text(review, "claimReviewed", Claim._meta.get_field("text").max_length, errors)
+    if not text and not errors:
+        errors.append("A ClaimReview needs claimReviewed (the text of the claim).")
+    rating = _object(review, "reviewRating", errors)
+    rating_name = _text(rating, "alternateName", Verdict._meta.get_field("rating_name").max_length, errors,
+                        label="reviewRating.alternateName")  # fmt: skip
+    if not rating_name and not any(e.startswith("reviewRating") for e in errors):
+        errors.append("A ClaimReview needs reviewRating.alternateName to map to our rating scale.")
+    item = _object(review, "itemReviewed", errors)
+    author = _object(item, "author", errors) if item else {}
+    appearance = item.get("firstAppearance") or item.get("appearance")
+    if isinstance(appearance, list):
+        appearance = appearance[0] if appearance else None
+    appearance = appearance if isinstance(appearance, dict) else {}
+    checked = _Checked(
+        text=text,
+        rating_name=rating_name,
+        language=_text(review, "inLanguage", Claim._meta.get_field("language").max_length, errors),
+        summary=_text(review, "reviewBody", Verdict._meta.get_field("summary").max_length, errors),
+        first_seen=_date(item, "datePublished", errors, label="itemReviewed.datePublished")
+        or _date(review, "datePublished", errors, label="datePublished"),
+        published_at=_date(review, "datePublished", errors, label="datePublished"),
+        author_name=_text(
+            author, "name", Source._meta.get_field("name").max_length, errors, label="itemReviewed.author.name"
+        ),  # fmt: skip
+        author_kind=Source.Kind.INDIVIDUAL if author.get("@type") == "Person" else Source.Kind.ORGANISATION,
+        appearance_url=_text(appearance, "url", 2000, errors, label="itemReviewed.appearance.url"),
+    )
+    if errors:
+        raise ValidationError(sorted(set(errors)))
+    return checked
+
+
 @transaction.atomic
 def import_claimreview(review: dict, *, imported_by=None) -> tuple[Claim, bool]:
     """Create the claim a ClaimReview is about, its first appearance and the verdict. A claim whose
     text is already tracked is left as it is (importing twice changes nothing). Returns the claim
-    and whether it was created."""
-    text = review.get("claimReviewed")
-    if not isinstance(text, str) or not text.strip():
-        raise ValidationError("A ClaimReview needs claimReviewed (the text of the claim).")
-    existing = Claim.objects.filter(text=text.strip()).first()
+    and whether it was created. A ClaimReview that is not valid is refused whole (ValidationError):
+    nothing of it is stored."""
+    checked = _checked(review)
+    existing = Claim.objects.filter(text=checked.text).first()
     if existing is not None:
         return existing, False
-    rating = review.get("reviewRating") or {}
-    rating_name = rating.get("alternateName") if isinstance(rating, dict) else None
-    if not isinstance(rating_name, str) or not rating_name.strip():
-        raise ValidationError("A ClaimReview needs reviewRating.alternateName to map to our rating scale.")
-    ratings.rating_for_name(rating_name)  # refuse before creating anything
+    ratings.rating_for_name(checked.rating_name)  # refuse before creating anything
     imported_by = imported_by or import_user()
-    item = review.get("itemReviewed") if isinstance(review.get("itemReviewed"), dict) else {}
-    first_seen = _when(item.get("datePublished")) or _when(review.get("datePublished"))
     claim = services.create_claim(
-        text=text.strip(),
-        created_by=imported_by,
-        language=str(review.get("inLanguage") or "")[:16],
-        first_seen_at=first_seen,
+        text=checked.text, created_by=imported_by, language=checked.language, first_seen_at=checked.first_seen
     )
-    author = item.get("author") if isinstance(item.get("author"), dict) else {}
-    if isinstance(author.get("name"), str) and author["name"].strip():
-        kind = Source.Kind.INDIVIDUAL if author.get("@type") == "Person" else Source.Kind.ORGANISATION
-        source, _created = get_or_create_source(name=author["name"].strip()[:200], kind=kind)
-        appearance = item.get("firstAppearance") or item.get("appearance")
-        if isinstance(appearance, list):
-            appearance = appearance[0] if appearance else None
+    if checked.author_name:
+        source, _created = get_or_create_source(name=checked.author_name, kind=checked.author_kind)
         document = None
-        if isinstance(appearance, dict) and isinstance(appearance.get("url"), str):
-            document, _created = get_or_create_document(url=appearance["url"], source=source)
+        if checked.appearance_url:
+            document, _created = get_or_create_document(url=checked.appearance_url, source=source)
             if document.source_id != source.pk:
                 document = None
         services.record_appearance(
@@ -229,14 +317,14 @@ def import_claimreview(review: dict, *, imported_by=None) -> tuple[Claim, bool]:
             source=source,
             document=document,
             stance=Stance.ASSERTS,
-            seen_at=first_seen,
+            seen_at=checked.first_seen,
             recorded_by=imported_by,
         )
     services.publish_verdict(
         claim=claim,
-        rating_name=rating_name,
+        rating_name=checked.rating_name,
         author=imported_by,
-        summary=str(review.get("reviewBody") or "")[:5000],
-        published_at=_when(review.get("datePublished")),
+        summary=checked.summary,
+        published_at=checked.published_at,
     )
     return claim, True

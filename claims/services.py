@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from claimtrack.lib.text import storable_text
 from outbox.services import enqueue_on_commit
 from sources.models import Document, DocumentRevision, Source
 
@@ -337,7 +338,7 @@ def attach_evidence(
         sha256=hashlib.sha256(content).hexdigest(),
         content_type=content_type,
         size=len(content),
-        original_name=original_name[:255],
+        original_name=storable_text(original_name)[:255],  # the browser's file name, as sent
         caption=(caption or "").strip(),
         captured_at=captured_at,
         claim=claim if claim is not None else appearance.claim,

@@ -1,15 +1,17 @@
 """Request-wide behaviour of the newsroom pages."""
 
+import codecs
 import zoneinfo
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claimtrack.api.errors import API_PREFIX, error_body
+from claimtrack.lib.text import has_unstorable_characters
 
 
 class NewsroomTimeZoneMiddleware:
@@ -85,3 +87,45 @@ def _body_refused(request, status: int, message: str) -> HttpResponse:
         response["Content-Security-Policy"] = "default-src 'none'; style-src 'self'; frame-ancestors 'none'"
         response["X-Frame-Options"] = "DENY"
     return response
+
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class MalformedRequestInputMiddleware:
+    """Refuse a request whose query string or headers carry characters no text column or
+    template can take (NUL, lone surrogates; claimtrack.lib.text), or whose form body declares a
+    charset that is not a text encoding Python knows: a 400 (the API's JSON error under /api/)
+    before any view runs, instead of a crash wherever the value would have ended up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        problem = self._problem(request)
+        if problem:
+            return self._refuse(request, problem)
+        return self.get_response(request)
+
+    def _problem(self, request) -> str:
+        for name, values in request.GET.lists():
+            if has_unstorable_characters(name) or any(has_unstorable_characters(value) for value in values):
+                return f"The query parameter {name.replace(chr(0), '')!r} contains a character that is not allowed."
+        # Cookies are left out: a malformed session cookie is no session (claimtrack/sessions.py).
+        for name, value in request.META.items():
+            if name.startswith("HTTP_") and name != "HTTP_COOKIE" and has_unstorable_characters(str(value)):
+                return "A request header contains a character that is not allowed."
+        if request.content_type in _FORM_TYPES and "charset" in request.content_params:
+            charset = request.content_params["charset"]
+            try:
+                text_encoding = codecs.lookup(charset)._is_text_encoding
+            except LookupError:
+                text_encoding = False
+            if not text_encoding:
+                return "The form's charset is not a known text encoding; send UTF-8."
+        return ""
+
+    def _refuse(self, request, problem: str):
+        if request.path.startswith(API_PREFIX):
+            return JsonResponse(error_body(400, problem), status=400)
+        return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")

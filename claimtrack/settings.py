@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "claimtrack.middleware.RequestBodyLimitMiddleware",
     # Outermost after security: turns any error under /api/ (404, 500, …) into the API's JSON shape.
     "claimtrack.api.errors.JSONErrorsUnderAPIMiddleware",
+    # NUL in a query parameter or header, an unknown form charset: a 400 before anything reads them.
+    "claimtrack.middleware.MalformedRequestInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -11,6 +11,8 @@ import trafilatura
 from django.core.exceptions import ValidationError
 from lxml import etree
 
+from claimtrack.lib.text import storable_text
+
 from .models import Feed
 from .services import canonicalize_url
 
@@ -73,11 +75,11 @@ def _parse_sitemap(content: bytes) -> ParsedFeed | None:
         return None
     items = []
     for url in root.iter(f"{{{SITEMAP_NS}}}url"):
-        loc = (url.findtext(f"{{{SITEMAP_NS}}}loc") or "").strip()
+        loc = storable_text(url.findtext(f"{{{SITEMAP_NS}}}loc")).strip()
         if not loc:
             continue
-        title = (url.findtext(f"{{{NEWS_NS}}}news/{{{NEWS_NS}}}title") or "").strip()
-        items.append(FeedItem(url=loc, title=title))
+        title = storable_text(url.findtext(f"{{{NEWS_NS}}}news/{{{NEWS_NS}}}title")).strip()
+        items.append(FeedItem(url=loc, title=title[:1000]))
     return ParsedFeed(kind=Feed.Kind.SITEMAP, items=items)
 
 
@@ -112,14 +114,16 @@ def parse_feed(content: bytes, content_type: str = "") -> ParsedFeed:
     kind = Feed.Kind.ATOM if version.startswith("atom") else Feed.Kind.RSS
     items, seen = [], set()
     for entry in parsed.entries:
-        link = (entry.get("link") or "").strip()
+        # Feed text may carry characters a text column cannot store (a NUL in a title, say).
+        link = storable_text(entry.get("link")).strip()
         if not link and entry.get("guidislink"):
-            link = (entry.get("id") or "").strip()
+            link = storable_text(entry.get("id")).strip()
         if not link or link in seen:
             continue
         seen.add(link)
         published = _struct_to_datetime(entry.get("published_parsed") or entry.get("updated_parsed"))
-        items.append(FeedItem(url=link, title=(entry.get("title") or "").strip()[:1000], published_at=published))
+        title = storable_text(entry.get("title")).strip()[:1000]
+        items.append(FeedItem(url=link, title=title, published_at=published))
     return ParsedFeed(kind=kind, items=items, problem=problem)
 
 
@@ -127,7 +131,8 @@ def _canonical_url(tree, final_url: str) -> str:
     """<link rel=canonical> when it names a page of the same site, else the final URL; tracking
     parameters removed either way."""
     links = tree.xpath("//head/link[@rel][@href]") or tree.xpath("//link[@rel][@href]")
-    for href in [link.get("href") for link in links if link.get("rel", "").strip().lower() == "canonical"][:1]:
+    rels = [link.get("href") for link in links if link.get("rel", "").strip().lower() == "canonical"][:1]
+    for href in map(storable_text, rels):
         candidate = courlan.normalize_url(href.strip()) if href.strip() else ""
         try:
             candidate = canonicalize_url(courlan.fix_relative_urls(final_url, candidate))
@@ -164,12 +169,13 @@ def extract_article(content: bytes, final_url: str, content_type: str = "text/ht
     )
     if extracted is None or not (extracted.text or "").strip():
         raise NotAnArticle("no main text could be extracted")
-    language = (extracted.language or html_lang or "").split(",")[0].strip()[:16]
+    language = storable_text(extracted.language or html_lang).split(",")[0].strip()[:16]
+    # The page's text may carry characters a text column cannot store (NUL, lone surrogates).
     return Article(
-        title=(extracted.title or "").strip()[:1000],
-        text=extracted.text.strip(),
+        title=storable_text(extracted.title).strip()[:1000],
+        text=storable_text(extracted.text).strip(),
         canonical_url=canonical,
         published_at=_published_at(extracted.date),
         language=language,
-        author=(extracted.author or "").strip()[:300],
+        author=storable_text(extracted.author).strip()[:300],
     )

@@ -18,13 +18,14 @@ from urllib.parse import urlsplit
 from django import db
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claimtrack import outbound, politeness
 from claimtrack.lib.backoff import backoff_seconds
+from claimtrack.lib.text import has_unstorable_characters, storable_text
 
 from . import robots
 from .extraction import NotAFeed, NotAnArticle, extract_article, parse_feed
@@ -227,6 +228,9 @@ def _store_entries(feed: Feed, items) -> tuple[str, str]:
         looked_at += len(batch)
         valid = {}
         for item in batch:
+            if has_unstorable_characters(item.url):
+                skipped += 1
+                continue
             try:
                 canonicalize_url(item.url)
             except ValidationError:
@@ -238,7 +242,7 @@ def _store_entries(feed: Feed, items) -> tuple[str, str]:
         new.update((url, item) for url, item in valid.items() if url not in known)
     FeedEntry.objects.bulk_create(
         [
-            FeedEntry(feed=feed, url=item.url, title=item.title, published_at=item.published_at)
+            FeedEntry(feed=feed, url=item.url, title=storable_text(item.title), published_at=item.published_at)
             for item in list(new.values())[:limit]
         ],
         ignore_conflicts=True,  # another worker polling the same feed stored it first
@@ -259,7 +263,7 @@ def _feed_failed(feed: Feed, reason: str) -> Outcome:
     Feed.objects.filter(pk=feed.pk).update(
         last_fetched_at=now,
         last_status=Feed.PollStatus.ERROR,
-        last_error=reason[:2000],
+        last_error=storable_text(reason)[:2000],  # may quote the remote server
         consecutive_failures=failures,
         next_fetch_at=now + feed_backoff(feed, failures),
         lease_until=None,
@@ -303,7 +307,13 @@ def poll_feed(*, feed_id: int) -> Outcome:
             except NotAFeed as error:
                 return _feed_failed(feed, _("not a feed: %(reason)s") % {"reason": error})
             problems = [_("malformed feed: %(reason)s") % {"reason": parsed.problem}] if parsed.problem else []
-            skipped, note = _store_entries(feed, parsed.items)
+            try:
+                with transaction.atomic():
+                    skipped, note = _store_entries(feed, parsed.items)
+            except (DatabaseError, ValueError) as error:
+                # The feed must not look healthy while storing nothing: the failure is the feed's.
+                logger.exception("storing the items of feed %s failed", feed.url)
+                return _feed_failed(feed, _("its items could not be stored: %(reason)s") % {"reason": error})
             if skipped:
                 problems.append(skipped)
             problem = "; ".join(problems)
@@ -314,7 +324,7 @@ def poll_feed(*, feed_id: int) -> Outcome:
                 items_seen=FeedEntry.objects.filter(feed=feed).count(),
                 last_status=Feed.PollStatus.MALFORMED if parsed.problem else Feed.PollStatus.OK,
                 # The note (items left for later polls) is shown with the feed, but is not a failure.
-                last_error="; ".join(filter(None, [problem, note]))[:2000],
+                last_error=storable_text("; ".join(filter(None, [problem, note])))[:2000],
             )
         Feed.objects.filter(pk=feed.pk).update(**updates)
     finally:
@@ -340,7 +350,11 @@ def _finish_entry(entry: FeedEntry, *, document=None, error="", retry=False) -> 
     else:
         state = FeedEntry.State.FAILED
     FeedEntry.objects.filter(pk=entry.pk).update(
-        state=state, document=document, last_error=error[:2000], lease_until=None, updated_at=timezone.now()
+        state=state,
+        document=document,
+        last_error=storable_text(error)[:2000],  # may quote the remote server
+        lease_until=None,
+        updated_at=timezone.now(),
     )
 
 
@@ -411,7 +425,7 @@ def fetch_entry(*, entry_id: int, extract=extract_article) -> Outcome:
         FeedEntry.objects.filter(pk=entry_id).update(
             lease_until=None,
             state=FeedEntry.State.FAILED if gave_up else FeedEntry.State.PENDING,
-            last_error=f"{type(error).__name__}: {error}"[:2000],
+            last_error=storable_text(f"{type(error).__name__}: {error}")[:2000],
         )
         raise
 
@@ -475,7 +489,7 @@ def recheck_document(*, document_id: int, check_number: int | None = None, extra
         try:
             fetched = _fetch_article(document.url, extract, conditional=stored)
         except _Unfetchable as error:
-            updates = {"last_checked_at": now, "last_check_error": error.reason[:2000]}
+            updates = {"last_checked_at": now, "last_check_error": storable_text(error.reason)[:2000]}
             if check_number is not None:
                 if error.retry:
                     updates["next_check_at"] = now + timedelta(

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from claimtrack.lib.text import storable_text
 from claimtrack.validators import validate_http_url
 
 from . import signals
@@ -71,7 +72,11 @@ def get_or_create_document(
     existing = Document.objects.filter(canonical_url=canonical).first()
     if existing:
         return existing, False
-    document = Document(url=url.strip(), canonical_url=canonical, source=source, kind=kind, title=title, **fields)
+    # Whoever fetched it, a page's metadata is outside text: made storable here once for all callers.
+    fields = {name: storable_text(value) if isinstance(value, str) else value for name, value in fields.items()}
+    document = Document(
+        url=url.strip(), canonical_url=canonical, source=source, kind=kind, title=storable_text(title), **fields
+    )
     document.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
@@ -88,6 +93,7 @@ def content_sha256(title: str, text: str) -> str:
 @transaction.atomic
 def record_revision(*, document: Document, title: str, text: str, fetched_at=None) -> DocumentRevision | None:
     """Store the content as a new revision only when it differs from the latest one."""
+    title, text = storable_text(title), storable_text(text)
     digest = content_sha256(title, text)
     # Lock the document so two workers fetching it at once cannot both append the same change.
     Document.objects.select_for_update().filter(pk=document.pk).first()

@@ -24,8 +24,9 @@ API_PREFIX = "/api/v1/"
 UNDOCUMENTED_PATHS = {"/api/v1/schema/"}
 # What an address or a method the document does not list may answer: an error in the API's shape.
 # (Authentication and throttling run before DRF looks at the method, hence 401/403/429; the body
-# limit before routing, hence 411/413.)
-UNLISTED_STATUSES = {401, 403, 404, 405, 406, 411, 413, 429}
+# limit before routing, hence 411/413; a malformed query string or header, or a bad Host, is
+# refused before routing too, hence 400.)
+UNLISTED_STATUSES = {400, 401, 403, 404, 405, 406, 411, 413, 429}
 
 
 class SchemaMismatch(AssertionError):

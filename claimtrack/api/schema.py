@@ -30,7 +30,7 @@ ERROR_RESPONSES = {
     "400": "The input is not valid; `fields` says which field and why.",
     "401": "No credentials, or an unknown or revoked API key.",
     "403": "The credentials are valid but may not do this (e.g. a read key writing).",
-    "404": "No such item (or not published), or an invalid page cursor.",
+    "404": "No such item (or not published).",
     "409": "The claim's status changed since you read it (expected_status).",
     "405": "The method is not allowed on this endpoint.",
     "406": "The requested format is not available (the API speaks JSON).",
@@ -96,7 +96,7 @@ def document_error_responses(result, generator, request, public):
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
             responses = operation.setdefault("responses", {})
-            # 400 on GET too: query parameters are validated; 404 on lists: an invalid cursor.
+            # 400 on GET too: query parameters (the page cursor among them) are validated.
             wanted = ["400", "401", "403", "404", "405", "406", "429"]
             if method in {"post", "put", "patch"}:
                 wanted.append("415")

@@ -108,7 +108,7 @@ def test_unknown_address_and_bad_cursor_under_api_are_json(read_client):
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "not_found"
     bad_cursor = read_client.get("/api/v1/claims/?cursor=bogus")
-    assert bad_cursor.status_code == 404
+    assert bad_cursor.status_code == 400
     assert bad_cursor["Content-Type"] == "application/json"
 
 

@@ -22,6 +22,8 @@ class Command(BaseCommand):
             text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error}") from None
+        except UnicodeDecodeError:
+            raise CommandError(f"{file} is not UTF-8 text.") from None
         try:
             reviews = parse_claimreviews(text)
         except ValidationError as error:
