@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.encoding import iri_to_uri
 
+from claimtrack.lib import dates
 from sources.models import Source
 from sources.services import get_or_create_document, get_or_create_source
 
@@ -166,16 +167,25 @@ def parse_claimreviews(text: str) -> list[dict]:
     return reviews
 
 
-def _when(value) -> datetime | None:
+def _when(value, name: str = "datePublished") -> datetime | None:
+    """A ClaimReview date; None when absent or not a date. A date outside claimtrack.lib.dates'
+    range (year 1, 9999-12-31, the future) is refused: stored, it would break pages and exports."""
     if not isinstance(value, str) or not value.strip():
         return None
-    moment = parse_datetime(value.strip())
-    if moment is None and (day := parse_date(value.strip()[:10])) is not None:
-        moment = datetime(day.year, day.month, day.day)
-    if moment is not None and moment.tzinfo is None:
+    try:
+        moment = parse_datetime(value.strip())
+        if moment is None and (day := parse_date(value.strip()[:10])) is not None:
+            moment = datetime(day.year, day.month, day.day)
+    except ValueError:  # well formed but no such day (2024-02-30) or offset
+        return None
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
         from django.utils import timezone
 
         moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    if not dates.in_range(moment):
+        raise ValidationError(f"The ClaimReview's {name} {value.strip()[:40]} is not {dates.range_description()}.")
     return moment
 
 
@@ -205,7 +215,7 @@ def import_claimreview(review: dict, *, imported_by=None) -> tuple[Claim, bool]:
     ratings.rating_for_name(rating_name)  # refuse before creating anything
     imported_by = imported_by or import_user()
     item = review.get("itemReviewed") if isinstance(review.get("itemReviewed"), dict) else {}
-    first_seen = _when(item.get("datePublished")) or _when(review.get("datePublished"))
+    first_seen = _when(item.get("datePublished"), "itemReviewed.datePublished") or _when(review.get("datePublished"))
     claim = services.create_claim(
         text=text.strip(),
         created_by=imported_by,
