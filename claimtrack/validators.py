@@ -70,6 +70,8 @@ class FilterDayFormField(forms.DateField):
 class SeenTimeSerializerField(serializers.DateTimeField):
     """An API "seen at" / "first seen" time, in the accepted range."""
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.validators.append(validate_seen_time)
+    def enforce_timezone(self, value):
+        # Before DRF converts it to the current time zone, where an extreme time would only say
+        # "out of range" (or, naive, be taken as local): the message names the range.
+        validate_seen_time(value)
+        return super().enforce_timezone(value)
