@@ -70,6 +70,10 @@ class FilterDayFormField(forms.DateField):
 class SeenTimeSerializerField(serializers.DateTimeField):
     """An API "seen at" / "first seen" time, in the accepted range."""
 
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("From 1900-01-01 to one day from now; anything else is refused."))
+        super().__init__(**kwargs)
+
     def enforce_timezone(self, value):
         # Before DRF converts it to the current time zone, where an extreme time would only say
         # "out of range" (or, naive, be taken as local): the message names the range.

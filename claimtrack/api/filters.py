@@ -33,8 +33,6 @@ class UTCIsoDateTimeField(IsoDateTimeField):
     ±15:59). A time outside claimtrack.lib.dates' range (or whose UTC form falls outside years
     1–9999) is a 400."""
 
-    default_validators = [validate_seen_time]
-
     def to_python(self, value):
         value = super().to_python(value)
         if value is None or value.tzinfo is None:
