@@ -28,8 +28,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
+from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+
+from claimtrack.lib import dates
 
 FORMAT_NAME = "claimtrack-archive"
 FORMAT_VERSION = 1
@@ -132,6 +135,32 @@ def _read_manifest(root: Path) -> dict:
     return manifest
 
 
+# Times that are plans rather than history (the next fetch, a lease, the next webhook attempt) may
+# lie ahead; nothing claimtrack schedules is a year away.
+SCHEDULE_FIELDS = {"next_fetch_at", "next_check_at", "lease_until", "next_attempt_at"}
+SCHEDULE_HORIZON = datetime.timedelta(days=366)
+
+
+def _check_dates(obj, where: str) -> None:
+    """Refuse a row whose time is outside claimtrack.lib.dates' range (a schedule: up to a year
+    ahead). Restored, a BC time cannot be read back from PostgreSQL and one near 9999-12-31
+    overflows on every page showing it, so the whole archive is refused, naming the row."""
+    now = datetime.datetime.now(datetime.UTC)
+    for field in obj._meta.concrete_fields:
+        value = getattr(obj, field.attname)
+        if field.get_internal_type() != "DateTimeField" or value is None:
+            continue
+        if field.name in SCHEDULE_FIELDS:
+            valid = dates.in_range(value, now=now + SCHEDULE_HORIZON)
+        else:
+            valid = dates.in_range(value, now=now)
+        if not valid:
+            raise ValidationError(
+                f"{where}: {field.name} {value.isoformat()} is not {dates.range_description(now)}; "
+                "the archive was not imported."
+            )
+
+
 def import_archive(path: str | Path, *, progress: Progress | None = None) -> dict:
     """Restore an archive into a database that holds no record yet. All or nothing."""
     from django.contrib.auth.models import Group, Permission
@@ -159,7 +188,12 @@ def import_archive(path: str | Path, *, progress: Progress | None = None) -> dic
                     if label == user_label:
                         row["fields"]["groups"] = [groups[name] for name in row["fields"]["groups"]]
                         row["fields"]["user_permissions"] = [permissions[p] for p in row["fields"]["user_permissions"]]
-                    for deserialized in serializers.deserialize("python", [row]):
+                    try:
+                        objects = list(serializers.deserialize("python", [row]))
+                    except DeserializationError as error:
+                        raise ValidationError(f"tables/{label}.ndjson line {count}: {error}") from None
+                    for deserialized in objects:
+                        _check_dates(deserialized.object, f"tables/{label}.ndjson line {count}")
                         deserialized.save()
                     if progress:
                         progress(label, count)

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.encoding import iri_to_uri
 
+from claimtrack.lib import dates
 from claimtrack.lib.text import storable_text
 from sources.models import Source
 from sources.services import get_or_create_document, get_or_create_source
@@ -195,6 +196,9 @@ def _when(value) -> datetime | None:
         raise _BadDate(f"{value[:40]!r} is not a valid date") from None
     if moment is None:
         raise _BadDate(f"{value[:40]!r} is not a date (ISO 8601 expected)")
+    if not dates.in_range(moment):
+        # Stored, a date outside the range (year 1, 9999-12-31, the future) would break pages and exports.
+        raise _BadDate(f"{value.strip()[:40]} is not {dates.range_description()}")
     return moment
 
 

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from claimtrack.validators import validate_http_url
+from claimtrack.validators import FilterDayFormField, SeenTimeFormField, validate_http_url
 from sources.models import Document, Source
 
 from .models import ClaimStatus, Stance
@@ -41,10 +41,10 @@ class ClaimFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status")), *ClaimStatus.choices])
     tag = forms.ChoiceField(label=_("Tag"), required=False)
     source = forms.TypedChoiceField(label=_("Source"), required=False, coerce=int, empty_value=None)
-    seen_from = forms.DateField(
+    seen_from = FilterDayFormField(
         label=_("First seen from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    seen_until = forms.DateField(
+    seen_until = FilterDayFormField(
         label=_("First seen until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -62,7 +62,7 @@ class ClaimForm(forms.Form):
     tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separate with commas"), max_length=500)
     places = forms.CharField(label=_("Places"), required=False, help_text=_("Separate with commas"), max_length=500)
     language = forms.CharField(label=_("Language"), required=False, max_length=16, help_text=_("e.g. ar, ckb, en, tr"))
-    first_seen_at = forms.DateTimeField(
+    first_seen_at = SeenTimeFormField(
         label=_("First seen"), required=False, widget=DATETIME_WIDGET, help_text=_("Leave empty for now")
     )
     # Set once the journalist has seen the similar claims and still wants a new one.
@@ -88,7 +88,7 @@ class AppearanceForm(forms.Form):
     quote = forms.CharField(
         label=_("Quote"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
     )
-    seen_at = forms.DateTimeField(label=_("Seen at"), required=False, widget=DATETIME_WIDGET, help_text=_("Empty: now"))
+    seen_at = SeenTimeFormField(label=_("Seen at"), required=False, widget=DATETIME_WIDGET, help_text=_("Empty: now"))
     evidence = MultipleFileField(label=_("Evidence files"), required=False, help_text=_("Images or PDFs"))
     evidence_caption = forms.CharField(label=_("Evidence caption"), required=False, max_length=2000)
 
@@ -146,4 +146,4 @@ class PendingAppearanceEditForm(forms.Form):
     quote = forms.CharField(
         label=_("Quote"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
     )
-    seen_at = forms.DateTimeField(label=_("Seen at"), widget=DATETIME_WIDGET)
+    seen_at = SeenTimeFormField(label=_("Seen at"), widget=DATETIME_WIDGET)

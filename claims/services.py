@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from claimtrack.lib.text import storable_text
+from claimtrack.validators import validate_seen_time
 from outbox.services import enqueue_on_commit
 from sources.models import Document, DocumentRevision, Source
 
@@ -58,8 +59,18 @@ def _attribute(instance, user) -> None:
         instance._history_user = user
 
 
+def _check_time(field: str, moment: datetime | None) -> None:
+    """Refuse a time outside claimtrack.lib.dates' range, whoever calls (page, API, import, admin):
+    a BC time cannot be read back from PostgreSQL, one near 9999-12-31 overflows when shown."""
+    try:
+        validate_seen_time(moment)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+
+
 def _touch(claim_id: int, at: datetime | None = None) -> None:
-    """Move the claim's last activity forward to the event's time (never backwards)."""
+    """Move the claim's last activity forward to the event's time (never backwards). Only for
+    events everyone sees: a pending submission or suggestion must not move a claim up the lists."""
     at = at or timezone.now()
     Claim.objects.filter(pk=claim_id).update(last_activity_at=Greatest(F("last_activity_at"), Value(at)))
 
@@ -81,6 +92,7 @@ def create_claim(
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Say what the claim is.")})
+    _check_time("first_seen_at", first_seen_at)
     first_seen_at = first_seen_at or timezone.now()
     claim = Claim(
         text=text,
@@ -154,6 +166,7 @@ def change_status(
     rationale = (rationale or "").strip()
     if not rationale:
         raise ValidationError({"rationale": _("A status change needs a written rationale.")})
+    _check_time("changed_at", changed_at)
     # Lock the claim row so that concurrent changes are serialised and each sees the other's result.
     locked = Claim.objects.select_for_update().get(pk=claim_id)
     if expected_status is not None and locked.status != expected_status:
@@ -207,6 +220,7 @@ def record_appearance(
         raise ValidationError({"stance": _("Stance must be asserts, denies or reports.")})
     if document is not None and document.source_id != source.pk:
         raise ValidationError({"document": _("That document was published by another source.")})
+    _check_time("seen_at", seen_at)
     if review_state is None:
         review_state = (
             Appearance.ReviewState.PENDING if origin == Appearance.Origin.SUGGESTED else Appearance.ReviewState.ACCEPTED
@@ -227,8 +241,8 @@ def record_appearance(
     appearance.full_clean()
     _attribute(appearance, recorded_by)
     appearance.save()
-    _touch(claim.pk, appearance.seen_at)
-    if appearance.review_state == Appearance.ReviewState.ACCEPTED:  # only accepted ones are counted
+    if appearance.review_state == Appearance.ReviewState.ACCEPTED:  # pending ones are not shown nor counted
+        _touch(claim.pk, appearance.seen_at)
         _enqueue_stance_count_refresh(claim.pk)
     return appearance
 
@@ -300,6 +314,7 @@ def publish_verdict(
 ) -> Verdict:
     """Publish a rating from the configured scale; the newest published verdict is the current one."""
     rating = rating_for_name(rating_name)
+    _check_time("published_at", published_at)
     verdict = Verdict(
         claim=claim,
         rating_value=rating["value"],
@@ -348,7 +363,8 @@ def attach_evidence(
     evidence.file.save("upload", ContentFile(content), save=False)
     _attribute(evidence, uploaded_by)
     evidence.save()
-    _touch(evidence.claim_id)
+    if appearance is None or appearance.review_state == Appearance.ReviewState.ACCEPTED:  # not a pending one's
+        _touch(evidence.claim_id)
     return evidence
 
 
@@ -612,6 +628,7 @@ def accept_pending_appearance(
         locked.quote = quote.strip()
     if seen_at is not None:
         locked.seen_at = seen_at
+    _check_time("seen_at", locked.seen_at)  # also one stored before times were checked: correct it first
     if not locked.stance:
         raise ValidationError({"stance": _("The classifier could not tell the stance: choose it before accepting.")})
     locked.review_state = Appearance.ReviewState.ACCEPTED
@@ -619,7 +636,9 @@ def accept_pending_appearance(
     locked.reviewed_at = timezone.now()
     locked.full_clean()
     locked.save(update_fields=["stance", "quote", "seen_at", "review_state", "reviewed_by", "reviewed_at"])
-    _touch(locked.claim_id, locked.seen_at)
+    # Accepting publishes it: the claim changed now (API clients syncing by updated_since see it),
+    # or at the appearance's time if that is later.
+    _touch(locked.claim_id, max(locked.seen_at, locked.reviewed_at))
     _enqueue_stance_count_refresh(locked.claim_id)
     return locked
 

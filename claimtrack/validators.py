@@ -1,9 +1,12 @@
 """Validators shared by every app."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+
+from claimtrack.lib import dates
 
 # Django's URLValidator also accepts ftp and ftps by default; claimtrack stores and fetches only
 # web addresses, so every stored URL (models, forms, API serializers) uses this one.
@@ -28,3 +31,51 @@ class HttpURLSerializerField(serializers.URLField):
         # DRF adds Django's URLValidator (ftp allowed); keep length checks, swap the URL check.
         self.validators = [check for check in self.validators if not isinstance(check, URLValidator)]
         self.validators.append(validate_http_url)
+
+
+# Times seen or published, and the days of date filters: the one range of claimtrack.lib.dates, at
+# every entrance (forms, API fields and filters, services), so an extreme date is refused with a
+# clear message before any conversion can overflow or the database store a BC time.
+DATE_OUT_OF_RANGE = "date_out_of_range"
+
+
+def validate_seen_time(value) -> None:
+    """Refuse a seen or published time outside claimtrack.lib.dates' range."""
+    if value is not None and not dates.in_range(value):
+        raise ValidationError(
+            _("Enter a time %(range)s."), code=DATE_OUT_OF_RANGE, params={"range": dates.range_description()}
+        )
+
+
+def validate_filter_day(value) -> None:
+    """Refuse a filter's day outside claimtrack.lib.dates' range."""
+    if value is not None and not dates.day_in_range(value):
+        raise ValidationError(
+            _("Enter a date %(range)s."), code=DATE_OUT_OF_RANGE, params={"range": dates.range_description()}
+        )
+
+
+class SeenTimeFormField(forms.DateTimeField):
+    """A form's "seen at" / "first seen" time, in the accepted range."""
+
+    default_validators = [validate_seen_time]
+
+
+class FilterDayFormField(forms.DateField):
+    """A filter form's day, in the accepted range (a day past it would overflow)."""
+
+    default_validators = [validate_filter_day]
+
+
+class SeenTimeSerializerField(serializers.DateTimeField):
+    """An API "seen at" / "first seen" time, in the accepted range."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("From 1900-01-01 to one day from now; anything else is refused."))
+        super().__init__(**kwargs)
+
+    def enforce_timezone(self, value):
+        # Before DRF converts it to the current time zone, where an extreme time would only say
+        # "out of range" (or, naive, be taken as local): the message names the range.
+        validate_seen_time(value)
+        return super().enforce_timezone(value)

@@ -11,6 +11,7 @@ import trafilatura
 from django.core.exceptions import ValidationError
 from lxml import etree
 
+from claimtrack.lib import dates
 from claimtrack.lib.text import storable_text
 
 from .models import Feed
@@ -54,11 +55,13 @@ class Article:
 
 
 def _struct_to_datetime(value) -> datetime | None:
+    """A feed's date (feedparser gives it in UTC); None when missing, malformed or outside
+    claimtrack.lib.dates' range: a feed's wrong date is dropped, the item kept."""
     if not value:
         return None
     try:
-        return datetime(*value[:6], tzinfo=UTC)
-    except (TypeError, ValueError):
+        return dates.in_range_or_none(datetime(*value[:6], tzinfo=UTC))
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
@@ -145,12 +148,19 @@ def _canonical_url(tree, final_url: str) -> str:
 
 
 def _published_at(value: str | None) -> datetime | None:
+    """An article's date from its metadata (trafilatura gives a day); None when malformed or outside
+    claimtrack.lib.dates' range."""
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
-    except ValueError:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
         return None
+    # A date with an offset keeps its moment; a bare day or time is taken as UTC.
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    if not dates.in_range(moment):
+        return None
+    return moment.astimezone(UTC)
 
 
 def extract_article(content: bytes, final_url: str, content_type: str = "text/html") -> Article:

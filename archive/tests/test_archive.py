@@ -1,6 +1,7 @@
 """export_archive / import_archive: the whole record out and back in, losslessly."""
 
 import filecmp
+import hashlib
 import io
 import json
 
@@ -112,3 +113,31 @@ def test_export_refuses_a_folder_that_is_not_empty(tmp_path):
     with pytest.raises(CommandError, match="not empty"):
         export(tmp_path)
     assert (tmp_path / "precious.txt").read_text() == "keep me"
+
+
+@pytest.mark.parametrize(
+    ("table", "field", "value"),
+    [
+        ("claims.claim", "first_seen_at", "0001-01-01T00:00:00+03:00"),  # a BC time in UTC
+        ("claims.claim", "last_activity_at", "9999-12-31T23:00:00+00:00"),  # overflows shown at UTC+3
+        ("claims.appearance", "seen_at", "1899-12-31T00:00:00+00:00"),
+    ],
+)
+def test_an_archive_with_a_time_out_of_range_is_refused_naming_the_row_and_nothing_is_imported(
+    tmp_path, table, field, value
+):
+    claim = factories.make_claim()
+    make_appearance(claim=claim)
+    export(tmp_path / "archive")
+    path = tmp_path / "archive" / "tables" / f"{table}.ndjson"
+    row = json.loads(path.read_text())
+    row["fields"][field] = value
+    path.write_text(json.dumps(row, sort_keys=True) + "\n")
+    manifest_path = tmp_path / "archive" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["tables"][table]["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    manifest_path.write_text(json.dumps(manifest))
+    empty_the_database()
+    with pytest.raises(CommandError, match=f"tables/{table}.ndjson line 1: {field} .* is not between 1900-01-01"):
+        call_command("import_archive", str(tmp_path / "archive"), stdout=io.StringIO())
+    assert not Claim.objects.exists()

@@ -9,7 +9,7 @@ from claims.models import MAX_PLACES, PLACE_NAME_MAX_LENGTH, Appearance, ClaimSt
 from claims.ratings import rating_names
 from claimtrack.api.fields import iso
 from claimtrack.api.filters import MAX_ID
-from claimtrack.validators import HttpURLSerializerField
+from claimtrack.validators import HttpURLSerializerField, SeenTimeSerializerField
 from sources.api.serializers import SourceRefSerializer
 from sources.models import Document
 
@@ -280,7 +280,7 @@ class ClaimCreateSerializer(serializers.Serializer):
         max_length=MAX_PLACES,
     )
     language = serializers.CharField(max_length=16, required=False, default="", allow_blank=True)
-    first_seen_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    first_seen_at = SeenTimeSerializerField(required=False, allow_null=True, default=None)
 
 
 class AppearanceCreateSerializer(serializers.Serializer):
@@ -290,7 +290,7 @@ class AppearanceCreateSerializer(serializers.Serializer):
     )
     stance = serializers.ChoiceField(choices=Stance.choices)
     quote = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
-    seen_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    seen_at = SeenTimeSerializerField(required=False, allow_null=True, default=None)
     # No default: an empty default is not a URI, which would make the OpenAPI document invalid.
     document_url = HttpURLSerializerField(
         max_length=2000,

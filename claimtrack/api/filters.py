@@ -5,6 +5,8 @@ from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 
+from claimtrack.validators import validate_seen_time
+
 # Ids are positive and fit the databases' 64-bit integers; anything else is a 400, not a crash.
 MAX_ID = 2**63 - 1
 ID_PATTERN = r"[0-9]{1,18}"
@@ -28,12 +30,14 @@ class IdFilter(filters.NumberFilter):
 
 class UTCIsoDateTimeField(IsoDateTimeField):
     """An ISO 8601 time, turned to UTC: databases reject unusual offsets (PostgreSQL stops at
-    ±15:59), and a time whose UTC form falls outside years 1–9999 is a 400."""
+    ±15:59). A time outside claimtrack.lib.dates' range (or whose UTC form falls outside years
+    1–9999) is a 400."""
 
     def to_python(self, value):
         value = super().to_python(value)
         if value is None or value.tzinfo is None:
             return value
+        validate_seen_time(value)  # before converting: an extreme time would overflow
         try:
             return value.astimezone(UTC)
         except OverflowError:
