@@ -261,18 +261,18 @@ def test_a_claimreview_dated_year_one_is_refused_and_nothing_is_imported(db):
         "datePublished": "0001-01-01",
         "reviewRating": {"alternateName": "False"},
     }
-    with pytest.raises(ValidationError, match="datePublished 0001-01-01 is not between 1900-01-01"):
+    with pytest.raises(ValidationError, match="datePublished: 0001-01-01 is not between 1900-01-01"):
         import_claimreview(review)
     assert not Claim.objects.exists() and not Verdict.objects.exists()
 
 
-def test_a_claimreview_with_a_date_that_does_not_exist_is_imported_without_it(db):
+def test_a_claimreview_with_a_date_that_does_not_exist_is_refused_and_nothing_is_imported(db):
     review = {
         "@type": "ClaimReview",
         "claimReviewed": "The bridge was closed in February",
         "datePublished": "2024-02-30T10:00:00Z",
         "reviewRating": {"alternateName": "False"},
     }
-    claim, created = import_claimreview(review)
-    assert created
-    assert claim.first_seen_at > datetime(2025, 1, 1, tzinfo=UTC)  # the import's time, as if undated
+    with pytest.raises(ValidationError, match="datePublished: '2024-02-30T10:00:00Z' is not a valid date"):
+        import_claimreview(review)
+    assert not Claim.objects.filter(text="The bridge was closed in February").exists()
