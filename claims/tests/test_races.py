@@ -252,3 +252,22 @@ def test_two_proposals_of_the_same_status_at_once_make_one():
 
     assert sorted(type(outcome).__name__ for outcome in outcomes) == ["StatusProposal", "ValidationError"]
     assert StatusProposal.objects.filter(claim=claim).count() == 1
+
+
+def test_the_admin_add_form_saved_twice_logs_one_claim_and_says_so(admin_client):
+    assert 'name="submission_token"' in admin_client.get("/admin/claims/claim/add/").content.decode()
+    data = {
+        "text": "Curfew declared in Basra",
+        "places": "Basra",
+        "first_seen_at_0": "2026-11-30",
+        "first_seen_at_1": "10:00:00",
+        "submission_token": "token-1",
+    }
+
+    first = admin_client.post("/admin/claims/claim/add/", data)
+    second = admin_client.post("/admin/claims/claim/add/", data)
+
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert "already saved" in " ".join(second.context["adminform"].form.non_field_errors())
+    assert Claim.objects.filter(text="Curfew declared in Basra").count() == 1
