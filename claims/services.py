@@ -642,6 +642,8 @@ def propose_status_change(
     pending = StatusProposal.objects.filter(
         claim=claim, proposed_by=proposed_by, to_status=to_status, state=StatusProposal.State.PENDING
     ).first()
+    if pending is not None and submission_key is not None and pending.submission_key == submission_key:
+        raise AlreadySubmitted(pending)  # the same form twice at once: this one waited for the lock
     if pending is not None:
         raise ValidationError(
             {
