@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.admin import HistoryAdmin
 from claimtrack.admin import NoDeleteAdmin, ReadOnlyAdmin, ServiceAddAdmin, ServiceAddForm
+from claimtrack.lib.submissions import submission_key
 
 from . import services
-from .forms import split_list
+from .forms import SubmissionTokenField, split_list
 from .models import Appearance, Claim, Evidence, StatusChange, StatusProposal, Tag, Verdict, validate_place_names
 from .permissions import may_retract
 
@@ -49,10 +50,12 @@ class PlaceListField(forms.CharField):
 
 
 class ClaimAddForm(ServiceAddForm):
-    """Logs the claim through services.create_claim, so it gets its first StatusChange."""
+    """Logs the claim through services.create_claim, so it gets its first StatusChange. Saved
+    twice (a double click on Save), the second is refused as already saved."""
 
     places = PlaceListField(label=_("Places"))
     tag_names = forms.CharField(label=_("Tags"), required=False, max_length=500, help_text=_("Separate with commas"))
+    submission_token = SubmissionTokenField()
 
     class Meta:
         model = Claim
@@ -67,6 +70,7 @@ class ClaimAddForm(ServiceAddForm):
             language=cleaned_data["language"],
             first_seen_at=cleaned_data["first_seen_at"],
             created_by=self.acting_user,
+            submission_key=submission_key(f"user:{self.acting_user.pk}", cleaned_data.get("submission_token")),
         )
 
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from claimtrack.lib.submissions import TOKEN_MAX_LENGTH, new_submission_token
 from claimtrack.validators import FilterDayFormField, SeenTimeFormField, validate_http_url
 from sources.models import Document, Source
 
@@ -30,6 +31,20 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
         return [super().clean(data, initial)] if data else []
+
+
+class SubmissionTokenField(forms.CharField):
+    """A hidden one-time token, new each time the form is drawn (claimtrack.lib.submissions): the
+    same form posted twice, e.g. a double-clicked submit, saves once."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            required=False,
+            max_length=TOKEN_MAX_LENGTH,
+            widget=forms.HiddenInput,
+            initial=new_submission_token,
+            **kwargs,
+        )
 
 
 def split_list(value: str) -> list[str]:
@@ -67,6 +82,7 @@ class ClaimForm(forms.Form):
     )
     # Set once the journalist has seen the similar claims and still wants a new one.
     confirm_new = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    submission_token = SubmissionTokenField()
 
 
 class AppearanceForm(forms.Form):
@@ -91,6 +107,7 @@ class AppearanceForm(forms.Form):
     seen_at = SeenTimeFormField(label=_("Seen at"), required=False, widget=DATETIME_WIDGET, help_text=_("Empty: now"))
     evidence = MultipleFileField(label=_("Evidence files"), required=False, help_text=_("Images or PDFs"))
     evidence_caption = forms.CharField(label=_("Evidence caption"), required=False, max_length=2000)
+    submission_token = SubmissionTokenField()
 
 
 class EvidenceForm(forms.Form):
@@ -100,6 +117,7 @@ class EvidenceForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
     )
     caption = forms.CharField(label=_("Caption"), required=False, max_length=2000)
+    submission_token = SubmissionTokenField()
 
 
 class StatusChangeForm(forms.Form):
@@ -115,6 +133,7 @@ class ProposalForm(forms.Form):
     rationale = forms.CharField(
         label=_("Why"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
     )
+    submission_token = SubmissionTokenField()
 
 
 def rating_choices():
@@ -129,6 +148,7 @@ class VerdictForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
     )
+    submission_token = SubmissionTokenField()
 
 
 class ReasonForm(forms.Form):

@@ -102,6 +102,8 @@ class Claim(models.Model):
     denies_count = models.PositiveIntegerField(default=0, editable=False)
     reports_count = models.PositiveIntegerField(default=0, editable=False)
     is_archived = models.BooleanField(default=False, help_text=_("Archived claims are no longer matched"))
+    # claimtrack.lib.submissions.submission_key of the form token or Idempotency-Key that created it.
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     history = HistoricalRecords(bases=[AuditFields])
 
@@ -218,6 +220,8 @@ class Appearance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     retraction_reason = models.TextField(max_length=2000, blank=True)
+    # claimtrack.lib.submissions.submission_key of the form token or Idempotency-Key that created it.
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     history = HistoricalRecords(bases=[AuditFields])
 
@@ -264,6 +268,8 @@ class Verdict(models.Model):
     summary = models.TextField(max_length=5000, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # claimtrack.lib.submissions.submission_key of the form token or Idempotency-Key that created it.
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     history = HistoricalRecords(bases=[AuditFields])
 
@@ -305,6 +311,8 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     retraction_reason = models.TextField(max_length=2000, blank=True)
+    # claimtrack.lib.submissions.submission_key of the form token or Idempotency-Key that created it.
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     history = HistoricalRecords(bases=[AuditFields])
 
@@ -351,6 +359,8 @@ class StatusProposal(models.Model):
     status_change = models.OneToOneField(
         StatusChange, on_delete=models.PROTECT, null=True, blank=True, related_name="proposal"
     )
+    # claimtrack.lib.submissions.submission_key of the form token or Idempotency-Key that created it.
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["proposed_at", "id"]

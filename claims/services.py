@@ -5,6 +5,7 @@ appearances, status changes or verdicts. Each function validates its input and r
 django.core.exceptions.ValidationError with a message a person can act on.
 """
 
+import functools
 import hashlib
 from datetime import datetime
 
@@ -13,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Greatest
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -42,6 +43,61 @@ INITIAL_RATIONALE = "Claim logged."
 
 class StatusConflict(ValidationError):
     """Somebody else changed the status since the editor loaded the page."""
+
+
+class AlreadySubmitted(ValidationError):
+    """The submission key was used before (the same form posted twice, an API request retried):
+    nothing new was saved; `existing` is the row the first submission created."""
+
+    def __init__(self, existing):
+        self.existing = existing
+        super().__init__(_("This was already saved a moment ago; it was not saved twice."), code="already_submitted")
+
+
+def once_per_submission_key(model):
+    """Make a service that creates one `model` row, storing its `submission_key` argument on it,
+    create at most one row per key (claimtrack.lib.submissions). A repeat raises AlreadySubmitted
+    with the first row, also when both arrive at once: the second INSERT fails on the unique key
+    (on PostgreSQL it waits for the first to commit), everything it wrote is rolled back to the
+    savepoint, and the first row is read."""
+
+    def decorate(service):
+        @functools.wraps(service)
+        def create_once(*args, submission_key: str | None = None, **kwargs):
+            if submission_key is None:
+                return service(*args, **kwargs)
+            try:
+                with transaction.atomic():
+                    existing = model.objects.filter(submission_key=submission_key).first()
+                    if existing is not None:
+                        raise AlreadySubmitted(existing)
+                    return service(*args, submission_key=submission_key, **kwargs)
+            except IntegrityError:
+                existing = model.objects.filter(submission_key=submission_key).first()
+                if existing is None:
+                    raise
+                raise AlreadySubmitted(existing) from None
+
+        return create_once
+
+    return decorate
+
+
+def _retraction_refusal(what: str, item) -> ValidationError:
+    """The second of two retractions is refused, naming the first: its reason stays. (`item` was
+    read with select_for_update and no join: after waiting for the lock, PostgreSQL rereads the
+    locked row but not a joined one.)"""
+    who = item.retracted_by.get_username() if item.retracted_by_id else _("someone")
+    return ValidationError(
+        _("This %(what)s was already retracted by %(who)s at %(when)s: “%(reason)s”.")
+        % {
+            "what": what,
+            "who": who,
+            "when": formats.date_format(timezone.localtime(item.retracted_at), "Y-m-d H:i"),
+            "reason": item.retraction_reason,
+        },
+        code="already_retracted",
+    )
 
 
 def _unique_slug(text: str) -> str:
@@ -75,6 +131,10 @@ def _touch(claim_id: int, at: datetime | None = None) -> None:
     Claim.objects.filter(pk=claim_id).update(last_activity_at=Greatest(F("last_activity_at"), Value(at)))
 
 
+SLUG_ATTEMPTS = 5
+
+
+@once_per_submission_key(Claim)
 @transaction.atomic
 def create_claim(
     *,
@@ -87,8 +147,12 @@ def create_claim(
     first_seen_at: datetime | None = None,
     slug: str | None = None,
     submitted_by_partner=None,
+    submission_key: str | None = None,
 ) -> Claim:
-    """Log a new claim. It starts unverified, and that first status is its first timeline event."""
+    """Log a new claim. It starts unverified, and that first status is its first timeline event.
+
+    Two claims with the same text are both logged (two journalists logging the same rumour; they
+    are merged later): when both pick the same free slug at once, the second takes the next one."""
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Say what the claim is.")})
@@ -96,7 +160,7 @@ def create_claim(
     first_seen_at = first_seen_at or timezone.now()
     claim = Claim(
         text=text,
-        slug=slug or _unique_slug(text),
+        slug=slug or "",
         summary=summary.strip(),
         places=_place_names(places),
         language=language,
@@ -106,10 +170,21 @@ def create_claim(
         status=ClaimStatus.UNVERIFIED,
         status_changed_at=first_seen_at,
         last_activity_at=first_seen_at,
+        submission_key=submission_key,
     )
-    claim.full_clean(exclude=["slug"] if slug is None else None)
+    claim.full_clean(exclude=["submission_key", "slug"] if slug is None else ["submission_key"])
     _attribute(claim, created_by)
-    claim.save()
+    for attempt in range(1, SLUG_ATTEMPTS + 1):
+        if slug is None:
+            claim.slug = _unique_slug(text)
+        try:
+            with transaction.atomic():
+                claim.save()
+            break
+        except IntegrityError:
+            slug_taken_meanwhile = slug is None and Claim.objects.filter(slug=claim.slug).exists()
+            if not slug_taken_meanwhile or attempt == SLUG_ATTEMPTS:
+                raise
     set_tags(claim=claim, names=tags)
     StatusChange.objects.create(
         claim=claim,
@@ -197,6 +272,7 @@ def change_status(
     return status_change
 
 
+@once_per_submission_key(Appearance)
 @transaction.atomic
 def record_appearance(
     *,
@@ -211,6 +287,7 @@ def record_appearance(
     review_state: str | None = None,
     confidence: float | None = None,
     submitted_by_partner=None,
+    submission_key: str | None = None,
 ) -> Appearance:
     """Record that a source spoke to a claim. Manual appearances are accepted as recorded;
     suggestions start pending until a journalist reviews them. A suggestion may have no stance
@@ -237,8 +314,9 @@ def record_appearance(
         confidence=confidence,
         recorded_by=recorded_by,
         submitted_by_partner=submitted_by_partner,
+        submission_key=submission_key,
     )
-    appearance.full_clean()
+    appearance.full_clean(exclude=["submission_key"])
     _attribute(appearance, recorded_by)
     appearance.save()
     if appearance.review_state == Appearance.ReviewState.ACCEPTED:  # pending ones are not shown nor counted
@@ -296,8 +374,10 @@ def retract_appearance(*, appearance: Appearance, retracted_by, reason: str) -> 
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the appearance is retracted.")})
-    if appearance.retracted_at is not None:
-        raise ValidationError(_("This appearance is already retracted."))
+    # Locked and read again: two retractions at once must not both see it unretracted.
+    locked = Appearance.objects.select_for_update().get(pk=appearance.pk)
+    if locked.retracted_at is not None:
+        raise _retraction_refusal(_("appearance"), locked)
     appearance.retracted_at = timezone.now()
     appearance.retracted_by = retracted_by
     appearance.retraction_reason = reason
@@ -308,9 +388,16 @@ def retract_appearance(*, appearance: Appearance, retracted_by, reason: str) -> 
     return appearance
 
 
+@once_per_submission_key(Verdict)
 @transaction.atomic
 def publish_verdict(
-    *, claim: Claim, rating_name: str, author, summary: str = "", published_at: datetime | None = None
+    *,
+    claim: Claim,
+    rating_name: str,
+    author,
+    summary: str = "",
+    published_at: datetime | None = None,
+    submission_key: str | None = None,
 ) -> Verdict:
     """Publish a rating from the configured scale; the newest published verdict is the current one."""
     rating = rating_for_name(rating_name)
@@ -324,6 +411,7 @@ def publish_verdict(
         summary=(summary or "").strip(),
         author=author,
         published_at=published_at or timezone.now(),
+        submission_key=submission_key,
     )
     _attribute(verdict, author)
     verdict.save()
@@ -343,6 +431,7 @@ def attach_evidence(
     caption: str = "",
     captured_at: datetime | None = None,
     original_name: str = "",
+    submission_key: str | None = None,
 ) -> Evidence:
     """Store an evidence file under its SHA-256. The caller has checked the type from content."""
     from django.core.files.base import ContentFile
@@ -359,6 +448,7 @@ def attach_evidence(
         claim=claim if claim is not None else appearance.claim,
         appearance=appearance,
         uploaded_by=uploaded_by,
+        submission_key=submission_key,
     )
     evidence.file.save("upload", ContentFile(content), save=False)
     _attribute(evidence, uploaded_by)
@@ -396,8 +486,10 @@ def retract_evidence(*, evidence: Evidence, retracted_by, reason: str) -> Eviden
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the evidence is retracted.")})
-    if evidence.retracted_at is not None:
-        raise ValidationError(_("This evidence is already retracted."))
+    # Locked and read again: two retractions at once must not both see it unretracted.
+    locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    if locked.retracted_at is not None:
+        raise _retraction_refusal(_("evidence"), locked)
     evidence.retracted_at = timezone.now()
     evidence.retracted_by = retracted_by
     evidence.retraction_reason = reason
@@ -427,8 +519,15 @@ def sniff_evidence_type(content: bytes) -> str | None:
     return None
 
 
+@once_per_submission_key(Evidence)
 def upload_evidence(
-    *, uploaded_file, uploaded_by, claim: Claim | None = None, appearance: Appearance | None = None, caption: str = ""
+    *,
+    uploaded_file,
+    uploaded_by,
+    claim: Claim | None = None,
+    appearance: Appearance | None = None,
+    caption: str = "",
+    submission_key: str | None = None,
 ) -> Evidence:
     """Check an uploaded file (size cap, type from content) and store it as evidence."""
     limit = settings.CLAIMTRACK_EVIDENCE_MAX_BYTES
@@ -454,9 +553,11 @@ def upload_evidence(
         appearance=appearance,
         caption=caption,
         original_name=getattr(uploaded_file, "name", "") or "",
+        submission_key=submission_key,
     )
 
 
+@once_per_submission_key(Appearance)
 @transaction.atomic
 def record_appearance_with_source(
     *,
@@ -476,6 +577,7 @@ def record_appearance_with_source(
     origin: str = Appearance.Origin.MANUAL,
     review_state: str | None = None,
     submitted_by_partner=None,
+    submission_key: str | None = None,
 ) -> Appearance:
     """Record an appearance as a journalist (page) or a partner (API) enters it: an existing source
     or a new one (name, kind), an optional document address (a known address brings its document
@@ -526,6 +628,7 @@ def record_appearance_with_source(
         origin=origin,
         review_state=review_state,
         submitted_by_partner=submitted_by_partner,
+        submission_key=submission_key,
     )
     for uploaded_file in evidence_files:
         try:
@@ -537,19 +640,42 @@ def record_appearance_with_source(
     return appearance
 
 
+@once_per_submission_key(StatusProposal)
 @transaction.atomic
-def propose_status_change(*, claim: Claim, to_status: str, rationale: str, proposed_by) -> StatusProposal:
-    """A journalist asks an editor to change the claim's status."""
+def propose_status_change(
+    *, claim: Claim, to_status: str, rationale: str, proposed_by, submission_key: str | None = None
+) -> StatusProposal:
+    """A journalist asks an editor to change the claim's status, once: while their proposal of that
+    status is pending, the same proposal again is refused."""
     if to_status not in ClaimStatus.values:
         raise ValidationError({"to_status": _("Unknown status “%(status)s”.") % {"status": to_status}})
     rationale = (rationale or "").strip()
     if not rationale:
         raise ValidationError({"rationale": _("A proposal needs a written rationale.")})
-    current = Claim.objects.values_list("status", flat=True).get(pk=claim.pk)
+    # The claim row is locked so that two proposals at once are checked one after the other.
+    current = Claim.objects.select_for_update().values_list("status", flat=True).get(pk=claim.pk)
     if current == to_status:
         raise ValidationError({"to_status": _("The claim already has this status.")})
+    pending = StatusProposal.objects.filter(
+        claim=claim, proposed_by=proposed_by, to_status=to_status, state=StatusProposal.State.PENDING
+    ).first()
+    if pending is not None and submission_key is not None and pending.submission_key == submission_key:
+        raise AlreadySubmitted(pending)  # the same form twice at once: this one waited for the lock
+    if pending is not None:
+        raise ValidationError(
+            {
+                "to_status": _("You proposed this status at %(when)s; that proposal is still waiting for an editor.")
+                % {"when": formats.date_format(timezone.localtime(pending.proposed_at), "Y-m-d H:i")}
+            },
+            code="already_proposed",
+        )
     proposal = StatusProposal.objects.create(
-        claim=claim, from_status=current, to_status=to_status, rationale=rationale, proposed_by=proposed_by
+        claim=claim,
+        from_status=current,
+        to_status=to_status,
+        rationale=rationale,
+        proposed_by=proposed_by,
+        submission_key=submission_key,
     )
     _touch(claim.pk, proposal.proposed_at)
     return proposal

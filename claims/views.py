@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from claimtrack.lib.submissions import submission_key
 from sources import ingestion as source_ingestion
 from sources import selectors as source_selectors
 from sources.forms import AddFeedForm
@@ -35,6 +36,17 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def _submission_key(request, form) -> str | None:
+    """The key of this form's one-time token, for this user (claimtrack.lib.submissions)."""
+    return submission_key(f"user:{request.user.pk}", form.cleaned_data.get("submission_token"))
+
+
+def _already_saved(request, url: str):
+    """The same form came twice (a double click): show what the first one saved."""
+    messages.info(request, _("That was already saved: nothing was saved twice."))
+    return redirect(url)
 
 
 def _on_claim_page(claim, kind: str, pk: int) -> str:
@@ -103,7 +115,10 @@ def claim_create(request):
                     language=data["language"],
                     first_seen_at=data["first_seen_at"],
                     created_by=request.user,
+                    submission_key=_submission_key(request, form),
                 )
+            except services.AlreadySubmitted as repeat:
+                return _already_saved(request, repeat.existing.get_absolute_url())
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -204,7 +219,10 @@ def appearance_create(request, pk):
                 document_kind=data["document_kind"] or "article",
                 evidence_files=data["evidence"],
                 evidence_caption=data["evidence_caption"],
+                submission_key=_submission_key(request, form),
             )
+        except services.AlreadySubmitted as repeat:
+            return _already_saved(request, _on_claim_page(claim, "appearance", repeat.existing.pk))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -226,7 +244,10 @@ def evidence_create(request, pk):
                 uploaded_by=request.user,
                 claim=claim,
                 caption=form.cleaned_data["caption"],
+                submission_key=_submission_key(request, form),
             )
+        except services.AlreadySubmitted as repeat:
+            return _already_saved(request, _on_claim_page(claim, "evidence", repeat.existing.pk))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -292,7 +313,10 @@ def verdict_publish(request, pk):
                 rating_name=form.cleaned_data["rating"],
                 summary=form.cleaned_data["summary"],
                 author=request.user,
+                submission_key=_submission_key(request, form),
             )
+        except services.AlreadySubmitted as repeat:
+            return _already_saved(request, _on_claim_page(claim, "verdict", repeat.existing.pk))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -314,7 +338,10 @@ def proposal_create(request, pk):
                 to_status=form.cleaned_data["to_status"],
                 rationale=form.cleaned_data["rationale"],
                 proposed_by=request.user,
+                submission_key=_submission_key(request, form),
             )
+        except services.AlreadySubmitted:
+            return _already_saved(request, claim.get_absolute_url())
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -312,7 +312,7 @@ def body_for(route, world) -> dict:
         "claims:evidence-create": {"file": SimpleUploadedFile("a.png", factories.PNG_BYTES, "image/png")},
         "claims:status-change": {"to_status": "false", "rationale": "Site visits.", "expected_status": claim.status},
         "claims:verdict-publish": {"rating": "False", "summary": "No withdrawal happened."},
-        "claims:proposal-create": {"to_status": "under_review", "rationale": "Spreading."},
+        "claims:proposal-create": {"to_status": "disputed", "rationale": "Spreading."},
         "claims:appearance-retract": {"reason": "Duplicate."},
         "claims:evidence-retract": {"reason": "Duplicate."},
         "claims:source-feed-add": {"url": world["feed"].url},

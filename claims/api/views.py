@@ -19,6 +19,7 @@ from claimtrack.api.filters import ID_PATTERN, IdFilter, SinceFilter
 from claimtrack.api.pagination import AscendingCursorPagination
 from claimtrack.api.permissions import CanReadOrSubmit, IsEditorSession, api_client
 from claimtrack.api.views import APIViewSet
+from claimtrack.lib.submissions import TOKEN_MAX_LENGTH, submission_key
 from sources.api.serializers import DocumentSerializer
 from sources.models import Document, Source
 
@@ -27,6 +28,31 @@ from . import serializers as s
 INCLUDE_RETRACTED = OpenApiParameter(
     "include_retracted", OpenApiTypes.BOOL, description="Also return retracted appearances, marked retracted."
 )
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    {"type": "string", "minLength": 1, "maxLength": TOKEN_MAX_LENGTH},
+    location=OpenApiParameter.HEADER,
+    description=(
+        "A value of your choice, new for each item you create (e.g. a UUID), printable ASCII. Send the "
+        "request again with the same value (after a timeout, say) and nothing new is created: the answer "
+        "is 200 with the item the first request created (the body is not compared). Keys are yours alone."
+    ),
+)
+
+
+def _idempotency_key(request) -> str | None:
+    """The stored key for the request's Idempotency-Key header, scoped to who sends it."""
+    token = request.headers.get("Idempotency-Key")
+    if token is None:
+        return None
+    if not 0 < len(token) <= TOKEN_MAX_LENGTH or not (token.isascii() and token.isprintable()):
+        raise exceptions.ValidationError(
+            {"Idempotency-Key": [f"Send 1 to {TOKEN_MAX_LENGTH} printable ASCII characters."]}
+        )
+    client = api_client(request)
+    return submission_key(f"partner:{client.partner.pk}" if client else f"user:{request.user.pk}", token)
+
 
 CLAIMREVIEW_SCHEMA = {
     "type": "object",
@@ -124,7 +150,8 @@ class ClaimFilter(filters.FilterSet):
         summary="Submit a claim (write key)",
         tags=["claims"],
         request=s.ClaimCreateSerializer,
-        responses={201: s.ClaimDetailSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: s.ClaimDetailSerializer, 200: s.ClaimDetailSerializer},
         examples=[
             OpenApiExample(
                 "A claim seen on social media",
@@ -183,18 +210,23 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, APIViewSet)
     def create(self, request):
         data = _validated(s.ClaimCreateSerializer, request)
         client = api_client(request)
-        claim = services.create_claim(
-            text=data["text"],
-            summary=data["summary"],
-            tags=data["tags"],
-            places=data["places"],
-            language=data["language"],
-            first_seen_at=data["first_seen_at"],
-            created_by=None if client else request.user,
-            submitted_by_partner=client.partner if client else None,
-        )
+        try:
+            claim = services.create_claim(
+                text=data["text"],
+                summary=data["summary"],
+                tags=data["tags"],
+                places=data["places"],
+                language=data["language"],
+                first_seen_at=data["first_seen_at"],
+                created_by=None if client else request.user,
+                submitted_by_partner=client.partner if client else None,
+                submission_key=_idempotency_key(request),
+            )
+            status_code = 201
+        except services.AlreadySubmitted as repeat:
+            claim, status_code = repeat.existing, 200
         claim = selectors.published_claim_detail().get(pk=claim.pk)
-        return Response(s.ClaimDetailSerializer(claim, context={"request": request}).data, status=201)
+        return Response(s.ClaimDetailSerializer(claim, context={"request": request}).data, status=status_code)
 
     @extend_schema(
         summary="The claim's timeline: appearances, status changes, verdicts, document rewrites",
@@ -244,16 +276,25 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, APIViewSet)
         summary="Publish a verdict on the claim (editor session)",
         tags=["editorial"],
         request=s.VerdictCreateSerializer,
-        responses={201: s.VerdictSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: s.VerdictSerializer, 200: s.VerdictSerializer},
     )
     @action(detail=True, methods=["post"], url_path="verdicts", pagination_class=None, filter_backends=[])
     def publish_verdict(self, request, pk=None):
         claim = self.get_object()
         data = _validated(s.VerdictCreateSerializer, request)
-        verdict = services.publish_verdict(
-            claim=claim, rating_name=data["rating"], summary=data["summary"], author=request.user
-        )
-        return Response(s.VerdictSerializer().to_representation(verdict), status=201)
+        try:
+            verdict = services.publish_verdict(
+                claim=claim,
+                rating_name=data["rating"],
+                summary=data["summary"],
+                author=request.user,
+                submission_key=_idempotency_key(request),
+            )
+            status_code = 201
+        except services.AlreadySubmitted as repeat:
+            verdict, status_code = repeat.existing, 200
+        return Response(s.VerdictSerializer().to_representation(verdict), status=status_code)
 
 
 class Conflict(exceptions.APIException):
@@ -310,7 +351,8 @@ class AppearanceFilter(filters.FilterSet):
         summary="Submit an appearance (write key; reviewed by a journalist before it is published)",
         tags=["appearances"],
         request=s.AppearanceCreateSerializer,
-        responses={201: s.AppearanceSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: s.AppearanceSerializer, 200: s.AppearanceSerializer},
         examples=[
             OpenApiExample(
                 "A broadcaster asserting a claim",
@@ -350,21 +392,26 @@ class AppearanceViewSet(mixins.ListModelMixin, APIViewSet):
         if missing:
             raise exceptions.ValidationError(missing)
         client = api_client(request)
-        appearance = services.record_appearance_with_source(
-            claim=claim,
-            source=source,
-            document_url=data.get("document_url", ""),
-            document_title=data["document_title"],
-            stance=data["stance"],
-            quote=data["quote"],
-            seen_at=data["seen_at"],
-            recorded_by=None if client else request.user,
-            origin=Appearance.Origin.PARTNER if client else Appearance.Origin.MANUAL,
-            # A partner's submission waits for a journalist, like a machine suggestion.
-            review_state=Appearance.ReviewState.PENDING if client else None,
-            submitted_by_partner=client.partner if client else None,
-        )
-        return Response(s.AppearanceSerializer().to_representation(appearance), status=201)
+        try:
+            appearance = services.record_appearance_with_source(
+                claim=claim,
+                source=source,
+                document_url=data.get("document_url", ""),
+                document_title=data["document_title"],
+                stance=data["stance"],
+                quote=data["quote"],
+                seen_at=data["seen_at"],
+                recorded_by=None if client else request.user,
+                origin=Appearance.Origin.PARTNER if client else Appearance.Origin.MANUAL,
+                # A partner's submission waits for a journalist, like a machine suggestion.
+                review_state=Appearance.ReviewState.PENDING if client else None,
+                submitted_by_partner=client.partner if client else None,
+                submission_key=_idempotency_key(request),
+            )
+            status_code = 201
+        except services.AlreadySubmitted as repeat:
+            appearance, status_code = repeat.existing, 200
+        return Response(s.AppearanceSerializer().to_representation(appearance), status=status_code)
 
 
 class StatusChangeFilter(filters.FilterSet):

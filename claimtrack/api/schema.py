@@ -184,14 +184,17 @@ def path_ids_as_integers(result, generator, request, public):
 # OpenAPI links: which operation's response gives the id another operation needs. They document
 # the API's flow and drive schemathesis's stateful runs (tests/api/test_stateful_api.py).
 # (method, path, status) → {link name: target operationId}; the id is always the response's "id".
+SUBMITTED_CLAIM_LINKS = {
+    "GetClaim": "claims_retrieve",
+    "GetClaimTimeline": "claims_timeline_list",
+    "GetClaimReview": "claims_claimreview_retrieve",
+    "ChangeClaimStatus": "claims_status_create",
+    "PublishVerdict": "claims_verdicts_create",
+}
 LINKS = {
-    ("post", "/api/v1/claims/", "201"): {
-        "GetClaim": "claims_retrieve",
-        "GetClaimTimeline": "claims_timeline_list",
-        "GetClaimReview": "claims_claimreview_retrieve",
-        "ChangeClaimStatus": "claims_status_create",
-        "PublishVerdict": "claims_verdicts_create",
-    },
+    ("post", "/api/v1/claims/", "201"): SUBMITTED_CLAIM_LINKS,
+    # 200: the same Idempotency-Key again, answered with the claim the first request created.
+    ("post", "/api/v1/claims/", "200"): SUBMITTED_CLAIM_LINKS,
     ("get", "/api/v1/claims/{id}/", "200"): {
         "GetClaimTimeline": "claims_timeline_list",
         "GetClaimReview": "claims_claimreview_retrieve",
