@@ -107,6 +107,14 @@ ASGI_APPLICATION = "claimtrack.asgi.application"
 
 # Database ----------------------------------------------------------------------------------
 
+# Web, worker and beat share an SQLite file: wait for locks instead of failing, and take the write
+# lock at BEGIN so two writers never deadlock on lock upgrade. Whether SQLite is the embedded
+# default or named by DATABASE_URL=sqlite:///..., it gets these options.
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {
@@ -114,18 +122,14 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0), conn_health_checks=True
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            "OPTIONS": {
-                # Web, worker and beat share the file: wait for locks instead of failing, and take
-                # the write lock at BEGIN so two writers never deadlock on lock upgrade.
-                "timeout": 20,
-                "transaction_mode": "IMMEDIATE",
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
+            "OPTIONS": dict(SQLITE_OPTIONS),
             # A file, not the in-memory default, so a worker thread in a test shares it as
             # web and worker processes share the real one.
             "TEST": {"NAME": str(VAR_DIR / "test-db.sqlite3")},
