@@ -311,6 +311,11 @@ WEBHOOK_RETRY_BASE_SECONDS = env_float("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum
 # A retry is queued by the beat sweep once its next_attempt_at has passed (partners/services.py).
 WEBHOOK_RETRY_MAX_SECONDS = env_float("WEBHOOK_RETRY_MAX_SECONDS", 15 * 60, minimum=0)
 WEBHOOK_TIMEOUT_SECONDS = env_float("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=0)
+# Active webhooks a partner may have at once (partners/services.register_webhook).
+WEBHOOK_MAX_PER_PARTNER = env_int("WEBHOOK_MAX_PER_PARTNER", 10, minimum=1)
+# Webhooks go to ports 80 and 443 only, even on FETCH_ALLOWED_NETWORKS, unless this is on (tests
+# and development receivers on other ports).
+WEBHOOK_ANY_PORT_ON_ALLOWED_NETWORKS = env_bool("WEBHOOK_ANY_PORT_ON_ALLOWED_NETWORKS", False)
 # Webhook URLs pass the same outbound rules as the fetcher (claimtrack/outbound.py,
 # FETCH_ALLOWED_NETWORKS below).
 
