@@ -120,3 +120,11 @@ def test_a_pending_submission_does_not_stop_ingestion_fetching_the_address_with_
     appearance.refresh_from_db()
     assert appearance.review_state == Appearance.ReviewState.PENDING
     assert appearance.document is None
+
+
+def test_the_review_queue_shows_the_address_the_partner_gave(write_client, claim, as_journalist):
+    appearance = submit(write_client, claim=claim, source=factories.SourceFactory(), url="https://news.example.org/b")
+    queue = as_journalist.get(reverse("claims:review")).content.decode()
+    assert "https://news.example.org/b" in queue and FALSE_TITLE in queue
+    edit = as_journalist.get(reverse("claims:review-edit", args=[appearance.pk])).content.decode()
+    assert "not yet a document" in edit
