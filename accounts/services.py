@@ -2,7 +2,9 @@
 
 import io
 
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -31,7 +33,9 @@ def qr_code_svg(device: TOTPDevice) -> str:
 
 
 def confirm_totp_device(request, *, token: str) -> TOTPDevice:
-    """Turn two-factor login on: the token proves the app holds the secret."""
+    """Turn two-factor login on: the token proves the app holds the secret. Every other session of
+    the user ends (a session opened with a stolen password must not outlive the new factor), and
+    this one continues under a new key."""
     device = pending_totp_device(request.user)
     if not device.verify_token((token or "").strip()):
         raise ValidationError(
@@ -40,8 +44,24 @@ def confirm_totp_device(request, *, token: str) -> TOTPDevice:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+    request.session.cycle_key()
     otp_login(request, device)
+    end_other_sessions(request)
     return device
+
+
+def end_other_sessions(request) -> int:
+    """Delete every unexpired session of the request's user except the request's own. Returns how
+    many ended. Reads each live session (database sessions are not indexed by user); a rare
+    action, so the scan is acceptable."""
+    user_id = str(request.user.pk)
+    own_key = request.session.session_key
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).exclude(session_key=own_key).iterator():
+        if session.get_decoded().get("_auth_user_id") == user_id:
+            ended.append(session.session_key)
+    Session.objects.filter(session_key__in=ended).delete()
+    return len(ended)
 
 
 def verify_second_factor(request, *, token: str) -> TOTPDevice:

@@ -41,6 +41,9 @@ FORMAT_VERSION = 1
 # what. Partners are in it because claims and appearances name the partner that submitted them.
 # Outbox messages are transient plumbing, not record.
 ARCHIVED_APPS = ("sources", "claims", "partners")
+# Users' second factors (django-otp's TOTP devices, with their secrets): without them a restore
+# would silently turn two-factor login off.
+USER_APPS = ("otp_totp",)
 EXCLUDED_MODELS = {"outbox.outboxmessage"}
 
 Progress = Callable[[str, int], None]
@@ -57,7 +60,7 @@ class ArchiveJSONEncoder(DjangoJSONEncoder):
 
 def archived_models() -> list:
     models = [get_user_model()]
-    for label in ARCHIVED_APPS + tuple(getattr(settings, "CLAIMTRACK_ARCHIVE_EXTRA_APPS", ())):
+    for label in USER_APPS + ARCHIVED_APPS + tuple(getattr(settings, "CLAIMTRACK_ARCHIVE_EXTRA_APPS", ())):
         models += [
             m
             for m in apps.get_app_config(label).get_models()

@@ -192,6 +192,8 @@ class AppearanceAdmin(NoDeleteAdmin):
         "recorded_by",
         "recorded_at",
         "submitted_by_partner",
+        "submitted_document_url",
+        "submitted_document_title",
         "reviewed_by",
         "reviewed_at",
         "retracted_at",

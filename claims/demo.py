@@ -163,6 +163,10 @@ class DemoUser:
     password: str
     is_staff: bool = False
     is_superuser: bool = False
+    # Set by load_demo: an account of that name that existed before (never changed: not its
+    # password, flags nor groups), and whether the demo password signs in to it.
+    existed: bool = False
+    has_demo_password: bool = True
 
 
 def demo_password(username: str) -> str:
@@ -181,13 +185,20 @@ def demo_users() -> list[DemoUser]:
 
 
 def _ensure_user(demo: DemoUser):
-    user, created = get_user_model().objects.get_or_create(
+    """The demo account, created when no user has that name. An existing user of that name (a
+    real administrator called "admin", say) is used as it is and never changed."""
+    user = get_user_model().objects.filter(username=demo.username).first()
+    if user is not None:
+        demo.existed = True
+        demo.has_demo_password = user.check_password(demo.password)
+        return user
+    user = get_user_model().objects.create_user(
         username=demo.username,
-        defaults={"is_staff": demo.is_staff, "is_superuser": demo.is_superuser, "email": ""},
+        password=demo.password,
+        email="",
+        is_staff=demo.is_staff,
+        is_superuser=demo.is_superuser,
     )
-    if created or not user.check_password(demo.password):
-        user.set_password(demo.password)
-        user.save(update_fields=["password"])
     user.groups.add(roles.get_role_group(demo.role))
     return user
 

@@ -211,6 +211,11 @@ class Appearance(models.Model):
     submitted_by_partner = models.ForeignKey(
         "partners.Partner", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The document address and title a partner gave, kept here as the partner's word: no document
+    # is created from them until a journalist accepts the submission (document stays empty until
+    # then, unless the address was already known).
+    submitted_document_url = models.CharField(max_length=2000, blank=True)
+    submitted_document_title = models.CharField(max_length=1000, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -288,6 +288,8 @@ def record_appearance(
     confidence: float | None = None,
     submitted_by_partner=None,
     submission_key: str | None = None,
+    submitted_document_url: str = "",
+    submitted_document_title: str = "",
 ) -> Appearance:
     """Record that a source spoke to a claim. Manual appearances are accepted as recorded;
     suggestions start pending until a journalist reviews them. A suggestion may have no stance
@@ -315,6 +317,8 @@ def record_appearance(
         recorded_by=recorded_by,
         submitted_by_partner=submitted_by_partner,
         submission_key=submission_key,
+        submitted_document_url=submitted_document_url,
+        submitted_document_title=submitted_document_title,
     )
     appearance.full_clean(exclude=["submission_key"])
     _attribute(appearance, recorded_by)
@@ -581,7 +585,11 @@ def record_appearance_with_source(
 ) -> Appearance:
     """Record an appearance as a journalist (page) or a partner (API) enters it: an existing source
     or a new one (name, kind), an optional document address (a known address brings its document
-    and source with it), and optional evidence files, all or nothing."""
+    and source with it), and optional evidence files, all or nothing.
+
+    A partner's unknown address creates no document: the address and title are kept on the pending
+    appearance, and become a document only when a journalist accepts it (accept_pending_appearance).
+    Until then ingestion fetches that address as if no partner had named it."""
     from sources.services import canonicalize_url, get_or_create_document, get_or_create_source
 
     document = None
@@ -610,7 +618,10 @@ def record_appearance_with_source(
             source, _created = get_or_create_source(name=new_source_name, kind=new_source_kind)
         except ValidationError as error:
             raise ValidationError({"new_source_name": error.messages}) from None
-    if document_url and document is None:
+    submitted_document_url = submitted_document_title = ""
+    if document_url and document is None and origin == Appearance.Origin.PARTNER:
+        submitted_document_url, submitted_document_title = document_url, (document_title or "").strip()
+    elif document_url and document is None:
         try:
             document, _created = get_or_create_document(
                 url=document_url, source=source, kind=document_kind, title=(document_title or "").strip()
@@ -629,6 +640,8 @@ def record_appearance_with_source(
         review_state=review_state,
         submitted_by_partner=submitted_by_partner,
         submission_key=submission_key,
+        submitted_document_url=submitted_document_url,
+        submitted_document_title=submitted_document_title,
     )
     for uploaded_file in evidence_files:
         try:
@@ -744,8 +757,11 @@ def accept_pending_appearance(
     seen_at: datetime | None = None,
 ) -> Appearance:
     """Accept a pending appearance (an ingestion suggestion or a partner's submission), optionally
-    corrected first (stance, quote, time). It then counts towards the claim's stance counts."""
+    corrected first (stance, quote, time). It then counts towards the claim's stance counts. A
+    partner's document address becomes a document now (see _document_for_submission)."""
     locked = _lock_pending_appearance(appearance)
+    if locked.document_id is None and locked.submitted_document_url:
+        locked.document = _document_for_submission(locked)
     if stance is not None:
         if stance not in Stance.values:
             raise ValidationError({"stance": _("Stance must be asserts, denies or reports.")})
@@ -761,12 +777,40 @@ def accept_pending_appearance(
     locked.reviewed_by = reviewed_by
     locked.reviewed_at = timezone.now()
     locked.full_clean()
-    locked.save(update_fields=["stance", "quote", "seen_at", "review_state", "reviewed_by", "reviewed_at"])
+    locked.save(update_fields=["document", "stance", "quote", "seen_at", "review_state", "reviewed_by", "reviewed_at"])
     # Accepting publishes it: the claim changed now (API clients syncing by updated_since see it),
     # or at the appearance's time if that is later.
     _touch(locked.claim_id, max(locked.seen_at, locked.reviewed_at))
     _enqueue_stance_count_refresh(locked.claim_id)
     return locked
+
+
+def _document_for_submission(appearance: Appearance) -> Document:
+    """The document a partner's submitted address names, found by canonical URL or created with the
+    partner's title. A document already known (ingestion may have fetched it meanwhile) keeps its
+    own source and title; if its source is not the one the partner named, acceptance is refused."""
+    from sources.services import get_or_create_document
+
+    try:
+        document, _created = get_or_create_document(
+            url=appearance.submitted_document_url,
+            source=appearance.source,
+            title=appearance.submitted_document_title,
+        )
+    except ValidationError as error:
+        raise ValidationError({"document": error.messages}) from None
+    if document.source_id != appearance.source_id:
+        raise ValidationError(
+            {
+                "document": _(
+                    "The partner says “%(named)s” published this, but the address is known as published by "
+                    "“%(publisher)s” (source %(id)s). Reject the submission, and record the appearance "
+                    "with the right source if it stands."
+                )
+                % {"named": appearance.source.name, "publisher": document.source.name, "id": document.source_id}
+            }
+        )
+    return document
 
 
 @transaction.atomic

@@ -31,6 +31,7 @@ from django.conf import settings
 
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 DEFAULT_PORTS = {"http": 80, "https": 443}
+STANDARD_PORTS = (80, 443)
 METADATA_ADDRESSES = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
 CGNAT = ipaddress.ip_network("100.64.0.0/10")
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
@@ -130,7 +131,7 @@ def _refusal_for_address(address, port: int) -> str | None:
         return None
     if not _is_public(address):
         return f"address {address} is not a public internet address"
-    if port not in (80, 443):
+    if port not in STANDARD_PORTS:
         return f"port {port} is not allowed (only 80 and 443)"
     return None
 
@@ -182,6 +183,14 @@ def _scheme_host_port(url: str) -> tuple[str, str, int]:
     if parsed.userinfo:
         raise OutboundRequestRefused("URLs with credentials are not fetched")
     return scheme, parsed.host, parsed.port or DEFAULT_PORTS[scheme]
+
+
+def check_standard_port(url: str) -> None:
+    """Raise OutboundRequestRefused unless the URL's port is 80 or 443, whatever the address (for
+    callers stricter than FETCH_ALLOWED_NETWORKS' "any port")."""
+    _, _host, port = _scheme_host_port(url)
+    if port not in STANDARD_PORTS:
+        raise OutboundRequestRefused(f"port {port} is not allowed (only 80 and 443)")
 
 
 def check_url(url: str) -> None:

@@ -111,6 +111,14 @@ ASGI_APPLICATION = "claimtrack.asgi.application"
 
 # Database ----------------------------------------------------------------------------------
 
+# Web, worker and beat share an SQLite file: wait for locks instead of failing, and take the write
+# lock at BEGIN so two writers never deadlock on lock upgrade. Whether SQLite is the embedded
+# default or named by DATABASE_URL=sqlite:///..., it gets these options.
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {
@@ -118,18 +126,14 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0), conn_health_checks=True
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            "OPTIONS": {
-                # Web, worker and beat share the file: wait for locks instead of failing, and take
-                # the write lock at BEGIN so two writers never deadlock on lock upgrade.
-                "timeout": 20,
-                "transaction_mode": "IMMEDIATE",
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
+            "OPTIONS": dict(SQLITE_OPTIONS),
             # A file, not the in-memory default, so a worker thread in a test shares it as
             # web and worker processes share the real one.
             "TEST": {"NAME": str(VAR_DIR / "test-db.sqlite3")},
@@ -327,6 +331,11 @@ WEBHOOK_RETRY_BASE_SECONDS = env_float("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum
 # A retry is queued by the beat sweep once its next_attempt_at has passed (partners/services.py).
 WEBHOOK_RETRY_MAX_SECONDS = env_float("WEBHOOK_RETRY_MAX_SECONDS", 15 * 60, minimum=0)
 WEBHOOK_TIMEOUT_SECONDS = env_float("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=0)
+# Active webhooks a partner may have at once (partners/services.register_webhook).
+WEBHOOK_MAX_PER_PARTNER = env_int("WEBHOOK_MAX_PER_PARTNER", 10, minimum=1)
+# Webhooks go to ports 80 and 443 only, even on FETCH_ALLOWED_NETWORKS, unless this is on (tests
+# and development receivers on other ports).
+WEBHOOK_ANY_PORT_ON_ALLOWED_NETWORKS = env_bool("WEBHOOK_ANY_PORT_ON_ALLOWED_NETWORKS", False)
 # Webhook URLs pass the same outbound rules as the fetcher (claimtrack/outbound.py,
 # FETCH_ALLOWED_NETWORKS below).
 

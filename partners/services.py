@@ -59,22 +59,46 @@ def revoke_api_key(*, api_key: PartnerAPIKey) -> PartnerAPIKey:
 # Webhooks -------------------------------------------------------------------------------------
 
 
+# Said to the partner instead of the outbound refusal's reason, which may name the address an
+# internal host name resolves to.
+WEBHOOK_ADDRESS_REFUSED = (
+    "This address may not receive webhooks: it must be http or https on port 80 or 443, "
+    "and its host must resolve only to public internet addresses."
+)
+
+
+def _check_webhook_address(url: str) -> None:
+    """The outbound rules (claimtrack/outbound.py), and ports 80/443 only even on
+    FETCH_ALLOWED_NETWORKS unless WEBHOOK_ANY_PORT_ON_ALLOWED_NETWORKS. Raises OutboundRequestRefused."""
+    if not settings.WEBHOOK_ANY_PORT_ON_ALLOWED_NETWORKS:
+        outbound.check_standard_port(url)
+    outbound.check_url(url)
+
+
 def check_webhook_url(url: str) -> None:
-    """Webhook URLs follow the fetcher's outbound rules: public addresses on ports 80/443 only,
-    unless FETCH_ALLOWED_NETWORKS allows more."""
     try:
         validate_http_url(url)
     except ValidationError:
         raise ValidationError({"url": "Enter a valid http or https address."}) from None
     try:
-        outbound.check_url(url)
+        _check_webhook_address(url)
     except outbound.OutboundRequestRefused as refusal:
-        raise ValidationError({"url": f"This address may not receive webhooks: {refusal.reason}."}) from None
+        logger.info("Webhook address %s refused: %s", url, refusal.reason)
+        raise ValidationError({"url": WEBHOOK_ADDRESS_REFUSED}) from None
 
 
+@transaction.atomic
 def register_webhook(*, partner: Partner, url: str) -> Webhook:
+    """A new active webhook, within the partner's WEBHOOK_MAX_PER_PARTNER."""
     url = (url or "").strip()
     check_webhook_url(url)
+    # Lock the partner so two registrations at once cannot both pass the limit.
+    Partner.objects.select_for_update().filter(pk=partner.pk).first()
+    active = Webhook.objects.filter(partner=partner, active=True).count()
+    if active >= settings.WEBHOOK_MAX_PER_PARTNER:
+        raise ValidationError(
+            f"You have {active} active webhooks, the most a partner may have: deactivate one before adding another."
+        )
     return Webhook.objects.create(partner=partner, url=url, secret=secrets.token_hex(32))
 
 
@@ -196,6 +220,8 @@ def attempt_delivery(*, delivery_id: int, attempt_number: int) -> WebhookAttempt
         error = "The webhook was deactivated."
     else:
         try:
+            if not settings.WEBHOOK_ANY_PORT_ON_ALLOWED_NETWORKS:
+                outbound.check_standard_port(webhook.url)  # the address itself is vetted at connect
             response = outbound.request(
                 "POST",
                 webhook.url,
@@ -209,7 +235,9 @@ def attempt_delivery(*, delivery_id: int, attempt_number: int) -> WebhookAttempt
             if not 200 <= status_code < 300:
                 error = f"The receiver answered {status_code}."
         except outbound.OutboundRequestRefused as refusal:
-            error = f"Refused: {refusal.reason}"
+            # The partner reads this in the delivery log: never the address a host resolved to.
+            logger.info("Webhook delivery %s refused: %s", delivery.pk, refusal.reason)
+            error = f"Refused: {WEBHOOK_ADDRESS_REFUSED}"
         except outbound.OutboundRequestFailed as failure:
             error = f"Failed: {failure.reason}"
     if not error:

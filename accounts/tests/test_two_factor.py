@@ -72,3 +72,23 @@ def test_the_api_answers_json_until_the_second_factor_is_entered(client, editor)
     response = client.get("/api/v1/claims/")
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "second_factor_required"
+
+
+def test_turning_on_two_factor_ends_the_users_other_sessions_and_keeps_this_one(client, editor, journalist):
+    from django.test import Client
+
+    elsewhere, colleague = Client(), Client()
+    elsewhere.force_login(editor)  # e.g. a session opened with a stolen password
+    colleague.force_login(journalist)
+    assert elsewhere.get("/claims/").status_code == 200
+    client.force_login(editor)
+    key_before = client.session.session_key
+    client.get("/accounts/two-factor/")
+    device = TOTPDevice.objects.get(user=editor, confirmed=False)
+    assert client.post("/accounts/two-factor/", {"token": current_code(device)}).status_code == 302
+
+    assert client.session.session_key != key_before  # rotated
+    assert client.get("/claims/").status_code == 200  # still signed in, verified
+    ended = elsewhere.get("/claims/")
+    assert ended.status_code == 302 and ended["Location"].startswith("/accounts/login/")
+    assert colleague.get("/claims/").status_code == 200  # other users keep their sessions

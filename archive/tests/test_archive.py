@@ -141,3 +141,25 @@ def test_an_archive_with_a_time_out_of_range_is_refused_naming_the_row_and_nothi
     with pytest.raises(CommandError, match=f"tables/{table}.ndjson line 1: {field} .* is not between 1900-01-01"):
         call_command("import_archive", str(tmp_path / "archive"), stdout=io.StringIO())
     assert not Claim.objects.exists()
+
+
+def test_two_factor_login_stays_on_after_a_restore(tmp_path, client):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    build_record()
+    editor = EditorFactory(username="careful-editor")
+    TOTPDevice.objects.create(user=editor, name="authenticator app", confirmed=True)
+    export(tmp_path / "archive")
+    manifest = json.loads((tmp_path / "archive" / "manifest.json").read_text())
+    assert manifest["tables"]["otp_totp.totpdevice"]["rows"] == 1
+
+    empty_the_database()
+    assert not TOTPDevice.objects.exists()
+    call_command("import_archive", str(tmp_path / "archive"), stdout=io.StringIO())
+
+    restored = TOTPDevice.objects.get(user__username="careful-editor")
+    assert restored.confirmed
+    client.post("/accounts/login/", {"username": "careful-editor", "password": "correct-horse-battery-staple"})
+    still_needs_the_code = client.get("/claims/")
+    assert still_needs_the_code.status_code == 302
+    assert still_needs_the_code["Location"].startswith("/accounts/verify/")

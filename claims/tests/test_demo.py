@@ -83,3 +83,20 @@ def test_running_loaddemo_twice_changes_nothing():
     assert "already loaded" in second_output
     # The same credentials are printed again, and still work.
     assert first_output.splitlines()[-3:] == second_output.splitlines()[-3:]
+
+
+def test_loaddemo_never_changes_an_existing_user_named_like_a_demo_user():
+    admin = get_user_model().objects.create_user(username="admin", password="the-real-admins-passphrase")
+    editor = get_user_model().objects.create_user(username="editor", password="the-real-editors-passphrase")
+    before = {u.username: (u.password, u.is_staff, u.is_superuser) for u in (admin, editor)}
+    output = loaddemo()
+    after = {u.username: (u.password, u.is_staff, u.is_superuser) for u in get_user_model().objects.all()}
+    assert {name: after[name] for name in before} == before
+    assert not admin.groups.exists() and not editor.groups.exists()
+    assert get_user_model().objects.get(username="admin").check_password("the-real-admins-passphrase")
+    lines = {line.split()[0]: line for line in output.splitlines() if line.startswith("  ")}
+    assert "already existed: left unchanged" in lines["admin"]
+    assert "already existed: left unchanged" in lines["editor"]
+    # The absent demo user was created, with the printed password.
+    journalist = get_user_model().objects.get(username="journalist")
+    assert journalist.check_password(lines["journalist"].split()[-1])

@@ -127,3 +127,26 @@ def test_defaults_without_variables_and_the_lease_outlives_celerys_task_time_lim
     assert result.stdout.split() == [
         "False", "True", "5", "900", "7200", "900.0", "30.0", str(5 * 1024 * 1024), "300", "1200", "360.0"
     ]  # fmt: skip
+
+
+PRINT_DATABASE_OPTIONS = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "o = s.DATABASES['default']['OPTIONS']; "
+    "print(s.DATABASES['default']['ENGINE'], o.get('transaction_mode'), o.get('timeout'), o.get('init_command'))"
+)
+
+
+def test_a_sqlite_database_url_keeps_the_options_that_make_concurrent_writes_work(tmp_path):
+    result = run_django(
+        {"DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'claimtrack.sqlite3'}"}, code=PRINT_DATABASE_OPTIONS
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:3] == ["django.db.backends.sqlite3", "IMMEDIATE", "20"]
+    assert "journal_mode=WAL" in result.stdout
+
+
+def test_the_embedded_sqlite_default_has_the_same_options():
+    result = run_django({"DEBUG": "1"}, code=PRINT_DATABASE_OPTIONS)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:3] == ["django.db.backends.sqlite3", "IMMEDIATE", "20"]
+    assert "journal_mode=WAL" in result.stdout

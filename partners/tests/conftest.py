@@ -4,8 +4,10 @@ from tests.httpserver import LoopbackServer
 
 
 @pytest.fixture
-def receiver():
-    """A partner's webhook receiver: a real HTTP server on loopback."""
+def receiver(settings):
+    """A partner's webhook receiver: a real HTTP server on loopback, on a port of its own (which
+    webhooks may use only with WEBHOOK_ANY_PORT_ON_ALLOWED_NETWORKS)."""
+    settings.WEBHOOK_ANY_PORT_ON_ALLOWED_NETWORKS = True
     with LoopbackServer() as server:
         yield server
 

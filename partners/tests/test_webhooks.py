@@ -9,7 +9,7 @@ import pytest
 
 from claims import services
 from partners import services as partner_services
-from partners.models import WebhookDelivery
+from partners.models import Webhook, WebhookDelivery
 from partners.tasks import fan_out_event
 from partners.tests.sweeping import sweep, sweep_after_the_backoff
 from tests import factories
@@ -209,6 +209,7 @@ def test_delivery_rechecks_the_address_when_it_is_sent(
     assert receiver.hits["/later"] == 0
     attempt = WebhookDelivery.objects.get().attempts.first()
     assert attempt.error.startswith("Refused:")
+    assert "127.0.0.1" not in attempt.error  # the partner reads the log: it names no address
 
 
 def test_fan_out_twice_creates_one_delivery_per_webhook_and_deactivated_webhooks_get_nothing(
@@ -266,3 +267,59 @@ def test_no_database_transaction_is_open_while_the_receiver_is_answering(receive
     assert (delivery.state, delivery.attempt_count) == (WebhookDelivery.State.SUCCEEDED, 1)
     assert partner_services.attempt_delivery(delivery_id=delivery.pk, attempt_number=2) is None  # finished
     assert seen == [False]
+
+
+def test_a_partner_has_at_most_the_configured_number_of_active_webhooks(settings):
+    settings.WEBHOOK_MAX_PER_PARTNER = 2
+    client = key_client(factories.make_api_key("read")[1])
+    first = register(client, "https://93.184.215.14/one")
+    register(client, "https://93.184.215.14/two")
+
+    refused = client.post_json("/api/v1/webhooks/", {"url": "https://93.184.215.14/three"})
+
+    assert refused.status_code == 400
+    assert "deactivate one" in refused.json()["error"]["message"]
+    assert Webhook.objects.count() == 2
+    # Another partner has its own allowance; deactivating one frees a place.
+    other_partner = factories.make_partner(name="Another newsroom")
+    register(key_client(factories.make_api_key("read", partner=other_partner)[1]), "https://93.184.215.14/other")
+    assert client.delete(f"/api/v1/webhooks/{first['id']}/").status_code == 204
+    register(client, "https://93.184.215.14/three")
+
+
+def test_a_webhook_on_another_port_is_refused_even_on_allowed_networks(receiver, settings):
+    settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    settings.WEBHOOK_ANY_PORT_ON_ALLOWED_NETWORKS = False
+    client = key_client(factories.make_api_key("read")[1])
+    url = receiver.add("/hook", b"")
+    for refused_url in (url, "https://93.184.215.14:8443/hook"):
+        response = client.post_json("/api/v1/webhooks/", {"url": refused_url})
+        assert response.status_code == 400, refused_url
+        assert "port 80 or 443" in response.json()["error"]["fields"]["url"][0]
+    assert not Webhook.objects.exists()
+    settings.WEBHOOK_ANY_PORT_ON_ALLOWED_NETWORKS = True  # the explicit setting allows it
+    register(client, url)
+
+
+def test_a_webhook_whose_port_is_no_longer_allowed_is_not_posted_to(
+    receiver, loopback_allowed, settings, django_capture_on_commit_callbacks, claim, editor
+):
+    settings.WEBHOOK_MAX_ATTEMPTS = 1
+    register(key_client(factories.make_api_key("read")[1]), receiver.add("/hook", b""))
+    settings.WEBHOOK_ANY_PORT_ON_ALLOWED_NETWORKS = False
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_status(claim=claim, to_status="disputed", rationale="Contested", changed_by=editor)
+    assert receiver.hits["/hook"] == 0
+    assert WebhookDelivery.objects.get().attempts.get().error.startswith("Refused:")
+
+
+def test_refusing_a_webhook_never_says_what_an_internal_host_name_resolves_to(settings):
+    settings.FETCH_ALLOWED_NETWORKS = []
+    client = key_client(factories.make_api_key("read")[1])
+    response = client.post_json("/api/v1/webhooks/", {"url": "http://localhost/hook"})
+    assert response.status_code == 400
+    message = response.json()["error"]["fields"]["url"][0]
+    assert "may not receive webhooks" in message
+    for resolved in ("127.0.0.1", "::1", "127."):
+        assert resolved not in response.content.decode()
+    assert not Webhook.objects.exists()

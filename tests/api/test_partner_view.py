@@ -164,7 +164,9 @@ def test_write_key_submits_a_claim_and_an_appearance_recorded_as_the_partner(db)
         "pending",
         api_key.partner,
     )
-    assert stored.document.canonical_url == "https://www.rudaw.example/basra-water"
+    # The address is the partner's word until a journalist accepts it: no document yet.
+    assert stored.document is None
+    assert stored.submitted_document_url == "https://www.rudaw.example/basra-water?utm_source=x"
     # Pending until a journalist accepts it: not yet published.
     assert client.get(f"/api/v1/claims/{claim.pk}/").json()["appearances"] == []
 

@@ -4,7 +4,9 @@ from claims.demo import load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the Kirkuk demo story and demo users. Running it again changes nothing."
+    help = (
+        "Load the Kirkuk demo story and demo users. Existing users are never changed; running it again changes nothing."
+    )
 
     def handle(self, *args, **options):
         claim, users, created = load_demo()
@@ -15,4 +17,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Claim page: /claims/{claim.pk}/")
         self.stdout.write("Demo users (passwords are derived from this installation's SECRET_KEY):")
         for user in users:
-            self.stdout.write(f"  {user.username:<12} role {user.role:<10} password {user.password}")
+            if user.has_demo_password:
+                self.stdout.write(f"  {user.username:<12} role {user.role:<10} password {user.password}")
+            else:
+                self.stdout.write(f"  {user.username:<12} already existed: left unchanged (its own password)")
