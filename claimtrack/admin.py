@@ -6,10 +6,22 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from claimtrack.validators import validate_seen_time
+
+# Times a person gives in the admin as "seen" or "published": held to the same range as on the
+# newsroom pages and the API (claimtrack.validators.validate_seen_time).
+SEEN_TIME_FIELDS = {"first_seen_at", "seen_at", "published_at"}
+
 
 class NoDeleteAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and db_field.name in SEEN_TIME_FIELDS:
+            formfield.validators.append(validate_seen_time)
+        return formfield
 
 
 class ReadOnlyAdmin(NoDeleteAdmin):

@@ -234,3 +234,15 @@ def test_the_retract_action_lets_a_staff_journalist_retract_only_what_they_recor
     others.refresh_from_db()
     assert own.retraction_reason == "Duplicate"
     assert others.retracted_at is None
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_first_seen_time_out_of_range_is_a_form_error_in_the_admin_and_nothing_changes(admin_client, claim, day):
+    before = claim.first_seen_at
+    response = admin_client.post(
+        f"/admin/claims/claim/{claim.pk}/change/", claim_change_data(claim, first_seen_at_0=day)
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert "Enter a time" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.first_seen_at == before
