@@ -561,7 +561,6 @@ def upload_evidence(
     )
 
 
-@once_per_submission_key(Appearance)
 @transaction.atomic
 def record_appearance_with_source(
     *,
@@ -589,7 +588,8 @@ def record_appearance_with_source(
 
     A partner's unknown address creates no document: the address and title are kept on the pending
     appearance, and become a document only when a journalist accepts it (accept_pending_appearance).
-    Until then ingestion fetches that address as if no partner had named it."""
+    Until then ingestion fetches that address as if no partner had named it. A `submission_key` used
+    before makes record_appearance raise AlreadySubmitted, and all this wrote is rolled back."""
     from sources.services import canonicalize_url, get_or_create_document, get_or_create_source
 
     document = None

@@ -41,6 +41,14 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 
+def _created_once(create, **arguments):
+    """(item, 201) from a create service; (the first item, 200) when its Idempotency-Key was used before."""
+    try:
+        return create(**arguments), 201
+    except services.AlreadySubmitted as repeat:
+        return repeat.existing, 200
+
+
 def _idempotency_key(request) -> str | None:
     """The stored key for the request's Idempotency-Key header, scoped to who sends it."""
     token = request.headers.get("Idempotency-Key")
@@ -210,21 +218,18 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, APIViewSet)
     def create(self, request):
         data = _validated(s.ClaimCreateSerializer, request)
         client = api_client(request)
-        try:
-            claim = services.create_claim(
-                text=data["text"],
-                summary=data["summary"],
-                tags=data["tags"],
-                places=data["places"],
-                language=data["language"],
-                first_seen_at=data["first_seen_at"],
-                created_by=None if client else request.user,
-                submitted_by_partner=client.partner if client else None,
-                submission_key=_idempotency_key(request),
-            )
-            status_code = 201
-        except services.AlreadySubmitted as repeat:
-            claim, status_code = repeat.existing, 200
+        claim, status_code = _created_once(
+            services.create_claim,
+            text=data["text"],
+            summary=data["summary"],
+            tags=data["tags"],
+            places=data["places"],
+            language=data["language"],
+            first_seen_at=data["first_seen_at"],
+            created_by=None if client else request.user,
+            submitted_by_partner=client.partner if client else None,
+            submission_key=_idempotency_key(request),
+        )
         claim = selectors.published_claim_detail().get(pk=claim.pk)
         return Response(s.ClaimDetailSerializer(claim, context={"request": request}).data, status=status_code)
 
@@ -283,17 +288,14 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, APIViewSet)
     def publish_verdict(self, request, pk=None):
         claim = self.get_object()
         data = _validated(s.VerdictCreateSerializer, request)
-        try:
-            verdict = services.publish_verdict(
-                claim=claim,
-                rating_name=data["rating"],
-                summary=data["summary"],
-                author=request.user,
-                submission_key=_idempotency_key(request),
-            )
-            status_code = 201
-        except services.AlreadySubmitted as repeat:
-            verdict, status_code = repeat.existing, 200
+        verdict, status_code = _created_once(
+            services.publish_verdict,
+            claim=claim,
+            rating_name=data["rating"],
+            summary=data["summary"],
+            author=request.user,
+            submission_key=_idempotency_key(request),
+        )
         return Response(s.VerdictSerializer().to_representation(verdict), status=status_code)
 
 
@@ -392,25 +394,22 @@ class AppearanceViewSet(mixins.ListModelMixin, APIViewSet):
         if missing:
             raise exceptions.ValidationError(missing)
         client = api_client(request)
-        try:
-            appearance = services.record_appearance_with_source(
-                claim=claim,
-                source=source,
-                document_url=data.get("document_url", ""),
-                document_title=data["document_title"],
-                stance=data["stance"],
-                quote=data["quote"],
-                seen_at=data["seen_at"],
-                recorded_by=None if client else request.user,
-                origin=Appearance.Origin.PARTNER if client else Appearance.Origin.MANUAL,
-                # A partner's submission waits for a journalist, like a machine suggestion.
-                review_state=Appearance.ReviewState.PENDING if client else None,
-                submitted_by_partner=client.partner if client else None,
-                submission_key=_idempotency_key(request),
-            )
-            status_code = 201
-        except services.AlreadySubmitted as repeat:
-            appearance, status_code = repeat.existing, 200
+        appearance, status_code = _created_once(
+            services.record_appearance_with_source,
+            claim=claim,
+            source=source,
+            document_url=data.get("document_url", ""),
+            document_title=data["document_title"],
+            stance=data["stance"],
+            quote=data["quote"],
+            seen_at=data["seen_at"],
+            recorded_by=None if client else request.user,
+            origin=Appearance.Origin.PARTNER if client else Appearance.Origin.MANUAL,
+            # A partner's submission waits for a journalist, like a machine suggestion.
+            review_state=Appearance.ReviewState.PENDING if client else None,
+            submitted_by_partner=client.partner if client else None,
+            submission_key=_idempotency_key(request),
+        )
         return Response(s.AppearanceSerializer().to_representation(appearance), status=status_code)
 
 
