@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -47,15 +48,11 @@ def two_factor_setup(request):
 @login_required
 def verify(request):
     next_url = request.POST.get("next") or request.GET.get("next") or "/"
-    # Only a path of this site: redirect() would read any other word as a view name to reverse.
-    if (
-        not next_url.startswith("/")
-        or not next_url.isprintable()
-        or not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
-    ):
+    # An address of this site, without control characters (they cannot go in a Location header).
+    if not next_url.isprintable() or not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/"
     if not services.needs_second_factor(request):
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)  # an address, never a view name (as redirect() would try)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -63,5 +60,5 @@ def verify(request):
         except ValidationError as error:
             form.add_error("token", error.message_dict["token"])
         else:
-            return redirect(next_url)
+            return HttpResponseRedirect(next_url)
     return render(request, "accounts/verify.html", {"form": form, "next": next_url})

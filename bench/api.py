@@ -332,7 +332,7 @@ def main():
         print(f"loaded in {time.perf_counter() - started:.0f} s")
     print(f"{Claim.objects.count():,} claims, {Appearance.objects.count():,} appearances on {connection.vendor}")
 
-    partner = partner_services.get_or_create_partner(name="Bench partner")
+    partner, _created = partner_services.get_or_create_partner(name="Bench partner")
     _api_key, key = partner_services.create_api_key(partner=partner, scope="read")
     client = Client(HTTP_AUTHORIZATION=f"Api-Key {key}")
     # A claim with a published verdict, so the detail shows everything it can (tags, verdict,

@@ -20,10 +20,10 @@ class PartnerAddForm(ServiceAddForm):
         fields = ["name"]
 
     def create(self, cleaned_data):
-        name = cleaned_data["name"].strip()
-        if Partner.objects.filter(name=name).exists():  # the service would hand back that partner
-            raise ValidationError({"name": _("There is already a partner called “%(name)s”.") % {"name": name}})
-        return services.get_or_create_partner(name=name)
+        partner, created = services.get_or_create_partner(name=cleaned_data["name"])
+        if not created:
+            raise ValidationError({"name": _("There is already a partner called “%(name)s”.") % {"name": partner.name}})
+        return partner
 
 
 @admin.register(Partner)
@@ -61,8 +61,8 @@ class PartnerAPIKeyAdmin(ServiceAddAdmin, APIKeyModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save()
-            return
+            return super().save_model(request, obj, form, change)
+        # Added: create_api_key stored it already (ServiceAddForm); show its key this once.
         messages.warning(
             request,
             _("The API key for %(name)s is: %(key)s. Store it somewhere safe: it cannot be shown again.")

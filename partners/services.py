@@ -31,12 +31,12 @@ DELIVERY_HEADER = "X-Claimtrack-Delivery"
 # Partners and keys ----------------------------------------------------------------------------
 
 
-def get_or_create_partner(*, name: str) -> Partner:
+def get_or_create_partner(*, name: str) -> tuple[Partner, bool]:
+    """The partner of that name, and whether it was created now (as sources.get_or_create_source)."""
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "A partner needs a name."})
-    partner, _created = Partner.objects.get_or_create(name=name)
-    return partner
+    return Partner.objects.get_or_create(name=name)
 
 
 def create_api_key(*, partner: Partner, scope: str, name: str = "") -> tuple[PartnerAPIKey, str]:
@@ -67,11 +67,17 @@ WEBHOOK_ADDRESS_REFUSED = (
 )
 
 
-def _check_webhook_address(url: str) -> None:
-    """The outbound rules (claimtrack/outbound.py), and ports 80/443 only even on
-    FETCH_ALLOWED_NETWORKS unless WEBHOOK_ANY_PORT_ON_ALLOWED_NETWORKS. Raises OutboundRequestRefused."""
+def _check_webhook_port(url: str) -> None:
+    """Ports 80/443 only, even on FETCH_ALLOWED_NETWORKS, unless WEBHOOK_ANY_PORT_ON_ALLOWED_NETWORKS.
+    Raises OutboundRequestRefused."""
     if not settings.WEBHOOK_ANY_PORT_ON_ALLOWED_NETWORKS:
         outbound.check_standard_port(url)
+
+
+def _check_webhook_address(url: str) -> None:
+    """The outbound rules (claimtrack/outbound.py) and the webhook port rule. Raises
+    OutboundRequestRefused."""
+    _check_webhook_port(url)
     outbound.check_url(url)
 
 
@@ -220,8 +226,7 @@ def attempt_delivery(*, delivery_id: int, attempt_number: int) -> WebhookAttempt
         error = "The webhook was deactivated."
     else:
         try:
-            if not settings.WEBHOOK_ANY_PORT_ON_ALLOWED_NETWORKS:
-                outbound.check_standard_port(webhook.url)  # the address itself is vetted at connect
+            _check_webhook_port(webhook.url)  # the address itself is vetted at connect
             response = outbound.request(
                 "POST",
                 webhook.url,

@@ -127,18 +127,12 @@ class DocumentAddForm(ServiceAddForm):
         fields = ["source", "url", "kind", "title", "published_at", "language", "author"]
 
     def create(self, cleaned_data):
-        try:
-            canonical_url = services.canonicalize_url(cleaned_data["url"])
-        except ValidationError:
-            raise ValidationError({"url": _("Enter a valid http or https address.")}) from None
-        already_known = ValidationError(
-            {"url": _("This address is already known as the document %(url)s.") % {"url": canonical_url}}
-        )
-        if Document.objects.filter(canonical_url=canonical_url).exists():
-            raise already_known
+        # The service refuses an address that is not http(s) and finds a known one by canonical URL.
         document, created = services.get_or_create_document(**cleaned_data)
-        if not created:  # stored by someone else a moment ago
-            raise already_known
+        if not created:
+            raise ValidationError(
+                {"url": _("This address is already known as the document %(url)s.") % {"url": document.canonical_url}}
+            )
         return document
 
 

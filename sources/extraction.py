@@ -157,10 +157,8 @@ def _published_at(value: str | None) -> datetime | None:
     except (TypeError, ValueError):
         return None
     # A date with an offset keeps its moment; a bare day or time is taken as UTC.
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-    if not dates.in_range(moment):
-        return None
-    return moment.astimezone(UTC)
+    moment = dates.in_range_or_none(moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment)
+    return moment.astimezone(UTC) if moment else None
 
 
 def extract_article(content: bytes, final_url: str, content_type: str = "text/html") -> Article:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from claimtrack import outbound, politeness
 from claimtrack.lib.backoff import backoff_seconds
-from claimtrack.lib.text import has_unstorable_characters, storable_text
+from claimtrack.lib.text import storable_text
 
 from . import robots
 from .extraction import NotAFeed, NotAnArticle, extract_article, parse_feed
@@ -89,6 +89,12 @@ class _Unfetchable(Exception):
 
 
 # Claiming ----------------------------------------------------------------------------------------
+
+
+def _error_text(error) -> str:
+    """An error as stored on a feed, entry or document: it may quote the remote server, so it is
+    made storable (no NUL) and cut to the column's 2,000 characters."""
+    return storable_text(str(error))[:2000]
 
 
 def _lease() -> timedelta:
@@ -227,10 +233,7 @@ def _store_entries(feed: Feed, items) -> tuple[str, str]:
         batch = ordered[looked_at : looked_at + limit]
         looked_at += len(batch)
         valid = {}
-        for item in batch:
-            if has_unstorable_characters(item.url):
-                skipped += 1
-                continue
+        for item in batch:  # parse_feed has already made links and titles storable
             try:
                 canonicalize_url(item.url)
             except ValidationError:
@@ -242,7 +245,7 @@ def _store_entries(feed: Feed, items) -> tuple[str, str]:
         new.update((url, item) for url, item in valid.items() if url not in known)
     FeedEntry.objects.bulk_create(
         [
-            FeedEntry(feed=feed, url=item.url, title=storable_text(item.title), published_at=item.published_at)
+            FeedEntry(feed=feed, url=item.url, title=item.title, published_at=item.published_at)
             for item in list(new.values())[:limit]
         ],
         ignore_conflicts=True,  # another worker polling the same feed stored it first
@@ -263,7 +266,7 @@ def _feed_failed(feed: Feed, reason: str) -> Outcome:
     Feed.objects.filter(pk=feed.pk).update(
         last_fetched_at=now,
         last_status=Feed.PollStatus.ERROR,
-        last_error=storable_text(reason)[:2000],  # may quote the remote server
+        last_error=_error_text(reason),
         consecutive_failures=failures,
         next_fetch_at=now + feed_backoff(feed, failures),
         lease_until=None,
@@ -324,7 +327,7 @@ def poll_feed(*, feed_id: int) -> Outcome:
                 items_seen=FeedEntry.objects.filter(feed=feed).count(),
                 last_status=Feed.PollStatus.MALFORMED if parsed.problem else Feed.PollStatus.OK,
                 # The note (items left for later polls) is shown with the feed, but is not a failure.
-                last_error=storable_text("; ".join(filter(None, [problem, note])))[:2000],
+                last_error=_error_text("; ".join(filter(None, [problem, note]))),
             )
         Feed.objects.filter(pk=feed.pk).update(**updates)
     finally:
@@ -352,7 +355,7 @@ def _finish_entry(entry: FeedEntry, *, document=None, error="", retry=False) -> 
     FeedEntry.objects.filter(pk=entry.pk).update(
         state=state,
         document=document,
-        last_error=storable_text(error)[:2000],  # may quote the remote server
+        last_error=_error_text(error),
         lease_until=None,
         updated_at=timezone.now(),
     )
@@ -425,7 +428,7 @@ def fetch_entry(*, entry_id: int, extract=extract_article) -> Outcome:
         FeedEntry.objects.filter(pk=entry_id).update(
             lease_until=None,
             state=FeedEntry.State.FAILED if gave_up else FeedEntry.State.PENDING,
-            last_error=storable_text(f"{type(error).__name__}: {error}")[:2000],
+            last_error=_error_text(f"{type(error).__name__}: {error}"),
         )
         raise
 
@@ -489,7 +492,7 @@ def recheck_document(*, document_id: int, check_number: int | None = None, extra
         try:
             fetched = _fetch_article(document.url, extract, conditional=stored)
         except _Unfetchable as error:
-            updates = {"last_checked_at": now, "last_check_error": storable_text(error.reason)[:2000]}
+            updates = {"last_checked_at": now, "last_check_error": _error_text(error.reason)}
             if check_number is not None:
                 if error.retry:
                     updates["next_check_at"] = now + timedelta(

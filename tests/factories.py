@@ -101,7 +101,7 @@ def make_appearance(claim=None, source=None, stance=Stance.ASSERTS, recorded_by=
 def make_partner(name="Partner Newsroom"):
     from partners import services as partner_services
 
-    return partner_services.get_or_create_partner(name=name)
+    return partner_services.get_or_create_partner(name=name)[0]
 
 
 def make_api_key(scope="read", partner=None, revoked=False):

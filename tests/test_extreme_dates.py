@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
@@ -96,8 +97,10 @@ def test_an_appearance_seen_at_an_extreme_time_is_refused_on_the_page(as_journal
 
 
 def test_a_time_far_in_the_future_is_refused_but_a_little_clock_skew_is_not(as_journalist):
-    tomorrow_ish = (timezone.localtime() + timedelta(hours=20)).strftime("%Y-%m-%dT%H:%M")
-    next_week = (timezone.localtime() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+    # Typed in the newsroom's time zone, as the form reads it.
+    newsroom_now = timezone.localtime(timezone=ZoneInfo(settings.NEWSROOM_TIME_ZONE))
+    tomorrow_ish = (newsroom_now + timedelta(hours=20)).strftime("%Y-%m-%dT%H:%M")
+    next_week = (newsroom_now + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
     refused = as_journalist.post("/claims/new/", {"text": "Claim from next week", "first_seen_at": next_week})
     assert refused.status_code == 400
     accepted = as_journalist.post("/claims/new/", {"text": "Claim with a fast clock", "first_seen_at": tomorrow_ish})

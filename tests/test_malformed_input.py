@@ -5,6 +5,7 @@ GET route of the role matrix."""
 import base64
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from tests import factories
@@ -65,10 +66,25 @@ def test_malformed_query_parameters_never_give_a_server_error(world, editor_clie
             assert_refused_cleanly(editor_client.get(address), address)
 
 
-@pytest.mark.parametrize("header", HEADERS)
-def test_a_nul_in_a_request_header_never_gives_a_server_error(world, editor, header):  # noqa: F811
+@pytest.mark.parametrize("header", [h for h in HEADERS if h != "HTTP_COOKIE"])
+def test_a_nul_in_a_request_header_is_refused_with_a_400_before_any_view(world, editor, header):  # noqa: F811
     client = Client(**{header: "Api-Key ab\x00cd" if header == "HTTP_AUTHORIZATION" else "en\x00"})
     client.force_login(editor)
+    for route, key in GET_ROUTES:
+        url = url_for(route, key, world)
+        response = client.get(url)
+        assert response.status_code == 400, (url, response.status_code)
+        assert_refused_cleanly(response, url)
+
+
+def test_a_nul_in_a_cookie_beside_the_session_never_gives_a_server_error(world, editor):  # noqa: F811
+    # Cookies are not refused (a malformed one is simply no cookie); the session cookie is sent
+    # with the bad one, so the routes are walked signed in.
+    signed_in = Client()
+    signed_in.force_login(editor)
+    session = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+    client = Client(HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}={session}; x=en\x00")
+    assert client.get("/claims/").status_code == 200  # still signed in
     for route, key in GET_ROUTES:
         url = url_for(route, key, world)
         assert_refused_cleanly(client.get(url), url)

@@ -54,7 +54,7 @@ def test_admin_shows_the_outbox_and_webhook_deliveries_read_only(client, demo):
     from partners.models import WebhookDelivery
 
     webhook = partner_services.register_webhook(
-        partner=partner_services.get_or_create_partner(name="P"), url="https://93.184.215.14/hook"
+        partner=partner_services.get_or_create_partner(name="P")[0], url="https://93.184.215.14/hook"
     )
     delivery = WebhookDelivery.objects.create(webhook=webhook, event_id="e1", event_type="t", payload={})
     message = OutboxMessage.objects.create(task_name="claims.tasks.refresh_stance_counts", args=[1], kwargs={})

@@ -40,6 +40,7 @@ def run_at_once(*calls):
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a writer is stuck"
     return outcomes
 
 

@@ -105,6 +105,7 @@ def test_two_identical_posts_with_the_same_key_at_once_create_one_claim():
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a writer is stuck"
 
     assert sorted(answer.status_code for answer in answers) == [200, 201]
     assert answers[0].json()["id"] == answers[1].json()["id"]

@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, partner, scope, name, **options):
         try:
-            organisation = services.get_or_create_partner(name=partner)
+            organisation, _created = services.get_or_create_partner(name=partner)
             api_key, key = services.create_api_key(partner=organisation, scope=scope, name=name)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
