@@ -4,15 +4,6 @@ from django.db.models.signals import post_migrate
 from sources.signals import revision_recorded
 
 
-def _match_new_revision(sender, revision_id, **kwargs):
-    # Each new revision is matched to the tracked claims once its transaction commits.
-    from outbox.services import enqueue_on_commit
-
-    from .tasks import match_document_revision
-
-    enqueue_on_commit(match_document_revision, revision_id)
-
-
 def _ensure_claim_search(sender, using, **kwargs):
     from django.db import connections
 
@@ -30,4 +21,7 @@ class ClaimsConfig(AppConfig):
     def ready(self):
         # SQLite's full-text table and triggers are (re)made after every migrate: see claims/search.py.
         post_migrate.connect(_ensure_claim_search, sender=self, dispatch_uid="claims-search-index")
-        revision_recorded.connect(_match_new_revision, dispatch_uid="claims-match-new-revision")
+        from . import receivers
+
+        # Every new document revision is matched to the tracked claims.
+        revision_recorded.connect(receivers.queue_matching_of_new_revision, dispatch_uid="claims-match-new-revision")

@@ -210,6 +210,7 @@ def test_status_verdict_and_proposal_forms_survive_extreme_input(world):
     @given(
         to_status=long_text | st.sampled_from(["false", "true", "unverified"]), rationale=long_text, rating=long_text
     )
+    @example(to_status="false", rationale="Checked with the ministry.", rating="False")  # the success path too
     def post(to_status, rationale, rating):
         current = Claim.objects.values_list("status", flat=True).get(pk=claim.pk)
         for client, path, data in [
@@ -306,6 +307,7 @@ def test_api_status_and_verdict_writes_survive_extreme_input(world):
 
     @BOUNDED
     @given(to_status=json_scalar | st.sampled_from(["false", "true"]), rationale=json_scalar, rating=json_scalar)
+    @example(to_status="false", rationale="Checked with the ministry.", rating="False")  # the success path too
     def post(to_status, rationale, rating):
         for path, body in [
             (f"/api/v1/claims/{claim.pk}/status/", {"to_status": to_status, "rationale": rationale}),

@@ -1,0 +1,11 @@
+"""Claims listens to what sources announces (sources/signals.py): each new document revision is
+matched to the tracked claims by a Celery task queued through the outbox, once the revision's
+transaction commits. Connected in ClaimsConfig.ready."""
+
+from outbox.services import enqueue_on_commit
+
+
+def queue_matching_of_new_revision(sender, *, revision_id: int, **kwargs) -> None:
+    from .tasks import match_document_revision
+
+    enqueue_on_commit(match_document_revision, revision_id)
