@@ -38,6 +38,13 @@ def test_chained_api_calls_never_fail_and_match_the_schema(api_schema):
         def get_call_kwargs(self, case):
             return {"headers": {"Authorization": f"Api-Key {write_key}"}}
 
+        def before_call(self, case):
+            # The database outlives hypothesis' runs, so a generated Idempotency-Key seen in an
+            # earlier run would turn a replayed 201 into a 200 and the chain of links would differ
+            # (FlakyStrategyDefinition). Repeats are tested in tests/api/test_idempotency.py.
+            if case.headers:
+                case.headers.pop("Idempotency-Key", None)
+
         def after_call(self, response, case):
             if case.method == "POST" and case.path == "/api/v1/claims/" and response.status_code == 201:
                 submitted.append(response.json()["id"])
