@@ -104,6 +104,13 @@ class Claim(models.Model):
     is_archived = models.BooleanField(default=False, help_text=_("Archived claims are no longer matched"))
     # claimtrack.lib.submissions.submission_key of the form token or Idempotency-Key that created it.
     submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    # When the claim's own fields (text, summary, tags, places, language, first seen) last changed;
+    # written by services.update_claim (and creation).
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Set by services.merge_claims on the absorbed claim: its rows stay, its pages redirect here.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="absorbed_claims", editable=False
+    )
 
     history = HistoricalRecords(bases=[AuditFields])
 
@@ -114,6 +121,7 @@ class Claim(models.Model):
             ("propose_status_change", "Can propose a status change for an editor to rule on"),
             ("publish_verdict", "Can publish a verdict"),
             ("review_appearance", "Can accept or reject a pending appearance (suggested or submitted by a partner)"),
+            ("merge_claims", "Can merge a duplicate claim into another"),
         ]
 
     def __str__(self):
@@ -372,3 +380,225 @@ class StatusProposal(models.Model):
 
     def __str__(self):
         return f"{self.claim_id}: propose {self.to_status} ({self.state})"
+
+
+class ClaimEdit(models.Model):
+    """One edit of a claim's own fields, written by services.update_claim. Append-only. `changes`
+    maps each changed field to [old, new] (tags as sorted name lists, times as ISO strings)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="edits")
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    edited_at = models.DateTimeField(default=timezone.now, db_index=True)
+    changes = models.JSONField()
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["claim", "edited_at", "id"]
+
+    def __str__(self):
+        return f"{self.claim_id}: edit of {', '.join(sorted(self.changes))}"
+
+
+class ClaimMerge(models.Model):
+    """A duplicate claim absorbed into another by services.merge_claims. Append-only. A claim is
+    absorbed at most once (the one-to-one), and the survivor is never itself merged away."""
+
+    absorbed = models.OneToOneField(Claim, on_delete=models.PROTECT, related_name="merge_record")
+    into = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="merges_in")
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField(default=timezone.now, db_index=True)
+    reason = models.TextField(max_length=2000)
+    # Which verdict stands when both claims had one: "into" or "absorbed"; blank otherwise.
+    kept_verdict_of = models.CharField(max_length=16, blank=True)
+    # The ids of the rows that moved, per kind, so the record says exactly what the merge did.
+    moved = models.JSONField(default=dict)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["merged_at", "id"]
+
+    def __str__(self):
+        return f"{self.absorbed_id} merged into {self.into_id}"
+
+
+class MergeProposal(models.Model):
+    """A journalist's proposal that one claim duplicates another; an editor merges or rejects."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        MERGED = "merged", _("Merged")
+        REJECTED = "rejected", _("Rejected")
+
+    absorbed = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="merge_proposals_out")
+    into = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="merge_proposals_in")
+    reason = models.TextField(max_length=2000)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now, editable=False)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(max_length=2000, blank=True)
+    merge = models.OneToOneField(ClaimMerge, on_delete=models.PROTECT, null=True, blank=True, related_name="proposal")
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["proposed_at", "id"]
+
+    def __str__(self):
+        return f"merge {self.absorbed_id} into {self.into_id} ({self.state})"
+
+
+# A note's text: long enough for a call log, short enough to read on a timeline.
+NOTE_MAX_LENGTH = 5000
+
+
+class Note(models.Model):
+    """The newsroom's internal discussion of a claim. Append-only: retracted, never edited or
+    deleted. Never shown to partners, on the public page or in ClaimReview."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=NOTE_MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    retraction_reason = models.TextField(max_length=2000, blank=True)
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(bases=[AuditFields])
+
+    class Meta:
+        ordering = ["claim", "created_at", "id"]
+        indexes = [models.Index(fields=["claim", "created_at"], name="note_claim_time_idx")]
+
+    def __str__(self):
+        return f"note {self.pk} on claim {self.claim_id}"
+
+
+class Assignment(models.Model):
+    """A newsroom user working a claim. Ended (unassigned_at), never deleted, so the timeline keeps
+    who was on it when."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="assignments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claim_assignments")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(default=timezone.now, db_index=True)
+    unassigned_at = models.DateTimeField(null=True, blank=True)
+    unassigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords(bases=[AuditFields])
+
+    class Meta:
+        ordering = ["claim", "assigned_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "user"],
+                condition=models.Q(unassigned_at__isnull=True),
+                name="assignment_one_current_per_claim_user",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} on claim {self.claim_id}"
+
+
+class Follow(models.Model):
+    """A user following a claim, to be notified of what happens on it. One row per (claim, user):
+    unfollowing clears `active`, so an automatic follow later does not undo an explicit unfollow
+    unless the user is assigned or mentioned."""
+
+    class Reason(models.TextChoices):
+        LOGGED = "logged", _("Logged the claim")
+        RECORDED = "recorded", _("Recorded on the claim")
+        ASSIGNED = "assigned", _("Assigned to the claim")
+        MENTIONED = "mentioned", _("Mentioned on the claim")
+        CHOSE = "chose", _("Chose to follow")
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claim_follows")
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["claim", "user"]
+        constraints = [models.UniqueConstraint(fields=["claim", "user"], name="follow_one_per_claim_user")]
+        indexes = [models.Index(fields=["user", "active"], name="follow_user_active_idx")]
+
+    def __str__(self):
+        return f"{self.user} follows claim {self.claim_id}"
+
+
+class Notification(models.Model):
+    """Something a user should know about a claim. Shown in the page (unread until read_at) and
+    emailed according to the user's NotificationSettings, by the worker, never in a request."""
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", _("Assigned to you")
+        MENTIONED = "mentioned", _("Mentioned you")
+        DENIAL = "denial", _("Denial recorded")
+        OFFICIAL_STATEMENT = "official_statement", _("Official statement recorded")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+        VERDICT_PUBLISHED = "verdict_published", _("Verdict published")
+        SUGGESTION = "suggestion", _("Suggestion waiting")
+
+    class EmailState(models.TextChoices):
+        PENDING = "pending", _("To be emailed")
+        SENT = "sent", _("Emailed")
+        DIGEST = "digest", _("Waiting for the daily digest")
+        NOT_SENT = "not_sent", _("Not emailed")
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="notifications")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # What it is about; at most one is set, per kind.
+    appearance = models.ForeignKey(Appearance, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.ForeignKey(Note, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    status_change = models.ForeignKey(StatusChange, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    verdict = models.ForeignKey(Verdict, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_state = models.CharField(max_length=16, choices=EmailState.choices, default=EmailState.PENDING)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            models.Index(fields=["email_state", "recipient"], name="notification_email_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} for {self.recipient} on claim {self.claim_id}"
+
+
+class NotificationSettings(models.Model):
+    """How a user wants to be emailed. A user without a row gets immediate email."""
+
+    class Email(models.TextChoices):
+        IMMEDIATELY = "immediately", _("Immediately")
+        DAILY = "daily", _("Daily digest")
+        NEVER = "never", _("Never")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notification_settings")
+    email = models.CharField(max_length=16, choices=Email.choices, default=Email.IMMEDIATELY)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.user}: email {self.email}"

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -27,18 +28,43 @@ class Source(models.Model):
     country = models.CharField(max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 code"))
     language = models.CharField(max_length=16, blank=True, help_text=_("BCP 47 language tag"))
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Set when the source was merged into another as a duplicate: its rows stay, its page redirects.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="absorbed_sources", editable=False
+    )
 
     history = HistoricalRecords(bases=[AuditFields])
 
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(Lower("name"), name="source_name_unique_ci")]
+        permissions = [
+            ("merge_sources", "Can merge a duplicate source into another"),
+            ("change_source_kind", "Can change what kind of source a source is"),
+        ]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return reverse("claims:source-detail", args=[self.pk])
+
+
+class SourceMerge(models.Model):
+    """A duplicate source absorbed into another. Append-only; `moved` lists the ids that moved."""
+
+    absorbed = models.OneToOneField(Source, on_delete=models.PROTECT, related_name="merge_record")
+    into = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="merges_in")
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField(default=timezone.now, db_index=True)
+    reason = models.TextField(max_length=2000)
+    moved = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["merged_at", "id"]
+
+    def __str__(self):
+        return f"{self.absorbed_id} merged into {self.into_id}"
 
 
 class Feed(models.Model):
