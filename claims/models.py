@@ -565,7 +565,9 @@ class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="notifications")
     kind = models.CharField(max_length=32, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # What it is about; at most one is set, per kind.
     appearance = models.ForeignKey(Appearance, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     note = models.ForeignKey(Note, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -596,7 +598,9 @@ class NotificationSettings(models.Model):
         DAILY = "daily", _("Daily digest")
         NEVER = "never", _("Never")
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notification_settings")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notification_settings"
+    )
     email = models.CharField(max_length=16, choices=Email.choices, default=Email.IMMEDIATELY)
     last_digest_at = models.DateTimeField(null=True, blank=True)
 
