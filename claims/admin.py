@@ -20,7 +20,18 @@ from claimtrack.lib.submissions import submission_key
 
 from . import services
 from .forms import SubmissionTokenField, split_list
-from .models import Appearance, Claim, Evidence, StatusChange, StatusProposal, Tag, Verdict, validate_place_names
+from .models import (
+    Appearance,
+    Assignment,
+    Claim,
+    Evidence,
+    Note,
+    StatusChange,
+    StatusProposal,
+    Tag,
+    Verdict,
+    validate_place_names,
+)
 from .permissions import may_retract
 
 
@@ -260,6 +271,28 @@ class StatusProposalAdmin(ReadOnlyAdmin):
     list_select_related = ["claim", "proposed_by", "decided_by"]
 
 
+@admin.register(Note)
+class NoteAdmin(ReadOnlyAdmin):
+    """Notes are added and retracted on the claim page (services.add_note / retract_note); here
+    they are read, never edited or deleted."""
+
+    list_display = ["claim", "author", "created_at", "retracted_at"]
+    list_filter = ["created_at", ("retracted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["text", "claim__text", "author__username"]
+    list_select_related = ["claim", "author"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdmin):
+    """Who was on which claim when: assigned and unassigned on the claim page (services.assign_claim
+    / unassign_claim)."""
+
+    list_display = ["claim", "user", "assigned_by", "assigned_at", "unassigned_at", "unassigned_by"]
+    list_filter = ["assigned_at", ("unassigned_at", admin.EmptyFieldListFilter)]
+    search_fields = ["claim__text", "user__username"]
+    list_select_related = ["claim", "user", "assigned_by", "unassigned_by"]
+
+
 # The audit trail of the claims domain, read-only.
-for tracked in (Claim, Appearance, StatusChange, Verdict, Evidence):
+for tracked in (Claim, Appearance, StatusChange, Verdict, Evidence, Note, Assignment):
     admin.site.register(tracked.history.model, HistoryAdmin)

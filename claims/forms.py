@@ -7,7 +7,7 @@ from claimtrack.lib.submissions import TOKEN_MAX_LENGTH, new_submission_token
 from claimtrack.validators import FilterDayFormField, SeenTimeFormField, validate_http_url
 from sources.models import Document, Source
 
-from .models import ClaimStatus, Stance
+from .models import NOTE_MAX_LENGTH, ClaimStatus, Stance
 from .ratings import rating_names
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -167,3 +167,21 @@ class PendingAppearanceEditForm(forms.Form):
         label=_("Quote"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
     )
     seen_at = SeenTimeFormField(label=_("Seen at"), widget=DATETIME_WIDGET)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Note"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        help_text=_("Plain text; addresses become links; @username tells a colleague."),
+    )
+    submission_token = SubmissionTokenField()
+
+
+class AssignForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Assign to"), queryset=None, empty_label=_("— choose —"))
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users

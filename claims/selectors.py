@@ -9,15 +9,28 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from audit.selectors import AuditEntry, history_entries
 from sources.models import Document, DocumentRevision, Source
 
-from .models import Appearance, Claim, Evidence, Stance, StatusChange, StatusProposal, Verdict
+from . import roles
+from .models import (
+    Appearance,
+    Assignment,
+    Claim,
+    Evidence,
+    Follow,
+    Note,
+    Stance,
+    StatusChange,
+    StatusProposal,
+    Verdict,
+)
 
 
 def claim_list(*, include_archived: bool = True) -> QuerySet[Claim]:
@@ -28,7 +41,11 @@ def claim_list(*, include_archived: bool = True) -> QuerySet[Claim]:
 
 
 # The kinds of event on a claim's timeline, in the order events of the same instant are listed.
-TIMELINE_EVENT_KINDS = ("status_change", "appearance", "revision", "verdict")
+TIMELINE_EVENT_KINDS = ("status_change", "appearance", "revision", "verdict", "assignment", "unassignment", "note")
+# The newsroom's own work on a claim (its discussion, who is on it): on the claim page, never on
+# what partners see (the API's timeline).
+NEWSROOM_ONLY_EVENT_KINDS = ("assignment", "unassignment", "note")
+PARTNER_TIMELINE_EVENT_KINDS = tuple(kind for kind in TIMELINE_EVENT_KINDS if kind not in NEWSROOM_ONLY_EVENT_KINDS)
 
 
 @dataclass(frozen=True)
@@ -49,10 +66,11 @@ def anchor(kind: str, pk: int) -> str:
 
 
 def claim_timeline(
-    claim: Claim, *, include_pending: bool = True, include_retracted: bool = True
+    claim: Claim, *, include_pending: bool = True, include_retracted: bool = True, include_newsroom: bool = False
 ) -> list[TimelineEvent]:
     """Every event of the claim in time order: appearances, status changes, verdicts and the
-    revisions of documents the claim appears in. Five queries."""
+    revisions of documents the claim appears in; with `include_newsroom` (the claim page, never
+    partners) also its notes and assignments. Five queries, eight with the newsroom's."""
     appearances = (
         Appearance.objects.filter(claim=claim)
         .select_related("source", "document", "recorded_by", "reviewed_by", "retracted_by")
@@ -85,8 +103,38 @@ def claim_timeline(
             if revision.document_id in seen_documents:
                 events.append(TimelineEvent("revision", revision.fetched_at, revision))
             seen_documents.add(revision.document_id)
+    if include_newsroom:
+        events += newsroom_events(claim)
     events.sort(key=lambda e: (e.at, TIMELINE_EVENT_KINDS.index(e.kind), e.item.pk))
     return events
+
+
+def newsroom_events(claim: Claim) -> list[TimelineEvent]:
+    """The claim's notes (with their mentions) and assignments, begun and ended, as timeline events.
+    Three queries."""
+    notes = Note.objects.filter(claim=claim).select_related("author", "retracted_by").prefetch_related("mentions")
+    events = [TimelineEvent("note", note.created_at, note) for note in notes]
+    for assignment in Assignment.objects.filter(claim=claim).select_related("user", "assigned_by", "unassigned_by"):
+        events.append(TimelineEvent("assignment", assignment.assigned_at, assignment))
+        if assignment.unassigned_at is not None:
+            events.append(TimelineEvent("unassignment", assignment.unassigned_at, assignment))
+    return events
+
+
+def current_assignments(timeline: list[TimelineEvent]) -> list[Assignment]:
+    """Who is on the claim now, from its timeline (no query)."""
+    return [e.item for e in timeline if e.kind == "assignment" and e.item.unassigned_at is None]
+
+
+def newsroom_users() -> QuerySet:
+    """Active journalists and editors (and administrators): who may be mentioned and assigned."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(groups__name__in=[roles.JOURNALIST, roles.EDITOR]) | Q(is_superuser=True))
+        .distinct()
+        .order_by("username")
+    )
 
 
 def claim_with_related(claim_id: int) -> Claim:
@@ -402,6 +450,35 @@ def claims_with_new_activity() -> QuerySet[Claim]:
     return claim_list(include_archived=False).filter(last_activity_at__gt=F("status_changed_at"))
 
 
+def _current_assignment_of(user=None) -> QuerySet[Assignment]:
+    current = Assignment.objects.filter(claim=OuterRef("pk"), unassigned_at__isnull=True)
+    return current if user is None else current.filter(user=user)
+
+
+def unassigned_claims_with_new_activity() -> QuerySet[Claim]:
+    """Claims with new activity that nobody is on: for an editor to hand out. Merged-away ones are
+    their survivor's business."""
+    return claims_with_new_activity().filter(merged_into__isnull=True).exclude(Exists(_current_assignment_of()))
+
+
+def my_claims(user) -> QuerySet[Claim]:
+    """The claims `user` is assigned to or follows (merged-away ones hidden), newest activity
+    first, annotated `is_assigned`, `is_followed` and `my_assigned_at` (when my current assignment
+    began, so the page can tell what happened since). Paged: three queries a page (with tags)."""
+    followed = Follow.objects.filter(claim=OuterRef("pk"), user=user, active=True)
+    mine = _current_assignment_of(user)
+    return (
+        claim_list()
+        .filter(merged_into__isnull=True)
+        .annotate(
+            is_assigned=Exists(mine),
+            is_followed=Exists(followed),
+            my_assigned_at=Subquery(mine.order_by("-assigned_at").values("assigned_at")[:1]),
+        )
+        .filter(Q(is_assigned=True) | Q(is_followed=True))
+    )
+
+
 def reviewed_suggestions() -> list[tuple[str, str, str, str]]:
     """The journalists' verdicts on suggestions, as training examples: (claim text, document text,
     document title, label), where an accepted suggestion's label is its (possibly corrected)
@@ -475,10 +552,12 @@ def assertion_ratings(appearances) -> dict:
 
 
 def claim_audit_trail(claim: Claim) -> list[AuditEntry]:
-    """Every recorded write to the claim and what hangs off it, oldest first. Five queries."""
+    """Every recorded write to the claim and what hangs off it, oldest first. Seven queries."""
     entries = history_entries(Claim.history.filter(id=claim.pk), "claim")
     entries += history_entries(Appearance.history.filter(claim_id=claim.pk), "appearance")
     entries += history_entries(StatusChange.history.filter(claim_id=claim.pk), "status change")
     entries += history_entries(Verdict.history.filter(claim_id=claim.pk), "verdict")
     entries += history_entries(Evidence.history.filter(claim_id=claim.pk), "evidence")
+    entries += history_entries(Note.history.filter(claim_id=claim.pk), "note")
+    entries += history_entries(Assignment.history.filter(claim_id=claim.pk), "assignment")
     return sorted(entries, key=lambda e: e.at)

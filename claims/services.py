@@ -10,6 +10,7 @@ import hashlib
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Value
@@ -25,10 +26,13 @@ from sources.models import Document, DocumentRevision, Source
 
 from . import signals
 from .models import (
+    NOTE_MAX_LENGTH,
     Appearance,
+    Assignment,
     Claim,
     ClaimStatus,
     Evidence,
+    Note,
     Stance,
     StatusChange,
     StatusProposal,
@@ -823,3 +827,161 @@ def reject_pending_appearance(*, appearance: Appearance, reviewed_by) -> Appeara
     locked.reviewed_at = timezone.now()
     locked.save(update_fields=["review_state", "reviewed_by", "reviewed_at"])
     return locked  # it was pending, so never counted: the stance counts stay as they are
+
+
+# Notes and assignments: the newsroom's own work on a claim, never shown to partners -----------
+
+# More distinct @mentions than this in one note is not a discussion but a paste.
+MAX_MENTIONS_PER_NOTE = 20
+
+
+class ClaimMergedAway(ValidationError):
+    """The claim was merged into another: work on it goes to the surviving claim."""
+
+    def __init__(self, claim: Claim):
+        self.survivor_id = claim.merged_into_id
+        super().__init__(
+            _("This claim was merged into claim %(survivor)s: work on that one instead.")
+            % {"survivor": claim.merged_into_id},
+            code="merged_away",
+        )
+
+
+def _lock_claim_for_newsroom_work(claim_id: int) -> Claim:
+    """The claim, locked (a merge of it waits, or is waited for), refused if it was merged away."""
+    claim = Claim.objects.select_for_update().only("pk", "merged_into_id").filter(pk=claim_id).first()
+    if claim is None:
+        raise ValidationError(_("There is no claim %(id)s.") % {"id": claim_id}, code="no_such_claim")
+    if claim.merged_into_id is not None:
+        raise ClaimMergedAway(claim)
+    return claim
+
+
+def _mentioned_users(text: str) -> list:
+    """The newsroom users a note's @mentions name, in the order first mentioned. A name that is no
+    user, or a user without a newsroom role, is refused naming it: a mention nobody receives is a
+    message lost."""
+    from .mentions import mentioned_usernames
+    from .selectors import newsroom_users
+
+    names = mentioned_usernames(text)
+    if not names:
+        return []
+    if len(names) > MAX_MENTIONS_PER_NOTE:
+        raise ValidationError(
+            {"text": _("A note mentions at most %(limit)d people.") % {"limit": MAX_MENTIONS_PER_NOTE}},
+            code="too_many_mentions",
+        )
+    user_model = get_user_model()
+    matches = Q()
+    for name in names:
+        matches |= Q(username__iexact=name)
+    found = {user.username.lower(): user for user in user_model.objects.filter(matches)}
+    newsroom = set(newsroom_users().filter(pk__in=[user.pk for user in found.values()]).values_list("pk", flat=True))
+    unknown = [name for name in names if name.lower() not in found]
+    if unknown:
+        raise ValidationError(
+            {"text": _("No newsroom user %(names)s.") % {"names": ", ".join(f"@{name}" for name in unknown)}},
+            code="unknown_mention",
+        )
+    outside = [name for name in names if found[name.lower()].pk not in newsroom]
+    if outside:
+        raise ValidationError(
+            {
+                "text": _("%(names)s has no newsroom role: mention journalists and editors only.")
+                % {"names": ", ".join(f"@{name}" for name in outside)}
+            },
+            code="mention_outside_newsroom",
+        )
+    return [found[name.lower()] for name in names]
+
+
+@once_per_submission_key(Note)
+@transaction.atomic
+def add_note(*, claim_id: int, author, text: str, submission_key: str | None = None) -> Note:
+    """Add a note to the claim's internal discussion: plain text, append-only, its @mentions of
+    journalists and editors resolved (`note.mentions`, for notifying them). Moves the claim's last
+    activity. Never shown to partners, on the public page or in ClaimReview."""
+    text = storable_text(text).strip()
+    if not text:
+        raise ValidationError({"text": _("Write the note first: it is empty.")}, code="empty_note")
+    if len(text) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "text": _("A note has at most %(limit)d characters (this one has %(length)d).")
+                % {"limit": NOTE_MAX_LENGTH, "length": len(text)}
+            },
+            code="note_too_long",
+        )
+    mentioned = _mentioned_users(text)
+    _lock_claim_for_newsroom_work(claim_id)
+    note = Note(claim_id=claim_id, author=author, text=text, submission_key=submission_key)
+    _attribute(note, author)
+    note.save()
+    note.mentions.set(mentioned)
+    _touch(claim_id, note.created_at)
+    return note
+
+
+@transaction.atomic
+def retract_note(*, note: Note, retracted_by, reason: str) -> Note:
+    """Retract (never delete or edit) a note: it stays in the discussion, marked, with the reason.
+    Who may is claims.permissions.may_retract (its author, or an editor)."""
+    reason = storable_text(reason).strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the note is retracted.")})
+    locked = Note.objects.select_for_update().get(pk=note.pk)
+    if locked.retracted_at is not None:
+        raise _retraction_refusal(_("note"), locked)
+    note.retracted_at = timezone.now()
+    note.retracted_by = retracted_by
+    note.retraction_reason = reason
+    _attribute(note, retracted_by)
+    note.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
+    _touch(note.claim_id)
+    return note
+
+
+def _check_newsroom_user(user) -> None:
+    from .selectors import newsroom_users
+
+    if user is None or not newsroom_users().filter(pk=user.pk).exists():
+        name = user.get_username() if user is not None else "?"
+        raise ValidationError(
+            {"user": _("%(name)s has no newsroom role: assign journalists and editors only.") % {"name": name}},
+            code="not_newsroom",
+        )
+
+
+@transaction.atomic
+def assign_claim(*, claim_id: int, user, assigned_by) -> Assignment | None:
+    """Put a newsroom user on the claim (a claim may have several). Someone already on it stays
+    assigned as they are: nothing is written and None is returned. Moves the claim's last activity."""
+    _check_newsroom_user(user)
+    _lock_claim_for_newsroom_work(claim_id)  # two assignments of the same user at once: one waits
+    if Assignment.objects.filter(claim_id=claim_id, user=user, unassigned_at__isnull=True).exists():
+        return None
+    assignment = Assignment(claim_id=claim_id, user=user, assigned_by=assigned_by)
+    _attribute(assignment, assigned_by)
+    assignment.save()
+    _touch(claim_id, assignment.assigned_at)
+    return assignment
+
+
+@transaction.atomic
+def unassign_claim(*, claim_id: int, user, unassigned_by) -> Assignment:
+    """Take a user off the claim: their current assignment ends (the row stays, for the timeline)."""
+    _lock_claim_for_newsroom_work(claim_id)
+    assignment = (
+        Assignment.objects.select_for_update().filter(claim_id=claim_id, user=user, unassigned_at__isnull=True).first()
+    )
+    if assignment is None:
+        raise ValidationError(
+            _("%(name)s is not assigned to this claim.") % {"name": user.get_username()}, code="not_assigned"
+        )
+    assignment.unassigned_at = timezone.now()
+    assignment.unassigned_by = unassigned_by
+    _attribute(assignment, unassigned_by)
+    assignment.save(update_fields=["unassigned_at", "unassigned_by"])
+    _touch(claim_id, assignment.unassigned_at)
+    return assignment

@@ -23,7 +23,7 @@ from sources.models import Source
 
 from . import charts, forms, selectors, services
 from .claimreview import claimreview_url
-from .models import Appearance, Claim, Evidence, StatusProposal, Tag
+from .models import Appearance, Assignment, Claim, Evidence, Note, StatusProposal, Tag
 from .permissions import can_rule, may_retract
 
 CLAIMS_PER_PAGE = 50
@@ -145,10 +145,11 @@ def _claim_page(request, claim_id: int, *, status: int = 200, **bound_forms):
         claim = selectors.claim_with_related(claim_id)
     except Claim.DoesNotExist:
         raise Http404 from None
-    timeline = selectors.claim_timeline(claim)
+    timeline = selectors.claim_timeline(claim, include_newsroom=True)
     context = {
         "claim": claim,
         "timeline": timeline,
+        "assignments": selectors.current_assignments(timeline),
         "current_verdict": selectors.current_verdict(claim),
         "chart": charts.stance_chart(timeline, now=timezone.now()),
         "can_rule": can_rule(request.user),
@@ -168,6 +169,11 @@ def _claim_page(request, claim_id: int, *, status: int = 200, **bound_forms):
         context["proposal_form"] = bound_forms.get("proposal_form") or forms.ProposalForm()
     if user.has_perm("claims.publish_verdict"):
         context["verdict_form"] = bound_forms.get("verdict_form") or forms.VerdictForm()
+    if user.has_perm("claims.add_note"):
+        context["note_form"] = bound_forms.get("note_form") or forms.NoteForm()
+    if user.has_perm("claims.add_assignment"):
+        context["assign_form"] = bound_forms.get("assign_form") or forms.AssignForm(users=selectors.newsroom_users())
+        context["assigned_to_me"] = any(a.user_id == user.pk for a in context["assignments"])
     return render(request, "claims/claim_detail.html", context, status=status)
 
 
@@ -416,6 +422,97 @@ def evidence_retract(request, pk):
     return redirect(_on_claim_page(evidence.claim, "evidence", evidence.pk))
 
 
+# Notes and assignments ------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("claims.add_note", raise_exception=True)
+@require_POST
+def note_create(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = forms.NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            note = services.add_note(
+                claim_id=claim.pk,
+                author=request.user,
+                text=form.cleaned_data["text"],
+                submission_key=_submission_key(request, form),
+            )
+        except services.AlreadySubmitted as repeat:
+            return _already_saved(request, _on_claim_page(claim, "note", repeat.existing.pk))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Note added."))
+            return redirect(_on_claim_page(claim, "note", note.pk))
+    return _claim_page(request, claim.pk, status=400, note_form=form)
+
+
+@login_required
+@permission_required("claims.add_note", raise_exception=True)
+@require_POST
+def note_retract(request, pk):
+    note = get_object_or_404(Note, pk=pk)
+    if not may_retract(request.user, note):
+        raise PermissionDenied
+    form = forms.ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.retract_note(note=note, retracted_by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Note retracted."))
+    else:
+        messages.error(request, _("Say why the note is retracted."))
+    return redirect(_on_claim_page(note.claim, "note", note.pk))
+
+
+@login_required
+@permission_required("claims.add_assignment", raise_exception=True)
+@require_POST
+def assignment_create(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = forms.AssignForm(request.POST, users=selectors.newsroom_users())
+    if form.is_valid():
+        assignee = form.cleaned_data["user"]
+        try:
+            assignment = services.assign_claim(claim_id=claim.pk, user=assignee, assigned_by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if assignment is None:
+                messages.info(request, _("%(name)s is already on this claim.") % {"name": assignee.get_username()})
+            else:
+                messages.success(request, _("Assigned to %(name)s.") % {"name": assignee.get_username()})
+            return redirect(_on_claim_page(claim, "assignment", assignment.pk) if assignment else claim)
+    return _claim_page(request, claim.pk, status=400, assign_form=form)
+
+
+@login_required
+@permission_required("claims.add_assignment", raise_exception=True)
+@require_POST
+def assignment_end(request, pk):
+    assignment = get_object_or_404(Assignment.objects.select_related("claim", "user"), pk=pk)
+    try:
+        services.unassign_claim(claim_id=assignment.claim_id, user=assignment.user, unassigned_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s is off this claim.") % {"name": assignment.user.get_username()})
+    return redirect(assignment.claim)
+
+
+@login_required
+@permission_required("claims.view_claim", raise_exception=True)
+@require_GET
+def my_claims(request):
+    """The claims I am assigned to or follow, newest activity first."""
+    page = Paginator(selectors.my_claims(request.user), CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "claims/my_claims.html", {"page": page})
+
+
 # Review queue and desk ------------------------------------------------------------------------
 
 
@@ -491,6 +588,7 @@ def desk(request):
         "claims/desk.html",
         {
             "active_claims": list(selectors.claims_with_new_activity()[:DESK_ROWS]),
+            "unassigned_claims": list(selectors.unassigned_claims_with_new_activity()[:DESK_ROWS]),
             "proposals": list(selectors.pending_proposals()[:DESK_ROWS]),
             "pending_appearances": list(selectors.pending_appearances()[:DESK_ROWS]),
             "pending_count": selectors.pending_appearances().count(),

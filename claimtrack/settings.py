@@ -318,7 +318,7 @@ SPECTACULAR_SETTINGS = {
         "StanceEnum": "claims.models.Stance",
         "SourceKindEnum": "sources.models.Source.Kind",
         "DocumentKindEnum": "sources.models.Document.Kind",
-        "TimelineEventKindEnum": "claims.selectors.TIMELINE_EVENT_KINDS",
+        "TimelineEventKindEnum": "claims.selectors.PARTNER_TIMELINE_EVENT_KINDS",
         "AppearanceOriginEnum": "claims.models.Appearance.Origin",
         "ReviewStateEnum": "claims.models.Appearance.ReviewState",
         "DeliveryStateEnum": "partners.models.WebhookDelivery.State",

@@ -120,6 +120,17 @@ MATRIX = [
     ("claims:appearance-retract", "post", "appearance", ALL_USERS),
     ("claims:evidence-retract", "get", "evidence", NOT_ALLOWED),
     ("claims:evidence-retract", "post", "evidence", ALL_USERS),
+    # Notes and assignments: the newsroom's own work on a claim. The journalist wrote this note.
+    ("claims:mine", "get", None, ALL_USERS),
+    ("claims:mine", "post", None, NOT_ALLOWED),
+    ("claims:note-create", "get", "claim", NOT_ALLOWED),
+    ("claims:note-create", "post", "claim", ALL_USERS),
+    ("claims:note-retract", "get", "note", NOT_ALLOWED),
+    ("claims:note-retract", "post", "note", ALL_USERS),
+    ("claims:assignment-create", "get", "claim", NOT_ALLOWED),
+    ("claims:assignment-create", "post", "claim", ALL_USERS),
+    ("claims:assignment-end", "get", "assignment", NOT_ALLOWED),
+    ("claims:assignment-end", "post", "assignment", ALL_USERS),
     ("claims:source-detail", "get", "source", ALL_USERS),
     ("claims:source-detail", "post", "source", NOT_ALLOWED),
     ("sources:document-lookup", "get", None, ALL_USERS),
@@ -270,7 +281,11 @@ def world(journalist):
     partner = factories.make_partner("Partner Newsroom")
     feed = factories.FeedFactory(source=source)
     webhook = partner_services.register_webhook(partner=partner, url="https://93.184.215.14/hooks/existing")
+    note = services.add_note(claim_id=claim.pk, author=journalist, text="Called the ministry, no answer yet.")
+    assignment = services.assign_claim(claim_id=claim.pk, user=journalist, assigned_by=journalist)
     return {
+        "note": note,
+        "assignment": assignment,
         "claim": claim,
         "appearance": appearance,
         "evidence": evidence,
@@ -282,6 +297,7 @@ def world(journalist):
         "partner": partner,
         "feed": feed,
         "ruled_claim": ruled_claim,
+        "journalist": journalist,
     }
 
 
@@ -315,6 +331,9 @@ def body_for(route, world) -> dict:
         "claims:proposal-create": {"to_status": "disputed", "rationale": "Spreading."},
         "claims:appearance-retract": {"reason": "Duplicate."},
         "claims:evidence-retract": {"reason": "Duplicate."},
+        "claims:note-create": {"text": "Ministry spokesman called back: denies it."},
+        "claims:note-retract": {"reason": "Wrong claim."},
+        "claims:assignment-create": {"user": world["journalist"].pk},
         "claims:source-feed-add": {"url": world["feed"].url},
         "claims:review-accept": {"stance": "asserts"},
         "claims:review-edit": {"stance": "denies", "quote": "They denied it.", "seen_at": "2026-01-05T10:00"},

@@ -235,7 +235,7 @@ class RevisionSerializer(serializers.Serializer):
 
 
 class TimelineEventSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=selectors.TIMELINE_EVENT_KINDS)
+    kind = serializers.ChoiceField(choices=selectors.PARTNER_TIMELINE_EVENT_KINDS)
     at = serializers.DateTimeField()
     anchor = serializers.CharField(help_text="Fragment of the event's permalink on the claim page.")
     appearance = AppearanceSerializer(allow_null=True)
