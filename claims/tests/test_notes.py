@@ -373,3 +373,42 @@ def test_the_claim_page_runs_as_many_queries_with_60_notes_as_with_one(client, j
     client.force_login(journalist if role == "journalist" else editor)
     assert count_queries(client, small.get_absolute_url()) == count_queries(client, large.get_absolute_url())
     assert client.get(large.get_absolute_url()).content.decode().count('class="event event-note') == 60
+
+
+# Extreme input (as tests/test_extreme_input.py does for the other forms) ----------------------
+
+
+def test_the_note_assign_and_retract_forms_survive_extreme_input(client, journalist, editor, claim):
+    from hypothesis import example, given
+    from hypothesis import strategies as st
+
+    from claims.models import Assignment
+    from tests.test_extreme_input import BOUNDED, long_text
+
+    client.force_login(journalist)
+    own = services.add_note(claim_id=claim.pk, author=journalist, text="Retract me, maybe")
+
+    def stored():
+        return (
+            Note.objects.count(),
+            Note.objects.filter(retracted_at__isnull=False).count(),
+            Assignment.objects.count(),
+            last_activity(claim),
+        )
+
+    @BOUNDED
+    @given(text=long_text | st.just("@ed and @nobody"), user=long_text | st.just(str(editor.pk)), reason=long_text)
+    @example(text="Called back: denied. @ed", user=str(editor.pk), reason="")  # the success path too
+    def post(text, user, reason):
+        for path, data in [
+            (note_url(claim), {"text": text, "submission_token": text[:200]}),
+            (reverse("claims:assignment-create", args=[claim.pk]), {"user": user}),
+            (reverse("claims:note-retract", args=[own.pk]), {"reason": reason}),
+        ]:
+            before = stored()
+            response = client.post(path, data)
+            assert response.status_code < 500, response.content[:300]
+            if response.status_code == 400 or (path.endswith("/retract/") and not reason.strip()):
+                assert stored() == before
+
+    post()
