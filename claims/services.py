@@ -377,21 +377,33 @@ def suggest_appearances_for_revision(*, revision_id: int) -> list[Appearance]:
 
 
 @transaction.atomic
+def _mark_retracted(item, *, what: str, missing_reason: str, retracted_by, reason: str) -> None:
+    """Retract an appearance, evidence or note: never deleted, it stays shown, marked, with the
+    reason. A second retraction is refused naming the first."""
+    reason = storable_text(reason).strip()
+    if not reason:
+        raise ValidationError({"reason": missing_reason})
+    # Locked and read again: two retractions at once must not both see it unretracted.
+    locked = type(item).objects.select_for_update().get(pk=item.pk)
+    if locked.retracted_at is not None:
+        raise _retraction_refusal(what, locked)
+    item.retracted_at = timezone.now()
+    item.retracted_by = retracted_by
+    item.retraction_reason = reason
+    _attribute(item, retracted_by)
+    item.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
+    _touch(item.claim_id)
+
+
 def retract_appearance(*, appearance: Appearance, retracted_by, reason: str) -> Appearance:
     """Retract (never delete) an appearance; it stays on the timeline, marked as retracted."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the appearance is retracted.")})
-    # Locked and read again: two retractions at once must not both see it unretracted.
-    locked = Appearance.objects.select_for_update().get(pk=appearance.pk)
-    if locked.retracted_at is not None:
-        raise _retraction_refusal(_("appearance"), locked)
-    appearance.retracted_at = timezone.now()
-    appearance.retracted_by = retracted_by
-    appearance.retraction_reason = reason
-    _attribute(appearance, retracted_by)
-    appearance.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
-    _touch(appearance.claim_id)
+    _mark_retracted(
+        appearance,
+        what=_("appearance"),
+        missing_reason=_("Say why the appearance is retracted."),
+        retracted_by=retracted_by,
+        reason=reason,
+    )
     _enqueue_stance_count_refresh(appearance.claim_id)
     return appearance
 
@@ -491,18 +503,13 @@ def _enqueue_stance_count_refresh(claim_id: int) -> None:
 @transaction.atomic
 def retract_evidence(*, evidence: Evidence, retracted_by, reason: str) -> Evidence:
     """Retract (never delete) an evidence file; it stays listed, struck through, with the reason."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the evidence is retracted.")})
-    # Locked and read again: two retractions at once must not both see it unretracted.
-    locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
-    if locked.retracted_at is not None:
-        raise _retraction_refusal(_("evidence"), locked)
-    evidence.retracted_at = timezone.now()
-    evidence.retracted_by = retracted_by
-    evidence.retraction_reason = reason
-    evidence.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
-    _touch(evidence.claim_id)
+    _mark_retracted(
+        evidence,
+        what=_("evidence"),
+        missing_reason=_("Say why the evidence is retracted."),
+        retracted_by=retracted_by,
+        reason=reason,
+    )
     return evidence
 
 
@@ -927,18 +934,13 @@ def add_note(*, claim_id: int, author, text: str, submission_key: str | None = N
 def retract_note(*, note: Note, retracted_by, reason: str) -> Note:
     """Retract (never delete or edit) a note: it stays in the discussion, marked, with the reason.
     Who may is claims.permissions.may_retract (its author, or an editor)."""
-    reason = storable_text(reason).strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the note is retracted.")})
-    locked = Note.objects.select_for_update().get(pk=note.pk)
-    if locked.retracted_at is not None:
-        raise _retraction_refusal(_("note"), locked)
-    note.retracted_at = timezone.now()
-    note.retracted_by = retracted_by
-    note.retraction_reason = reason
-    _attribute(note, retracted_by)
-    note.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
-    _touch(note.claim_id)
+    _mark_retracted(
+        note,
+        what=_("note"),
+        missing_reason=_("Say why the note is retracted."),
+        retracted_by=retracted_by,
+        reason=reason,
+    )
     return note
 
 

@@ -384,42 +384,46 @@ def proposal_decide(request, pk, decision):
 @permission_required("claims.change_appearance", raise_exception=True)
 @require_POST
 def appearance_retract(request, pk):
-    appearance = get_object_or_404(Appearance, pk=pk)
-    if not may_retract(request.user, appearance):
+    return _retract_from_page(
+        request,
+        get_object_or_404(Appearance, pk=pk),
+        kind="appearance",
+        retract=lambda item, **kw: services.retract_appearance(appearance=item, **kw),
+        done=_("Appearance retracted."),
+        missing_reason=_("Say why the appearance is retracted."),
+    )
+
+
+def _retract_from_page(request, item, *, kind: str, retract, done: str, missing_reason: str):
+    """Retract an appearance, evidence or note from the claim page, if claims.permissions allows
+    this user (403 otherwise), and go back to it there with what happened."""
+    if not may_retract(request.user, item):
         raise PermissionDenied
     form = forms.ReasonForm(request.POST)
     if form.is_valid():
         try:
-            services.retract_appearance(
-                appearance=appearance, retracted_by=request.user, reason=form.cleaned_data["reason"]
-            )
+            retract(item, retracted_by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("Appearance retracted."))
+            messages.success(request, done)
     else:
-        messages.error(request, _("Say why the appearance is retracted."))
-    return redirect(_on_claim_page(appearance.claim, "appearance", appearance.pk))
+        messages.error(request, missing_reason)
+    return redirect(_on_claim_page(item.claim, kind, item.pk))
 
 
 @login_required
 @permission_required("claims.change_evidence", raise_exception=True)
 @require_POST
 def evidence_retract(request, pk):
-    evidence = get_object_or_404(Evidence, pk=pk)
-    if not may_retract(request.user, evidence):
-        raise PermissionDenied
-    form = forms.ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.retract_evidence(evidence=evidence, retracted_by=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Evidence retracted."))
-    else:
-        messages.error(request, _("Say why the evidence is retracted."))
-    return redirect(_on_claim_page(evidence.claim, "evidence", evidence.pk))
+    return _retract_from_page(
+        request,
+        get_object_or_404(Evidence, pk=pk),
+        kind="evidence",
+        retract=lambda item, **kw: services.retract_evidence(evidence=item, **kw),
+        done=_("Evidence retracted."),
+        missing_reason=_("Say why the evidence is retracted."),
+    )
 
 
 # Notes and assignments ------------------------------------------------------------------------
@@ -453,20 +457,14 @@ def note_create(request, pk):
 @permission_required("claims.add_note", raise_exception=True)
 @require_POST
 def note_retract(request, pk):
-    note = get_object_or_404(Note, pk=pk)
-    if not may_retract(request.user, note):
-        raise PermissionDenied
-    form = forms.ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.retract_note(note=note, retracted_by=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Note retracted."))
-    else:
-        messages.error(request, _("Say why the note is retracted."))
-    return redirect(_on_claim_page(note.claim, "note", note.pk))
+    return _retract_from_page(
+        request,
+        get_object_or_404(Note, pk=pk),
+        kind="note",
+        retract=lambda item, **kw: services.retract_note(note=item, **kw),
+        done=_("Note retracted."),
+        missing_reason=_("Say why the note is retracted."),
+    )
 
 
 @login_required

@@ -262,3 +262,22 @@ def test_the_desk_shows_claims_with_new_activity_that_nobody_is_on(as_editor, ed
     assert "Nobody is on this one" in section
     assert "Jo is on this one" not in section and quiet.text not in section
     assert list(selectors.unassigned_claims_with_new_activity()) == [nobody]
+
+
+# Races ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_assigning_the_same_journalist_at_once_make_one_assignment():
+    from claims.tests.test_races import run_at_once
+
+    claim = factories.make_claim()
+    journalist = factories.JournalistFactory(username="rana")
+    editors = [factories.EditorFactory(username="first"), factories.EditorFactory(username="second")]
+
+    outcomes = run_at_once(
+        *[lambda e=e: services.assign_claim(claim_id=claim.pk, user=journalist, assigned_by=e) for e in editors]
+    )
+
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == ["Assignment", "NoneType"], outcomes
+    assert Assignment.objects.filter(claim=claim, user=journalist).count() == 1
