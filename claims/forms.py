@@ -1,5 +1,7 @@
 """Forms of the newsroom pages: they validate input; the services do the work."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -185,3 +187,48 @@ class AssignForm(forms.Form):
     def __init__(self, *args, users, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = users
+
+
+KEEP_VERDICT_FORM_CHOICES = [
+    ("", _("— only if both claims have a verdict —")),
+    ("into", _("The verdict of the claim that stays")),
+    ("absorbed", _("The verdict of the duplicate")),
+]
+_CLAIM_REFERENCE = re.compile(r"^\s*(?:(?:https?://[^/\s]+)?/(?:claims|fact-checks|api/v1/claims)/)?(\d{1,18})/?\s*$")
+
+
+class MergeForm(forms.Form):
+    """Merge this claim (the duplicate) into another, or propose it: the other claim by its id or
+    its address (newsroom page, public page or API)."""
+
+    into = forms.CharField(
+        label=_("Duplicate of claim"),
+        max_length=300,
+        help_text=_("The id or the address of the claim that stays, e.g. 42 or /claims/42/"),
+    )
+    reason = forms.CharField(
+        label=_("Why they are the same claim"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
+    )
+    keep_verdict_of = forms.ChoiceField(
+        label=_("Verdict that stands"), choices=KEEP_VERDICT_FORM_CHOICES, required=False
+    )
+    submission_token = SubmissionTokenField()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_merge_%s")  # ids apart from the page's other forms
+        super().__init__(*args, **kwargs)
+
+    def clean_into(self):
+        match = _CLAIM_REFERENCE.match(self.cleaned_data["into"])
+        if match is None:
+            raise forms.ValidationError(_("Give the claim's id (a number) or its address."), code="invalid")
+        return int(match.group(1))
+
+
+class MergeDecisionForm(forms.Form):
+    decision_note = forms.CharField(label=_("Decision note"), required=False, max_length=2000)
+    keep_verdict_of = forms.ChoiceField(
+        label=_("Verdict that stands"), choices=KEEP_VERDICT_FORM_CHOICES, required=False
+    )

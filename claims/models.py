@@ -415,6 +415,8 @@ class ClaimMerge(models.Model):
     kept_verdict_of = models.CharField(max_length=16, blank=True)
     # The ids of the rows that moved, per kind, so the record says exactly what the merge did.
     moved = models.JSONField(default=dict)
+    # claimtrack.lib.submissions.submission_key of the form token that made the merge.
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -2,7 +2,7 @@
 
 The database does the searching: on PostgreSQL a GIN index on to_tsvector('english', text) (made by
 migration 0005), on SQLite an FTS5 table kept in step with claims_claim by triggers. Either way the
-question is "which non-archived claims share the most (stemmed) words with these words", ranked by
+question is "which non-archived, unmerged claims share the most (stemmed) words with these words", ranked by
 the database's own relevance function. Other databases fall back to a scan in Python.
 
 SQLite's triggers live on the claims_claim table, and Django's SQLite schema editor rebuilds a table
@@ -36,13 +36,13 @@ SQLITE_SETUP = [
 # Uses the GIN index claims_claim_text_search (migration 0005): the same expression, so keep them equal.
 POSTGRESQL_QUERY = """
     SELECT id FROM claims_claim
-    WHERE NOT is_archived AND to_tsvector('english', text) @@ to_tsquery('english', %s)
+    WHERE NOT is_archived AND merged_into_id IS NULL AND to_tsvector('english', text) @@ to_tsquery('english', %s)
     ORDER BY ts_rank(to_tsvector('english', text), to_tsquery('english', %s)) DESC, id DESC
     LIMIT %s
 """
 SQLITE_QUERY = """
     SELECT claims_claim.id FROM claims_claim_fts JOIN claims_claim ON claims_claim.id = claims_claim_fts.rowid
-    WHERE claims_claim_fts MATCH %s AND NOT claims_claim.is_archived
+    WHERE claims_claim_fts MATCH %s AND NOT claims_claim.is_archived AND claims_claim.merged_into_id IS NULL
     ORDER BY bm25(claims_claim_fts), claims_claim.id DESC
     LIMIT %s
 """
@@ -65,7 +65,8 @@ def _safe_words(words) -> list[str]:
 
 
 def candidate_claim_ids(words: list[str], *, limit: int) -> list[int]:
-    """Ids of up to `limit` non-archived claims sharing words with `words`, most relevant first."""
+    """Ids of up to `limit` non-archived claims sharing words with `words`, most relevant first;
+    never a claim merged into another (the survivor is matched instead)."""
     words = _safe_words(words)
     if not words or limit <= 0:
         return []
@@ -90,7 +91,9 @@ def _scan_candidates(words: list[str], limit: int) -> list[int]:
     """Any other database: count shared words claim by claim (fine for small installations)."""
     wanted = word_stems(" ".join(words))
     scored = []
-    for claim_id, text in Claim.objects.filter(is_archived=False).values_list("id", "text").iterator():
+    for claim_id, text in (
+        Claim.objects.filter(is_archived=False, merged_into__isnull=True).values_list("id", "text").iterator()
+    ):
         shared = len(wanted & word_stems(text))
         if shared:
             scored.append((-shared, -claim_id))

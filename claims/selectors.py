@@ -23,8 +23,10 @@ from .models import (
     Appearance,
     Assignment,
     Claim,
+    ClaimMerge,
     Evidence,
     Follow,
+    MergeProposal,
     Note,
     Stance,
     StatusChange,
@@ -34,14 +36,20 @@ from .models import (
 
 
 def claim_list(*, include_archived: bool = True) -> QuerySet[Claim]:
-    claims = Claim.objects.select_related("created_by").prefetch_related("tags")
+    """The claims the newsroom works on: never one merged into another (its page redirects)."""
+    claims = Claim.objects.filter(merged_into__isnull=True).select_related("created_by").prefetch_related("tags")
     if not include_archived:
         claims = claims.filter(is_archived=False)
     return claims.order_by("-last_activity_at", "-id")
 
 
 # The kinds of event on a claim's timeline, in the order events of the same instant are listed.
-TIMELINE_EVENT_KINDS = ("status_change", "appearance", "revision", "verdict", "assignment", "unassignment", "note")
+# "merged_from": a duplicate claim merged into this one (its ClaimMerge); "merged_status_change": a
+# status change of that duplicate, shown as its history.
+TIMELINE_EVENT_KINDS = (
+    "status_change", "appearance", "revision", "verdict", "merged_from", "merged_status_change",
+    "assignment", "unassignment", "note",
+)  # fmt: skip
 # The newsroom's own work on a claim (its discussion, who is on it): on the claim page, never on
 # what partners see (the API's timeline).
 NEWSROOM_ONLY_EVENT_KINDS = ("assignment", "unassignment", "note")
@@ -68,9 +76,11 @@ def anchor(kind: str, pk: int) -> str:
 def claim_timeline(
     claim: Claim, *, include_pending: bool = True, include_retracted: bool = True, include_newsroom: bool = False
 ) -> list[TimelineEvent]:
-    """Every event of the claim in time order: appearances, status changes, verdicts and the
-    revisions of documents the claim appears in; with `include_newsroom` (the claim page, never
-    partners) also its notes and assignments. Five queries, eight with the newsroom's."""
+    """Every event of the claim in time order: appearances, status changes, verdicts, the
+    revisions of documents the claim appears in, and for each duplicate merged into it a "merged
+    from" event and the duplicate's status changes; with `include_newsroom` (the claim page, never
+    partners) also its notes and assignments. Five queries, one more for a claim others were merged
+    into, three more with the newsroom's."""
     appearances = (
         Appearance.objects.filter(claim=claim)
         .select_related("source", "document", "recorded_by", "reviewed_by", "retracted_by")
@@ -84,10 +94,20 @@ def claim_timeline(
     appearances = list(appearances)
     document_ids = {a.document_id for a in appearances if a.document_id}
     events = [TimelineEvent("appearance", a.seen_at, a) for a in appearances]
-    events += [
-        TimelineEvent("status_change", s.changed_at, s)
-        for s in StatusChange.objects.filter(claim=claim).select_related("changed_by")
-    ]
+    # The claim's own status changes and those of the duplicates merged into it, in one query; the
+    # merges themselves are read only when there are such duplicates.
+    merged_claims = Claim.objects.filter(merged_into=claim).values("pk")
+    status_changes = StatusChange.objects.filter(Q(claim=claim) | Q(claim_id__in=merged_claims))
+    merged_ids = set()
+    for change in status_changes.select_related("changed_by"):
+        if change.claim_id == claim.pk:
+            events.append(TimelineEvent("status_change", change.changed_at, change))
+        else:
+            events.append(TimelineEvent("merged_status_change", change.changed_at, change))
+            merged_ids.add(change.claim_id)
+    if merged_ids:
+        merges = ClaimMerge.objects.filter(absorbed_id__in=merged_ids).select_related("absorbed", "merged_by")
+        events += [TimelineEvent("merged_from", merge.merged_at, merge) for merge in merges]
     events += [
         TimelineEvent("verdict", v.published_at, v)
         for v in Verdict.objects.filter(claim=claim).select_related("author")
@@ -177,8 +197,9 @@ VERDICT_ROW_FIELDS = ("id", "rating_value", "rating_name", "best_rating", "worst
 
 
 def published_claim_rows() -> QuerySet:
-    """Claims as dicts of CLAIM_ROW_FIELDS; complete a page of them with with_tags_and_verdicts."""
-    return Claim.objects.values(*CLAIM_ROW_FIELDS)
+    """Claims as dicts of CLAIM_ROW_FIELDS; complete a page of them with with_tags_and_verdicts.
+    Claims merged into another are not listed (their detail redirects to the survivor's)."""
+    return Claim.objects.filter(merged_into__isnull=True).values(*CLAIM_ROW_FIELDS)
 
 
 def with_tags_and_verdicts(rows: list[dict]) -> list[dict]:
@@ -216,7 +237,8 @@ STATUS_CHANGE_ROW_FIELDS = ("id", "claim_id", "from_status", "to_status", "ratio
 _DETAIL_CLAIM_SQL = """
 SELECT c.id, c.slug, c.text, c.summary, c.status, c.status_changed_at, c.first_seen_at, c.last_activity_at,
        c.language, c.places, c.asserts_count, c.denies_count, c.reports_count, c.is_archived,
-       v.id, v.rating_value, v.rating_name, v.best_rating, v.worst_rating, v.summary, v.published_at
+       v.id, v.rating_value, v.rating_name, v.best_rating, v.worst_rating, v.summary, v.published_at,
+       c.merged_into_id
 FROM claims_claim c
 LEFT JOIN claims_verdict v ON v.id = (
     SELECT newest.id FROM claims_verdict newest WHERE newest.claim_id = c.id
@@ -255,8 +277,8 @@ def _aware(value) -> datetime | None:
 def published_claim_detail_row(claim_id: int, *, include_retracted: bool = False) -> dict | None:
     """The claim as a row of CLAIM_ROW_FIELDS plus `tags` (sorted), `verdict` (the current one, a
     dict of VERDICT_ROW_FIELDS or None), `appearances` (published, in time order; rows of
-    APPEARANCE_ROW_FIELDS) and `status_history` (in time order; rows of STATUS_CHANGE_ROW_FIELDS);
-    None when there is no such claim. Four queries: the same content as published_claim_detail()."""
+    APPEARANCE_ROW_FIELDS), `status_history` (in time order; rows of STATUS_CHANGE_ROW_FIELDS) and
+    `merged_into_id` (the claim it was merged into, or None); None when there is no such claim. Four queries: the same content as published_claim_detail()."""
     with connection.cursor() as cursor:
         cursor.execute(_DETAIL_CLAIM_SQL, [claim_id])
         found = cursor.fetchone()
@@ -269,8 +291,9 @@ def published_claim_detail_row(claim_id: int, *, include_retracted: bool = False
             row["places"] = json.loads(row["places"])
         row["is_archived"] = bool(row["is_archived"])
         row["verdict"] = None
+        row["merged_into_id"] = found[21]
         if found[14] is not None:  # v.id: the claim has a verdict
-            row["verdict"] = dict(zip(VERDICT_ROW_FIELDS, found[14:], strict=True))
+            row["verdict"] = dict(zip(VERDICT_ROW_FIELDS, found[14:21], strict=True))
             row["verdict"]["published_at"] = _aware(row["verdict"]["published_at"])
 
         cursor.execute(_DETAIL_TAGS_SQL, [claim_id])
@@ -310,8 +333,10 @@ def published_claim_detail(*, include_retracted: bool = False) -> QuerySet[Claim
 
 
 def published_claimreviews() -> QuerySet[Claim]:
-    """Claims that have a published verdict, ready for claims.claimreview.claimreview_jsonld."""
-    return Claim.objects.filter(Exists(Verdict.objects.filter(claim=OuterRef("pk")))).prefetch_related(
+    """Claims that have a published verdict, ready for claims.claimreview.claimreview_jsonld; not
+    those merged into another (the survivor's ClaimReview stands for both)."""
+    claims = Claim.objects.filter(merged_into__isnull=True)
+    return claims.filter(Exists(Verdict.objects.filter(claim=OuterRef("pk")))).prefetch_related(
         _verdicts_newest_first(),
         Prefetch(
             "appearances",
@@ -420,8 +445,10 @@ REVIEWED_ORIGINS = (Appearance.Origin.SUGGESTED, Appearance.Origin.PARTNER)
 
 
 def pending_appearances() -> QuerySet[Appearance]:
+    """Waiting for review, on claims still worked on (a duplicate left behind by a merge is not)."""
     return (
         Appearance.objects.filter(origin__in=REVIEWED_ORIGINS, review_state=Appearance.ReviewState.PENDING)
+        .filter(claim__merged_into__isnull=True)
         .select_related("claim", "source", "document")
         .order_by("-seen_at", "-id")
     )
@@ -439,6 +466,7 @@ def official_statements() -> QuerySet[Appearance]:
     """Accepted appearances by official bodies or in official statements, newest first."""
     return (
         Appearance.objects.filter(review_state=Appearance.ReviewState.ACCEPTED, retracted_at__isnull=True)
+        .filter(claim__merged_into__isnull=True)
         .filter(Q(source__kind=Source.Kind.OFFICIAL_BODY) | Q(document__kind=Document.Kind.OFFICIAL_STATEMENT))
         .select_related("claim", "source", "document")
         .order_by("-seen_at", "-id")
@@ -512,9 +540,10 @@ def reviewed_suggestions() -> list[tuple[str, str, str, str]]:
 
 def source_appearances(source: Source) -> QuerySet[Appearance]:
     """The source's appearances, newest first, each with its claim's current status and verdicts
-    (newest first) for the "how were its assertions rated" view. Two queries."""
+    (newest first) for the "how were its assertions rated" view; not the duplicates a merge left on
+    the absorbed claim. Two queries."""
     return (
-        Appearance.objects.filter(source=source)
+        Appearance.objects.filter(source=source, claim__merged_into__isnull=True)
         .select_related("claim", "document")
         .prefetch_related(
             Prefetch(
@@ -561,3 +590,37 @@ def claim_audit_trail(claim: Claim) -> list[AuditEntry]:
     entries += history_entries(Note.history.filter(claim_id=claim.pk), "note")
     entries += history_entries(Assignment.history.filter(claim_id=claim.pk), "assignment")
     return sorted(entries, key=lambda e: e.at)
+
+
+# Merges ---------------------------------------------------------------------------------------
+
+MERGE_CHAIN_LIMIT = 20
+
+
+def final_survivor_id(claim_id: int) -> int | None:
+    """The claim a merged claim's pages redirect to: its merged_into, followed to a claim not merged
+    (merges keep chains one step long, see services.merge_claims; this follows longer ones too, and
+    stops after MERGE_CHAIN_LIMIT steps). None when the claim was not merged or does not exist."""
+    survivor, seen = None, {claim_id}
+    current = claim_id
+    for _step in range(MERGE_CHAIN_LIMIT):
+        following = Claim.objects.filter(pk=current).values_list("merged_into_id", flat=True).first()
+        if following is None or following in seen:
+            break
+        survivor = current = following
+        seen.add(following)
+    return survivor
+
+
+def pending_merge_proposals() -> QuerySet[MergeProposal]:
+    """Merge proposals waiting for an editor, oldest first, with both claims and the proposer."""
+    return (
+        MergeProposal.objects.filter(state=MergeProposal.State.PENDING)
+        .select_related("absorbed", "into", "proposed_by")
+        .order_by("proposed_at", "id")
+    )
+
+
+def claim_merge_proposals(claim: Claim) -> list[MergeProposal]:
+    """Pending merge proposals naming the claim, either way round. One query."""
+    return list(pending_merge_proposals().filter(Q(absorbed=claim) | Q(into=claim)))

@@ -7,7 +7,7 @@ django.core.exceptions.ValidationError with a message a person can act on.
 
 import functools
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -30,8 +30,11 @@ from .models import (
     Appearance,
     Assignment,
     Claim,
+    ClaimMerge,
     ClaimStatus,
     Evidence,
+    Follow,
+    MergeProposal,
     Note,
     Stance,
     StatusChange,
@@ -47,6 +50,33 @@ INITIAL_RATIONALE = "Claim logged."
 
 class StatusConflict(ValidationError):
     """Somebody else changed the status since the editor loaded the page."""
+
+
+class MergedAway(ValidationError):
+    """The claim was merged into another: it takes no new writes; `survivor_id` is where they go."""
+
+    def __init__(self, claim_id: int, survivor_id: int):
+        self.survivor_id = survivor_id
+        super().__init__(
+            _("Claim %(claim)s was merged into claim %(survivor)s: work on claim %(survivor)s instead.")
+            % {"claim": claim_id, "survivor": survivor_id},
+            code="merged_away",
+        )
+
+
+class MergeRefused(ValidationError):
+    """A merge that must not happen (into itself, into or from a merged claim, a loop, two verdicts
+    and no say which stands): nothing was changed."""
+
+
+def lock_unmerged_claim(claim_id: int) -> Claim:
+    """Lock the claim's row for this transaction and return it; MergedAway if it was merged into
+    another. Services that add to a claim call this first, so a write racing a merge either lands
+    before it (and moves with it) or is refused after it."""
+    claim = Claim.objects.select_for_update().get(pk=claim_id)
+    if claim.merged_into_id is not None:
+        raise MergedAway(claim_id, claim.merged_into_id)
+    return claim
 
 
 class AlreadySubmitted(ValidationError):
@@ -247,7 +277,7 @@ def change_status(
         raise ValidationError({"rationale": _("A status change needs a written rationale.")})
     _check_time("changed_at", changed_at)
     # Lock the claim row so that concurrent changes are serialised and each sees the other's result.
-    locked = Claim.objects.select_for_update().get(pk=claim_id)
+    locked = lock_unmerged_claim(claim_id)
     if expected_status is not None and locked.status != expected_status:
         raise StatusConflict(
             _("The status was changed to “%(current)s” while you were editing; reload and decide again.")
@@ -304,6 +334,7 @@ def record_appearance(
     if document is not None and document.source_id != source.pk:
         raise ValidationError({"document": _("That document was published by another source.")})
     _check_time("seen_at", seen_at)
+    lock_unmerged_claim(claim.pk)
     if review_state is None:
         review_state = (
             Appearance.ReviewState.PENDING if origin == Appearance.Origin.SUGGESTED else Appearance.ReviewState.ACCEPTED
@@ -373,6 +404,8 @@ def suggest_appearances_for_revision(*, revision_id: int) -> list[Appearance]:
                 )
         except IntegrityError:  # another worker suggested the same pair a moment ago
             continue
+        except MergedAway:  # merged since it was matched: the survivor is matched on its own
+            continue
     return suggestions
 
 
@@ -422,6 +455,7 @@ def publish_verdict(
     """Publish a rating from the configured scale; the newest published verdict is the current one."""
     rating = rating_for_name(rating_name)
     _check_time("published_at", published_at)
+    lock_unmerged_claim(claim.pk)
     verdict = Verdict(
         claim=claim,
         rating_value=rating["value"],
@@ -433,9 +467,14 @@ def publish_verdict(
         published_at=published_at or timezone.now(),
         submission_key=submission_key,
     )
+    return _save_verdict(verdict, author)
+
+
+def _save_verdict(verdict: Verdict, author) -> Verdict:
+    """Publish a verdict row: save it, move its claim's activity, announce it to partners."""
     _attribute(verdict, author)
     verdict.save()
-    _touch(claim.pk, verdict.published_at)
+    _touch(verdict.claim_id, verdict.published_at)
     signals.verdict_published.send(sender=Verdict, verdict_id=verdict.pk)
     return verdict
 
@@ -458,6 +497,7 @@ def attach_evidence(
 
     if claim is None and appearance is None:
         raise ValidationError(_("Evidence must belong to a claim or an appearance."))
+    lock_unmerged_claim(claim.pk if claim is not None else appearance.claim_id)
     evidence = Evidence(
         sha256=hashlib.sha256(content).hexdigest(),
         content_type=content_type,
@@ -677,7 +717,7 @@ def propose_status_change(
     if not rationale:
         raise ValidationError({"rationale": _("A proposal needs a written rationale.")})
     # The claim row is locked so that two proposals at once are checked one after the other.
-    current = Claim.objects.select_for_update().values_list("status", flat=True).get(pk=claim.pk)
+    current = lock_unmerged_claim(claim.pk).status
     if current == to_status:
         raise ValidationError({"to_status": _("The claim already has this status.")})
     pending = StatusProposal.objects.filter(
@@ -842,28 +882,6 @@ def reject_pending_appearance(*, appearance: Appearance, reviewed_by) -> Appeara
 MAX_MENTIONS_PER_NOTE = 20
 
 
-class ClaimMergedAway(ValidationError):
-    """The claim was merged into another: work on it goes to the surviving claim."""
-
-    def __init__(self, claim: Claim):
-        self.survivor_id = claim.merged_into_id
-        super().__init__(
-            _("This claim was merged into claim %(survivor)s: work on that one instead.")
-            % {"survivor": claim.merged_into_id},
-            code="merged_away",
-        )
-
-
-def _lock_claim_for_newsroom_work(claim_id: int) -> Claim:
-    """The claim, locked (a merge of it waits, or is waited for), refused if it was merged away."""
-    claim = Claim.objects.select_for_update().only("pk", "merged_into_id").filter(pk=claim_id).first()
-    if claim is None:
-        raise ValidationError(_("There is no claim %(id)s.") % {"id": claim_id}, code="no_such_claim")
-    if claim.merged_into_id is not None:
-        raise ClaimMergedAway(claim)
-    return claim
-
-
 def _mentioned_users(text: str) -> list:
     """The newsroom users a note's @mentions name, in the order first mentioned. A name that is no
     user, or a user without a newsroom role, is refused naming it: a mention nobody receives is a
@@ -921,7 +939,7 @@ def add_note(*, claim_id: int, author, text: str, submission_key: str | None = N
             code="note_too_long",
         )
     mentioned = _mentioned_users(text)
-    _lock_claim_for_newsroom_work(claim_id)
+    lock_unmerged_claim(claim_id)
     note = Note(claim_id=claim_id, author=author, text=text, submission_key=submission_key)
     _attribute(note, author)
     note.save()
@@ -960,7 +978,7 @@ def assign_claim(*, claim_id: int, user, assigned_by) -> Assignment | None:
     """Put a newsroom user on the claim (a claim may have several). Someone already on it stays
     assigned as they are: nothing is written and None is returned. Moves the claim's last activity."""
     _check_newsroom_user(user)
-    _lock_claim_for_newsroom_work(claim_id)  # two assignments of the same user at once: one waits
+    lock_unmerged_claim(claim_id)  # two assignments of the same user at once: one waits
     if Assignment.objects.filter(claim_id=claim_id, user=user, unassigned_at__isnull=True).exists():
         return None
     assignment = Assignment(claim_id=claim_id, user=user, assigned_by=assigned_by)
@@ -973,7 +991,7 @@ def assign_claim(*, claim_id: int, user, assigned_by) -> Assignment | None:
 @transaction.atomic
 def unassign_claim(*, claim_id: int, user, unassigned_by) -> Assignment:
     """Take a user off the claim: their current assignment ends (the row stays, for the timeline)."""
-    _lock_claim_for_newsroom_work(claim_id)
+    lock_unmerged_claim(claim_id)
     assignment = (
         Assignment.objects.select_for_update().filter(claim_id=claim_id, user=user, unassigned_at__isnull=True).first()
     )
@@ -987,3 +1005,400 @@ def unassign_claim(*, claim_id: int, user, unassigned_by) -> Assignment:
     assignment.save(update_fields=["unassigned_at", "unassigned_by"])
     _touch(claim_id, assignment.unassigned_at)
     return assignment
+
+
+# Merging duplicate claims ---------------------------------------------------------------------
+
+MERGE_REASON_MAX_LENGTH = ClaimMerge._meta.get_field("reason").max_length
+KEEP_VERDICT_CHOICES = ("into", "absorbed")
+
+
+def _claim_id(claim: Claim | int) -> int:
+    return claim.pk if isinstance(claim, Claim) else int(claim)
+
+
+def _merge_reason(reason: str) -> str:
+    reason = storable_text(reason).strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why these claims are duplicates.")}, code="required")
+    if len(reason) > MERGE_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": _("Keep the reason under %(limit)d characters.") % {"limit": MERGE_REASON_MAX_LENGTH}},
+            code="max_length",
+        )
+    return reason
+
+
+def _check_merge_pair(absorbed: Claim, into: Claim) -> None:
+    """Refuse a merge that must not happen, whatever the order the rows were read in."""
+    if absorbed.pk == into.pk:
+        raise MergeRefused(_("A claim cannot be merged into itself."), code="merge_into_itself")
+    if absorbed.merged_into_id is not None:
+        raise MergeRefused(
+            _("Claim %(claim)s was already merged into claim %(survivor)s.")
+            % {"claim": absorbed.pk, "survivor": absorbed.merged_into_id},
+            code="already_merged",
+        )
+    if into.merged_into_id is not None:
+        if into.merged_into_id == absorbed.pk:
+            raise MergeRefused(
+                _("That would make a loop: claim %(into)s was merged into claim %(claim)s.")
+                % {"into": into.pk, "claim": absorbed.pk},
+                code="merge_loop",
+            )
+        raise MergeRefused(
+            _("Claim %(into)s was itself merged into claim %(survivor)s: merge into claim %(survivor)s instead.")
+            % {"into": into.pk, "survivor": into.merged_into_id},
+            code="into_merged_claim",
+        )
+
+
+def _lock_pair(absorbed_id: int, into_id: int) -> tuple[Claim, Claim]:
+    """Lock both claim rows, the lower id first whichever is absorbed, so two merges of the same
+    claims at once (either way round) wait for each other instead of deadlocking."""
+    locked = {}
+    for claim_id in sorted({absorbed_id, into_id}):
+        try:
+            locked[claim_id] = Claim.objects.select_for_update().get(pk=claim_id)
+        except Claim.DoesNotExist:
+            raise MergeRefused(_("There is no claim %(id)s.") % {"id": claim_id}, code="no_such_claim") from None
+    return locked[absorbed_id], locked[into_id]
+
+
+def _verdict_to_keep(absorbed: Claim, into: Claim, keep_verdict_of: str | None) -> str:
+    """Which claim's verdict stands on the survivor: "" when only the survivor has one or neither
+    has, "absorbed" when only the absorbed claim has one (its fact-check page redirects to the
+    survivor's, which must then show it), else the editor's choice, which is required."""
+    if keep_verdict_of not in (None, "", *KEEP_VERDICT_CHOICES):
+        raise ValidationError({"keep_verdict_of": _("Say “into” or “absorbed”.")}, code="invalid")
+    absorbed_has = Verdict.objects.filter(claim_id=absorbed.pk).exists()
+    into_has = Verdict.objects.filter(claim_id=into.pk).exists()
+    if absorbed_has and into_has:
+        if not keep_verdict_of:
+            raise MergeRefused(
+                _(
+                    "Both claims have a published verdict: say which one stands on claim %(into)s, "
+                    "its own or the one of claim %(absorbed)s."
+                )
+                % {"into": into.pk, "absorbed": absorbed.pk},
+                code="both_have_verdicts",
+            )
+        return keep_verdict_of
+    return "absorbed" if absorbed_has else ""
+
+
+def _move(rows, into_id: int, merged_by) -> list[int]:
+    """Point each row at the survivor, one save per row so that the audit trail records the move
+    (and who made it) for the models that keep history."""
+    moved = []
+    for row in rows:
+        row.claim_id = into_id
+        _attribute(row, merged_by)
+        row.save(update_fields=["claim"])
+        moved.append(row.pk)
+    return moved
+
+
+def _move_appearances(absorbed_id: int, into_id: int, merged_by) -> tuple[list[int], dict[str, int]]:
+    """Move the absorbed claim's appearances to the survivor, except where both claims have an
+    appearance of the same document: the survivor keeps one (claim, document) pair, so a document
+    counts once and no second suggestion of the pair is made (the unique
+    appearance_one_suggestion_per_claim_document holds). Such a duplicate is neither deleted nor
+    retracted (nobody retracted it): it stays on the absorbed claim, whose record is kept intact and
+    whose pages redirect, and the merge record maps it to the survivor's appearance it duplicates
+    (`appearances_left_behind`: {duplicate id: kept id}). The one exception: when the survivor has
+    no accepted, unretracted appearance of that document and the absorbed claim has, that one moves
+    (if no suggestion of the pair is on the survivor already), so what was counted stays counted."""
+    survivor_by_document: dict[int, list[Appearance]] = {}
+    for appearance in Appearance.objects.filter(claim_id=into_id, document__isnull=False):
+        survivor_by_document.setdefault(appearance.document_id, []).append(appearance)
+
+    def counts(appearance):
+        return appearance.review_state == Appearance.ReviewState.ACCEPTED and appearance.retracted_at is None
+
+    to_move, left_behind = [], {}
+    for appearance in Appearance.objects.select_for_update().filter(claim_id=absorbed_id).order_by("pk"):
+        kept = survivor_by_document.get(appearance.document_id) if appearance.document_id else None
+        if not kept:
+            to_move.append(appearance)
+            if appearance.document_id:
+                survivor_by_document[appearance.document_id] = [appearance]
+            continue
+        suggestion_clash = appearance.origin == Appearance.Origin.SUGGESTED and any(
+            a.origin == Appearance.Origin.SUGGESTED for a in kept
+        )
+        if counts(appearance) and not any(counts(a) for a in kept) and not suggestion_clash:
+            to_move.append(appearance)
+            kept.append(appearance)
+            continue
+        best = next((a for a in kept if counts(a)), kept[0])
+        left_behind[str(appearance.pk)] = best.pk
+    return _move(to_move, into_id, merged_by), left_behind
+
+
+def _move_follows(absorbed_id: int, into_id: int) -> tuple[list[int], list[int]]:
+    """One follow per (claim, user): a user following both keeps the survivor's row, made active if
+    either was (the absorbed claim's row stays behind); the others move."""
+    survivor_follows = {f.user_id: f for f in Follow.objects.select_for_update().filter(claim_id=into_id)}
+    moved, activated = [], []
+    now = timezone.now()
+    for follow in Follow.objects.select_for_update().filter(claim_id=absorbed_id).order_by("pk"):
+        kept = survivor_follows.get(follow.user_id)
+        if kept is None:
+            follow.claim_id = into_id
+            follow.save(update_fields=["claim"])
+            moved.append(follow.pk)
+        elif follow.active and not kept.active:
+            kept.active, kept.updated_at = True, now
+            kept.save(update_fields=["active", "updated_at"])
+            activated.append(kept.pk)
+    return moved, activated
+
+
+def _move_assignments(absorbed_id: int, into_id: int, merged_by, at) -> tuple[list[int], list[int]]:
+    """One current assignment per (claim, user): a user currently on both claims keeps the
+    survivor's; the absorbed claim's current one is ended at the merge (by who merged) and stays
+    behind. Every other assignment, current or past, moves with its history."""
+    on_survivor = set(
+        Assignment.objects.filter(claim_id=into_id, unassigned_at__isnull=True).values_list("user_id", flat=True)
+    )
+    to_move, ended = [], []
+    for assignment in Assignment.objects.select_for_update().filter(claim_id=absorbed_id).order_by("pk"):
+        if assignment.unassigned_at is None and assignment.user_id in on_survivor:
+            assignment.unassigned_at, assignment.unassigned_by = at, merged_by
+            _attribute(assignment, merged_by)
+            assignment.save(update_fields=["unassigned_at", "unassigned_by"])
+            ended.append(assignment.pk)
+        else:
+            to_move.append(assignment)
+    return _move(to_move, into_id, merged_by), ended
+
+
+def _retarget_merge_proposals(absorbed_id: int, into_id: int, merged_by, at, decided: int | None) -> list[int]:
+    """Pending merge proposals naming the absorbed claim now name the survivor; those that then
+    name the survivor twice (the same pair proposed again, or the other way round) are settled by
+    this merge."""
+    changed = []
+    pending = MergeProposal.objects.select_for_update().filter(
+        Q(absorbed_id=absorbed_id) | Q(into_id=absorbed_id), state=MergeProposal.State.PENDING
+    )
+    for proposal in pending.exclude(pk=decided or 0).order_by("pk"):
+        if proposal.absorbed_id == absorbed_id:
+            proposal.absorbed_id = into_id
+        if proposal.into_id == absorbed_id:
+            proposal.into_id = into_id
+        fields = ["absorbed", "into"]
+        if proposal.absorbed_id == proposal.into_id:
+            proposal.state, proposal.decided_by, proposal.decided_at = MergeProposal.State.MERGED, merged_by, at
+            proposal.decision_note = _("Settled by the merge of claim %(absorbed)s into claim %(into)s.") % {
+                "absorbed": absorbed_id,
+                "into": into_id,
+            }
+            fields += ["state", "decided_by", "decided_at", "decision_note"]
+        proposal.save(update_fields=fields)
+        changed.append(proposal.pk)
+    return changed
+
+
+def _republish_verdict(absorbed_id: int, into_id: int, at) -> Verdict:
+    """The absorbed claim's current verdict, published again on the survivor as its current one
+    (newest): same rating, summary and author, at the time of the merge. ClaimReview and the public
+    page of the survivor show it; the absorbed claim keeps its own rows."""
+    current = Verdict.objects.filter(claim_id=absorbed_id).order_by("-published_at", "-id").first()
+    newest_on_survivor = Verdict.objects.filter(claim_id=into_id).order_by("-published_at").first()
+    if newest_on_survivor is not None and newest_on_survivor.published_at >= at:
+        at = newest_on_survivor.published_at + timedelta(microseconds=1)
+    copy = Verdict(
+        claim_id=into_id,
+        rating_value=current.rating_value,
+        rating_name=current.rating_name,
+        best_rating=current.best_rating,
+        worst_rating=current.worst_rating,
+        summary=current.summary,
+        author_id=current.author_id,
+        published_at=at,
+    )
+    return _save_verdict(copy, current.author)
+
+
+@once_per_submission_key(ClaimMerge)
+@transaction.atomic
+def merge_claims(
+    *,
+    absorbed: Claim | int,
+    into: Claim | int,
+    merged_by,
+    reason: str,
+    keep_verdict_of: str | None = None,
+    proposal: MergeProposal | int | None = None,
+    decision_note: str = "",
+    submission_key: str | None = None,
+) -> ClaimMerge:
+    """Merge the duplicate claim `absorbed` into `into` (the survivor), all or nothing, with both
+    claim rows locked.
+
+    To the survivor move: appearances (one per (claim, document): see _move_appearances), the
+    evidence attached to the claim or to a moved appearance, tags (the union), notes, follows and
+    assignments (one per user: see _move_follows, _move_assignments), pending status proposals and
+    pending merge proposals; claims merged earlier into the absorbed one now point at the survivor.
+    Nothing is deleted: the absorbed claim keeps its status changes, verdicts, edits and
+    notifications, gets `merged_into`, and its pages redirect to the survivor's, whose timeline shows
+    it. The survivor's stance counts are recomputed here, in the transaction. If both have a
+    verdict, keep_verdict_of ("into" or "absorbed") says which stands: "absorbed" publishes the
+    absorbed claim's current verdict again on the survivor. `proposal` is the journalist's
+    MergeProposal this decides (with the editor's decision_note). Sends claims.signals.claim_merged.
+    A `submission_key` used before raises AlreadySubmitted with the first merge."""
+    absorbed_id, into_id = _claim_id(absorbed), _claim_id(into)
+    reason = _merge_reason(reason)
+    if absorbed_id == into_id:
+        raise MergeRefused(_("A claim cannot be merged into itself."), code="merge_into_itself")
+    absorbed_claim, survivor = _lock_pair(absorbed_id, into_id)
+    if submission_key is not None:  # the same form twice at once: this one waited for the locks
+        repeat = ClaimMerge.objects.filter(submission_key=submission_key).first()
+        if repeat is not None:
+            raise AlreadySubmitted(repeat)
+    _check_merge_pair(absorbed_claim, survivor)
+    kept_verdict_of = _verdict_to_keep(absorbed_claim, survivor, keep_verdict_of)
+    at = timezone.now()
+
+    moved: dict = {}
+    moved["appearances"], moved["appearances_left_behind"] = _move_appearances(absorbed_id, into_id, merged_by)
+    evidence = Evidence.objects.select_for_update().filter(claim_id=absorbed_id)
+    evidence = evidence.filter(Q(appearance__isnull=True) | Q(appearance_id__in=moved["appearances"]))
+    moved["evidence"] = _move(evidence.order_by("pk"), into_id, merged_by)
+    survivor_tags = set(survivor.tags.values_list("pk", flat=True))
+    new_tags = [tag for tag in absorbed_claim.tags.all() if tag.pk not in survivor_tags]
+    survivor.tags.add(*new_tags)
+    moved["tags"] = sorted(tag.name for tag in new_tags)
+    moved["notes"] = _move(
+        Note.objects.select_for_update().filter(claim_id=absorbed_id).order_by("pk"), into_id, merged_by
+    )
+    moved["follows"], moved["follows_activated"] = _move_follows(absorbed_id, into_id)
+    moved["assignments"], moved["assignments_ended"] = _move_assignments(absorbed_id, into_id, merged_by, at)
+    pending_status = StatusProposal.objects.filter(claim_id=absorbed_id, state=StatusProposal.State.PENDING)
+    moved["status_proposals"] = sorted(pending_status.values_list("pk", flat=True))
+    StatusProposal.objects.filter(pk__in=moved["status_proposals"]).update(claim_id=into_id)
+    proposal_id = proposal.pk if isinstance(proposal, MergeProposal) else proposal
+    moved["merge_proposals"] = _retarget_merge_proposals(absorbed_id, into_id, merged_by, at, proposal_id)
+    earlier = list(Claim.objects.select_for_update().filter(merged_into_id=absorbed_id).order_by("pk"))
+    for claim in earlier:  # merged into the absorbed claim before: they now redirect to the survivor
+        claim.merged_into_id = into_id
+        _attribute(claim, merged_by)
+        claim.save(update_fields=["merged_into"])
+    moved["claims_redirected"] = [claim.pk for claim in earlier]
+    if kept_verdict_of == "absorbed":
+        moved["verdict_republished"] = _republish_verdict(absorbed_id, into_id, at).pk
+
+    absorbed_claim.merged_into_id = into_id
+    _attribute(absorbed_claim, merged_by)
+    absorbed_claim.save(update_fields=["merged_into"])
+    try:
+        with transaction.atomic():
+            merge = ClaimMerge.objects.create(
+                absorbed_id=absorbed_id,
+                into_id=into_id,
+                merged_by=merged_by,
+                merged_at=at,
+                reason=reason,
+                kept_verdict_of=kept_verdict_of,
+                moved=moved,
+                submission_key=submission_key,
+            )
+    except IntegrityError:  # the one-to-one on absorbed: only reachable without row locks
+        raise MergeRefused(_("Claim %(claim)s was already merged.") % {"claim": absorbed_id}) from None
+    if proposal_id is not None:
+        _settle_merge_proposal(proposal_id, merge=merge, decided_by=merged_by, at=at, decision_note=decision_note)
+    recompute_stance_counts(claim_id=into_id)
+    recompute_stance_counts(claim_id=absorbed_id)
+    _touch(into_id, at)
+    signals.claim_merged.send(sender=ClaimMerge, claim_merge_id=merge.pk)
+    return merge
+
+
+def _refuse_decided(proposal: MergeProposal) -> None:
+    if proposal.state != MergeProposal.State.PENDING:
+        raise ValidationError(
+            _("This proposal was already decided (%(state)s).") % {"state": proposal.get_state_display()},
+            code="already_decided",
+        )
+
+
+def _settle_merge_proposal(proposal_id: int, *, merge: ClaimMerge, decided_by, at, decision_note: str) -> None:
+    proposal = MergeProposal.objects.select_for_update().get(pk=proposal_id)
+    _refuse_decided(proposal)
+    if (proposal.absorbed_id, proposal.into_id) != (merge.absorbed_id, merge.into_id):
+        raise ValidationError(_("This proposal is about other claims."), code="other_claims")
+    proposal.state, proposal.decided_by, proposal.decided_at = MergeProposal.State.MERGED, decided_by, at
+    proposal.merge, proposal.decision_note = merge, decision_note
+    proposal.save(update_fields=["state", "decided_by", "decided_at", "merge", "decision_note"])
+
+
+@once_per_submission_key(MergeProposal)
+@transaction.atomic
+def propose_merge(
+    *, absorbed: Claim | int, into: Claim | int, proposed_by, reason: str, submission_key: str | None = None
+) -> MergeProposal:
+    """A journalist proposes that `absorbed` duplicates `into`; an editor merges or rejects it
+    (decide_merge_proposal). Refused as a merge would be (itself, merged claims, a loop), and while
+    the same proposal is pending."""
+    absorbed_id, into_id = _claim_id(absorbed), _claim_id(into)
+    reason = _merge_reason(reason)
+    if absorbed_id == into_id:
+        raise MergeRefused(_("A claim cannot be merged into itself."), code="merge_into_itself")
+    absorbed_claim, survivor = _lock_pair(absorbed_id, into_id)
+    _check_merge_pair(absorbed_claim, survivor)
+    pending = MergeProposal.objects.filter(
+        absorbed_id=absorbed_id, into_id=into_id, state=MergeProposal.State.PENDING
+    ).first()
+    if pending is not None:
+        raise ValidationError(
+            _("Merging claim %(absorbed)s into claim %(into)s was already proposed; an editor will decide.")
+            % {"absorbed": absorbed_id, "into": into_id},
+            code="already_proposed",
+        )
+    proposal = MergeProposal.objects.create(
+        absorbed_id=absorbed_id, into_id=into_id, reason=reason, proposed_by=proposed_by, submission_key=submission_key
+    )
+    return proposal
+
+
+@transaction.atomic
+def decide_merge_proposal(
+    *,
+    proposal: MergeProposal | int,
+    decided_by,
+    merge: bool,
+    decision_note: str = "",
+    keep_verdict_of: str | None = None,
+) -> MergeProposal:
+    """An editor merges the proposed claims (merge_claims, with the proposal's reason) or rejects
+    the proposal. A proposal already decided is refused."""
+    proposal_id = proposal.pk if isinstance(proposal, MergeProposal) else proposal
+    note = storable_text(decision_note).strip()
+    if len(note) > MergeProposal._meta.get_field("decision_note").max_length:
+        raise ValidationError({"decision_note": _("The decision note is too long.")}, code="max_length")
+    if merge:
+        # Not locked here: merge_claims locks the claims first and the proposal after, the order
+        # every merge takes, and refuses a proposal decided meanwhile (all rolled back).
+        current = MergeProposal.objects.get(pk=proposal_id)
+        _refuse_decided(current)
+        merge_claims(
+            absorbed=current.absorbed_id,
+            into=current.into_id,
+            merged_by=decided_by,
+            reason=current.reason,
+            keep_verdict_of=keep_verdict_of,
+            proposal=proposal_id,
+            decision_note=note,
+        )
+        return MergeProposal.objects.get(pk=proposal_id)
+    locked = MergeProposal.objects.select_for_update().get(pk=proposal_id)
+    _refuse_decided(locked)
+    locked.state, locked.decided_by, locked.decided_at, locked.decision_note = (
+        MergeProposal.State.REJECTED,
+        decided_by,
+        timezone.now(),
+        note,
+    )
+    locked.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    return locked

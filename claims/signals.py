@@ -10,3 +10,5 @@ from django.dispatch import Signal
 status_changed = Signal()
 # verdict_id: the Verdict just published.
 verdict_published = Signal()
+# claim_merge_id: the ClaimMerge just written (a duplicate claim absorbed into another).
+claim_merged = Signal()

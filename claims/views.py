@@ -8,8 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from sources.models import Source
 
 from . import charts, forms, selectors, services
 from .claimreview import claimreview_url
-from .models import Appearance, Assignment, Claim, Evidence, Note, StatusProposal, Tag
+from .models import Appearance, Assignment, Claim, Evidence, MergeProposal, Note, StatusProposal, Tag
 from .permissions import can_rule, may_retract
 
 CLAIMS_PER_PAGE = 50
@@ -140,11 +141,31 @@ def similar_claims(request):
     return render(request, "claims/_similar_claims.html", {"similar": similar})
 
 
+def _merged_claim_redirect(request, claim_id: int, route: str):
+    """A claim merged into another: 301 to the same page of the claim that stands for it, with the
+    query string (GET); after a refused form, back to that claim with the reason shown."""
+    survivor_id = selectors.final_survivor_id(claim_id)
+    if survivor_id is None:
+        raise Http404
+    url = reverse(route, args=[survivor_id])
+    if request.method != "GET":
+        messages.error(
+            request,
+            _("Claim %(claim)s was merged into claim %(survivor)s: nothing was saved on it.")
+            % {"claim": claim_id, "survivor": survivor_id},
+        )
+        return redirect(url)
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+
 def _claim_page(request, claim_id: int, *, status: int = 200, **bound_forms):
     try:
         claim = selectors.claim_with_related(claim_id)
     except Claim.DoesNotExist:
         raise Http404 from None
+    if claim.merged_into_id is not None:
+        return _merged_claim_redirect(request, claim.pk, "claims:detail")
     timeline = selectors.claim_timeline(claim, include_newsroom=True)
     context = {
         "claim": claim,
@@ -174,6 +195,11 @@ def _claim_page(request, claim_id: int, *, status: int = 200, **bound_forms):
     if user.has_perm("claims.add_assignment"):
         context["assign_form"] = bound_forms.get("assign_form") or forms.AssignForm(users=selectors.newsroom_users())
         context["assigned_to_me"] = any(a.user_id == user.pk for a in context["assignments"])
+    context["merge_proposals"] = selectors.claim_merge_proposals(claim)
+    context["can_merge"] = user.has_perm("claims.merge_claims")
+    if user.has_perm("claims.add_mergeproposal") or context["can_merge"]:
+        context["merge_form"] = bound_forms.get("merge_form") or forms.MergeForm()
+        context["merge_candidates"] = selectors.similar_claims(claim.text, exclude_id=claim.pk)
     return render(request, "claims/claim_detail.html", context, status=status)
 
 
@@ -189,7 +215,11 @@ def fact_check(request, pk):
     """The public page of a published verdict, where ClaimReview's `url` points: no login. It shows
     only what partners see (the current verdict and the published appearances), never rationales,
     pending or rejected appearances, retracted items or who in the newsroom did what. No verdict: 404."""
-    claim = get_object_or_404(selectors.published_claimreviews(), pk=pk)
+    claim = selectors.published_claimreviews().filter(pk=pk).first()
+    if claim is None:
+        if selectors.final_survivor_id(pk) is not None:
+            return _merged_claim_redirect(request, pk, "claims:fact-check")
+        raise Http404
     context = {
         "claim": claim,
         "current_verdict": selectors.current_verdict(claim),
@@ -207,6 +237,8 @@ def fact_check(request, pk):
 def appearance_create(request, pk):
     claim = get_object_or_404(Claim, pk=pk)
     if request.method != "POST":
+        if claim.merged_into_id is not None:
+            return _merged_claim_redirect(request, claim.pk, "claims:appearance-create")
         return render(request, "claims/appearance_form.html", {"claim": claim, "form": forms.AppearanceForm()})
     form = forms.AppearanceForm(request.POST, request.FILES)
     if form.is_valid():
@@ -511,6 +543,87 @@ def my_claims(request):
     return render(request, "claims/my_claims.html", {"page": page})
 
 
+# Merging duplicate claims ---------------------------------------------------------------------
+
+
+@login_required
+@permission_required("claims.add_mergeproposal", raise_exception=True)
+@require_POST
+def claim_merge(request, pk):
+    """This claim is a duplicate of another: an editor merges it into that one, a journalist
+    proposes the merge to the editors."""
+    claim = get_object_or_404(Claim, pk=pk)
+    form = forms.MergeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        may_merge = request.user.has_perm("claims.merge_claims")
+        try:
+            if may_merge:
+                merge = services.merge_claims(
+                    absorbed=claim.pk,
+                    into=data["into"],
+                    merged_by=request.user,
+                    reason=data["reason"],
+                    keep_verdict_of=data["keep_verdict_of"] or None,
+                    submission_key=_submission_key(request, form),
+                )
+            else:
+                services.propose_merge(
+                    absorbed=claim.pk,
+                    into=data["into"],
+                    proposed_by=request.user,
+                    reason=data["reason"],
+                    submission_key=_submission_key(request, form),
+                )
+        except services.AlreadySubmitted as repeat:
+            url = repeat.existing.into.get_absolute_url() if may_merge else claim.get_absolute_url()
+            return _already_saved(request, url)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if not may_merge:
+                messages.success(request, _("Merge proposed; an editor will decide."))
+                return redirect(f"{claim.get_absolute_url()}#merge-claim")
+            messages.success(
+                request,
+                _("Claim %(absorbed)s was merged into this claim.") % {"absorbed": claim.pk},
+            )
+            return redirect(merge.into)
+    return _claim_page(request, claim.pk, status=400, merge_form=form)
+
+
+@login_required
+@permission_required("claims.merge_claims", raise_exception=True)
+@require_POST
+def merge_proposal_decide(request, pk, decision):
+    proposal = get_object_or_404(MergeProposal, pk=pk)
+    form = forms.MergeDecisionForm(request.POST)
+    next_url = request.POST.get("next")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = proposal.absorbed.get_absolute_url()
+    if not form.is_valid():
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return redirect(next_url)
+    try:
+        decided = services.decide_merge_proposal(
+            proposal=proposal,
+            decided_by=request.user,
+            merge=decision == "merge",
+            decision_note=form.cleaned_data["decision_note"],
+            keep_verdict_of=form.cleaned_data["keep_verdict_of"] or None,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(next_url)
+    if decided.state == MergeProposal.State.MERGED:
+        messages.success(
+            request, _("Claim %(absorbed)s was merged into this claim.") % {"absorbed": decided.absorbed_id}
+        )
+        return redirect(decided.into)
+    messages.success(request, _("Merge proposal rejected."))
+    return redirect(next_url)
+
+
 # Review queue and desk ------------------------------------------------------------------------
 
 
@@ -588,6 +701,7 @@ def desk(request):
             "active_claims": list(selectors.claims_with_new_activity()[:DESK_ROWS]),
             "unassigned_claims": list(selectors.unassigned_claims_with_new_activity()[:DESK_ROWS]),
             "proposals": list(selectors.pending_proposals()[:DESK_ROWS]),
+            "merge_proposals": list(selectors.pending_merge_proposals()[:DESK_ROWS]),
             "pending_appearances": list(selectors.pending_appearances()[:DESK_ROWS]),
             "pending_count": selectors.pending_appearances().count(),
             "official_statements": list(selectors.official_statements()[:DESK_ROWS]),

@@ -309,6 +309,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "claimtrack.api.schema.document_error_responses",
         "claimtrack.api.schema.document_conditional_get",
+        "claimtrack.api.schema.document_redirects",
         "claimtrack.api.schema.nullable_references",
         "claimtrack.api.schema.path_ids_as_integers",
         "claimtrack.api.schema.add_links",

@@ -14,10 +14,11 @@ class PartnersConfig(AppConfig):
 
         from . import receivers
 
-        # Every status change and verdict is fanned out to the partners' webhooks.
+        # Every status change, verdict and claim merge is fanned out to the partners' webhooks.
         claim_signals.status_changed.connect(
             receivers.queue_status_change_fan_out, dispatch_uid="partners-status-changed"
         )
         claim_signals.verdict_published.connect(
             receivers.queue_verdict_fan_out, dispatch_uid="partners-verdict-published"
         )
+        claim_signals.claim_merged.connect(receivers.queue_claim_merge_fan_out, dispatch_uid="partners-claim-merged")

@@ -1,14 +1,18 @@
-"""Claim events that partners' webhooks receive, built from the status change or verdict that
-claims announced (see receivers.py)."""
+"""Claim events that partners' webhooks receive, built from the status change, verdict or merge
+that claims announced (see receivers.py)."""
 
-from claims.models import StatusChange, Verdict
+from django.urls import reverse
+
+from claims.models import ClaimMerge, StatusChange, Verdict
 
 STATUS_CHANGED = "claim.status_changed"
 VERDICT_PUBLISHED = "claim.verdict_published"
+CLAIM_MERGED = "claim.merged"
+EVENT_TYPES = (STATUS_CHANGED, VERDICT_PUBLISHED, CLAIM_MERGED)
 
 
 def build_event(event_type: str, object_id: int) -> dict | None:
-    """The JSON event for a status change or verdict; its id is stable, so a retried fan-out or a
+    """The JSON event for a status change, verdict or merge; its id is stable, so a retried fan-out or a
     redelivered task never sends a second, different event."""
     if event_type == STATUS_CHANGED:
         change = StatusChange.objects.select_related("claim").filter(pk=object_id).first()
@@ -44,4 +48,30 @@ def build_event(event_type: str, object_id: int) -> dict | None:
                 "published_at": verdict.published_at.isoformat(),
             },
         }
+    if event_type == CLAIM_MERGED:
+        return _merge_event(object_id)
     raise ValueError(f"Unknown event type {event_type!r}")
+
+
+def _merge_event(claim_merge_id: int) -> dict | None:
+    """`claim` is the duplicate that was absorbed (its address now answers 301), `data.into` the
+    claim that stands for both. The merge's reason is the newsroom's internal note and is not sent."""
+    merge = ClaimMerge.objects.select_related("absorbed", "into").filter(pk=claim_merge_id).first()
+    if merge is None:
+        return None
+    absorbed, into = merge.absorbed, merge.into
+    return {
+        "id": f"claim_merge-{merge.pk}",
+        "type": CLAIM_MERGED,
+        "created_at": merge.merged_at.isoformat(),
+        "claim": {"id": absorbed.pk, "slug": absorbed.slug, "text": absorbed.text},
+        "data": {
+            "into": {
+                "id": into.pk,
+                "slug": into.slug,
+                "text": into.text,
+                "url": reverse("api:claim-detail", args=[into.pk]),
+            },
+            "merged_at": merge.merged_at.isoformat(),
+        },
+    }

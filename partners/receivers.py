@@ -17,3 +17,9 @@ def queue_verdict_fan_out(sender, *, verdict_id: int, **kwargs) -> None:
     from .tasks import fan_out_event
 
     enqueue_on_commit(fan_out_event, events.VERDICT_PUBLISHED, verdict_id)
+
+
+def queue_claim_merge_fan_out(sender, *, claim_merge_id: int, **kwargs) -> None:
+    from .tasks import fan_out_event
+
+    enqueue_on_commit(fan_out_event, events.CLAIM_MERGED, claim_merge_id)

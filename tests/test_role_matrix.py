@@ -115,6 +115,13 @@ MATRIX = [
     ("claims:proposal-approve", "post", "proposal", EDITORS),
     ("claims:proposal-reject", "get", "proposal", EDITORS_ELSE_405),
     ("claims:proposal-reject", "post", "proposal", EDITORS),
+    # Journalists propose merges (the same form), editors merge and decide proposals.
+    ("claims:merge", "get", "claim", NOT_ALLOWED),
+    ("claims:merge", "post", "claim", ALL_USERS),
+    ("claims:merge-proposal-merge", "get", "merge_proposal", EDITORS_ELSE_405),
+    ("claims:merge-proposal-merge", "post", "merge_proposal", EDITORS),
+    ("claims:merge-proposal-reject", "get", "merge_proposal", EDITORS_ELSE_405),
+    ("claims:merge-proposal-reject", "post", "merge_proposal", EDITORS),
     # The journalist recorded this appearance and uploaded this evidence (see `world`).
     ("claims:appearance-retract", "get", "appearance", NOT_ALLOWED),
     ("claims:appearance-retract", "post", "appearance", ALL_USERS),
@@ -277,6 +284,10 @@ def world(journalist):
     )
     suggestion = factories.make_suggestion(claim=claim, source=source)
     ruled_claim = factories.make_claim(text="The dam burst", created_by=journalist)
+    duplicate = factories.make_claim(text="Police left Kirkuk", created_by=journalist)
+    merge_proposal = services.propose_merge(
+        absorbed=duplicate.pk, into=claim.pk, proposed_by=journalist, reason="The same withdrawal rumour."
+    )
     services.publish_verdict(claim=ruled_claim, rating_name="False", author=factories.EditorFactory())
     partner = factories.make_partner("Partner Newsroom")
     feed = factories.FeedFactory(source=source)
@@ -298,6 +309,7 @@ def world(journalist):
         "feed": feed,
         "ruled_claim": ruled_claim,
         "journalist": journalist,
+        "merge_proposal": merge_proposal,
     }
 
 
@@ -334,6 +346,7 @@ def body_for(route, world) -> dict:
         "claims:note-create": {"text": "Ministry spokesman called back: denies it."},
         "claims:note-retract": {"reason": "Wrong claim."},
         "claims:assignment-create": {"user": world["journalist"].pk},
+        "claims:merge": {"into": world["ruled_claim"].pk, "reason": "The same rumour, logged twice."},
         "claims:source-feed-add": {"url": world["feed"].url},
         "claims:review-accept": {"stance": "asserts"},
         "claims:review-edit": {"stance": "denies", "quote": "They denied it.", "seen_at": "2026-01-05T10:00"},

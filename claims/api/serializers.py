@@ -234,6 +234,12 @@ class RevisionSerializer(serializers.Serializer):
     title = serializers.CharField(allow_blank=True)
 
 
+class MergedFromSerializer(serializers.Serializer):
+    absorbed = serializers.IntegerField(help_text="The id of the duplicate claim merged into this one.")
+    absorbed_text = serializers.CharField()
+    merged_at = serializers.DateTimeField()
+
+
 class TimelineEventSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=selectors.PARTNER_TIMELINE_EVENT_KINDS)
     at = serializers.DateTimeField()
@@ -242,6 +248,11 @@ class TimelineEventSerializer(serializers.Serializer):
     status_change = StatusChangeSerializer(allow_null=True)
     verdict = VerdictSerializer(allow_null=True)
     revision = RevisionSerializer(allow_null=True, help_text="A document citing the claim was rewritten.")
+    merged_from = MergedFromSerializer(
+        allow_null=True,
+        help_text="A duplicate claim was merged into this one; its status changes follow as "
+        "`merged_status_change` events (their `status_change.claim` is the duplicate).",
+    )
 
     def to_representation(self, event):
         data = {
@@ -252,13 +263,20 @@ class TimelineEventSerializer(serializers.Serializer):
             "status_change": None,
             "verdict": None,
             "revision": None,
+            "merged_from": None,
         }
         if event.kind == "appearance":
             data["appearance"] = AppearanceSerializer().to_representation(event.item)
-        elif event.kind == "status_change":
+        elif event.kind in ("status_change", "merged_status_change"):
             data["status_change"] = StatusChangeSerializer().to_representation(event.item)
         elif event.kind == "verdict":
             data["verdict"] = VerdictSerializer().to_representation(event.item)
+        elif event.kind == "merged_from":
+            data["merged_from"] = {
+                "absorbed": event.item.absorbed_id,
+                "absorbed_text": event.item.absorbed.text,
+                "merged_at": iso(event.item.merged_at),
+            }
         else:
             data["revision"] = {"document": event.item.document_id, "title": event.item.title}
         return data

@@ -3,9 +3,10 @@
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -39,6 +40,23 @@ IDEMPOTENCY_KEY = OpenApiParameter(
         "is 200 with the item the first request created (the body is not compared). Keys are yours alone."
     ),
 )
+
+
+# Documented on the claim's own GET addresses; claimtrack.api.schema.document_redirects adds the
+# Location header to every 301 of the document.
+MERGED_REDIRECT = OpenApiResponse(
+    description=(
+        "The claim was merged into another (a duplicate): `Location` is the same address for the claim "
+        "that now stands for both (query string kept). Follow it; the `claim.merged` webhook says so too."
+    )
+)
+
+
+def _merged_redirect(request, survivor_id: int, route: str) -> Response:
+    """301 to the same endpoint of the claim that absorbed the requested one, query string kept."""
+    url = request.build_absolute_uri(reverse(route, args=[survivor_id]))
+    query = request.META.get("QUERY_STRING", "")
+    return Response(status=status.HTTP_301_MOVED_PERMANENTLY, headers={"Location": f"{url}?{query}" if query else url})
 
 
 def _created_once(create, **arguments):
@@ -153,6 +171,7 @@ class ClaimFilter(filters.FilterSet):
         summary="A claim with its appearances, status history and current verdict",
         tags=["claims"],
         parameters=[INCLUDE_RETRACTED],
+        responses={200: s.ClaimDetailSerializer, 301: MERGED_REDIRECT},
     ),
     create=extend_schema(
         summary="Submit a claim (write key)",
@@ -213,6 +232,8 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, APIViewSet)
         row = selectors.published_claim_detail_row(int(pk), include_retracted=include_retracted(request))
         if row is None:
             raise Http404("No Claim matches the given query.")
+        if row["merged_into_id"] is not None:
+            return _merged_redirect(request, selectors.final_survivor_id(row["id"]), "api:claim-detail")
         return Response(s.claim_detail_data(row, s.ClaimURLs(request)))
 
     def create(self, request):
@@ -237,22 +258,27 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, APIViewSet)
         summary="The claim's timeline: appearances, status changes, verdicts, document rewrites",
         tags=["claims"],
         parameters=[INCLUDE_RETRACTED],
-        responses=s.TimelineEventSerializer(many=True),
+        responses={200: s.TimelineEventSerializer(many=True), 301: MERGED_REDIRECT},
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def timeline(self, request, pk=None):
         claim = self.get_object()
+        if claim.merged_into_id is not None:
+            return _merged_redirect(request, selectors.final_survivor_id(claim.pk), "api:claim-timeline")
         events = selectors.claim_timeline(claim, include_pending=False, include_retracted=include_retracted(request))
         return Response([s.TimelineEventSerializer().to_representation(event) for event in events])
 
     @extend_schema(
         summary="The claim's published verdict as schema.org ClaimReview JSON-LD",
         tags=["claimreview"],
-        responses={200: CLAIMREVIEW_SCHEMA},
+        responses={200: CLAIMREVIEW_SCHEMA, 301: MERGED_REDIRECT},
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def claimreview(self, request, pk=None):
-        claim = get_object_or_404(selectors.published_claimreviews(), pk=self.get_object().pk)
+        claim = self.get_object()
+        if claim.merged_into_id is not None:
+            return _merged_redirect(request, selectors.final_survivor_id(claim.pk), "api:claim-claimreview")
+        claim = get_object_or_404(selectors.published_claimreviews(), pk=claim.pk)
         return Response(claimreview_for(claim, request))
 
     @extend_schema(
@@ -380,7 +406,9 @@ class AppearanceViewSet(mixins.ListModelMixin, APIViewSet):
     permission_classes = [CanReadOrSubmitAppearances]
 
     def get_queryset(self):
-        return selectors.published_appearances(include_retracted=include_retracted(self.request))
+        # Not the duplicates a merge left on the absorbed claim (the survivor has its own of them).
+        appearances = selectors.published_appearances(include_retracted=include_retracted(self.request))
+        return appearances.filter(claim__merged_into__isnull=True)
 
     def create(self, request):
         data = _validated(s.AppearanceCreateSerializer, request)

@@ -108,10 +108,11 @@ def test_a_malformed_assignment_is_refused(as_editor, claim, user):
 
 def test_assigning_on_a_claim_merged_away_is_refused(as_editor, editor, rana, claim):
     survivor = merge_away(claim)
-    response = as_editor.post(assign_url(claim), {"user": rana.pk})
-    assert response.status_code == 400
-    assert f"merged into claim {survivor.pk}" in response.content.decode()
-    with pytest.raises(services.ClaimMergedAway):
+    # The form is sent on to the claim that stands for it, saying nothing was saved.
+    response = as_editor.post(assign_url(claim), {"user": rana.pk}, follow=True)
+    assert response.redirect_chain == [(survivor.get_absolute_url(), 302)]
+    assert f"merged into claim {survivor.pk}: nothing was saved" in response.content.decode()
+    with pytest.raises(services.MergedAway):
         services.assign_claim(claim_id=claim.pk, user=rana, assigned_by=editor)
     assert not Assignment.objects.exists()
 

@@ -162,10 +162,11 @@ def test_a_double_clicked_note_form_saves_one_note(as_journalist, claim):
 
 def test_a_note_on_a_claim_merged_away_is_refused_with_a_clear_error(as_journalist, journalist, claim):
     survivor = merge_away(claim)
-    response = as_journalist.post(note_url(claim), {"text": "Still looking"})
-    assert response.status_code == 400
-    assert f"merged into claim {survivor.pk}" in response.content.decode()
-    with pytest.raises(services.ClaimMergedAway):
+    # The form is sent on to the claim that stands for it, saying nothing was saved.
+    response = as_journalist.post(note_url(claim), {"text": "Still looking"}, follow=True)
+    assert response.redirect_chain == [(survivor.get_absolute_url(), 302)]
+    assert f"merged into claim {survivor.pk}: nothing was saved" in response.content.decode()
+    with pytest.raises(services.MergedAway):
         services.add_note(claim_id=claim.pk, author=journalist, text="Still looking")
     assert not Note.objects.exists()
 
@@ -342,7 +343,14 @@ def test_a_notes_text_never_reaches_the_api_webhooks_claimreview_or_the_public_p
 def test_the_api_timeline_does_not_offer_note_or_assignment_kinds(client):
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").content.decode()
     assert '"note"' not in schema and '"unassignment"' not in schema
-    assert set(selectors.PARTNER_TIMELINE_EVENT_KINDS) == {"status_change", "appearance", "revision", "verdict"}
+    assert set(selectors.PARTNER_TIMELINE_EVENT_KINDS) == {
+        "status_change",
+        "appearance",
+        "revision",
+        "verdict",
+        "merged_from",
+        "merged_status_change",
+    }
 
 
 # Query counts --------------------------------------------------------------------------------

@@ -21,8 +21,9 @@ PER_REQUEST = 7
 CLAIM_LIST_QUERIES = PER_REQUEST + 6
 # Claim (+ tags, verdicts), timeline (5), page extras (2), source choices, the ClaimReview
 # JSON-LD's published appearances (1); notes (+ their mentions) and assignments (3), the assign
-# form's newsroom users (1); for editors the audit trail (7).
-CLAIM_PAGE_QUERIES = PER_REQUEST + 12 + 4 + 7
+# form's newsroom users (1); the merge form: pending merge proposals, similar claims offered as
+# candidates (+ their tags) (3); for editors the audit trail (7).
+CLAIM_PAGE_QUERIES = PER_REQUEST + 12 + 4 + 3 + 7
 
 STATUSES = [ClaimStatus.UNDER_REVIEW, ClaimStatus.DISPUTED, ClaimStatus.UNPROVEN, ClaimStatus.FALSE]
 START = datetime(2026, 1, 1, tzinfo=UTC)

@@ -116,6 +116,25 @@ def document_error_responses(result, generator, request, public):
     return result
 
 
+LOCATION_HEADER = {
+    "Location": {
+        "description": "Where the item is now.",
+        "required": True,
+        "schema": {"type": "string", "format": "uri"},
+    }
+}
+
+
+def document_redirects(result, generator, request, public):
+    """Every 301 of the document (e.g. a claim merged into another) carries a Location header."""
+    for _path, _method, operation in _operations(result):
+        for code, response in operation.get("responses", {}).items():
+            if code == "301":
+                response.setdefault("headers", {}).update(LOCATION_HEADER)
+                response.pop("content", None)  # no body
+    return result
+
+
 def _operations(result):
     for path, path_item in result.get("paths", {}).items():
         for method, operation in path_item.items():
