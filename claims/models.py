@@ -111,8 +111,12 @@ class Claim(models.Model):
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="absorbed_claims", editable=False
     )
+    # Moves on with every write that changes what the claim page shows (services._touch, update_claim):
+    # the live page's ETag. Also for events dated in the past, which leave last_activity_at as it is.
+    # Not in the audit trail: it says nothing a person did.
+    timeline_version = models.PositiveBigIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords(bases=[AuditFields])
+    history = HistoricalRecords(bases=[AuditFields], excluded_fields=["timeline_version"])
 
     class Meta:
         ordering = ["-last_activity_at", "-id"]
@@ -392,6 +396,8 @@ class ClaimEdit(models.Model):
     )
     edited_at = models.DateTimeField(default=timezone.now, db_index=True)
     changes = models.JSONField()
+    # claimtrack.lib.submissions.submission_key of the edit form's token: a double click edits once.
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 PER_REQUEST = 7
 # Paginator count, claims, tags, filter choices (tags, sources).
 CLAIM_LIST_QUERIES = PER_REQUEST + 6
-# Claim (+ tags, verdicts), timeline (5), page extras (2), source choices, the ClaimReview
-# JSON-LD's published appearances (1); for editors the audit trail (5).
-CLAIM_PAGE_QUERIES = PER_REQUEST + 12 + 5
+# Claim (+ tags, verdicts), timeline (6, edits of the claim included), page extras (2), source
+# choices, the ClaimReview JSON-LD's published appearances (1); for editors the audit trail (5).
+CLAIM_PAGE_QUERIES = PER_REQUEST + 13 + 5
 
 STATUSES = [ClaimStatus.UNDER_REVIEW, ClaimStatus.DISPUTED, ClaimStatus.UNPROVEN, ClaimStatus.FALSE]
 START = datetime(2026, 1, 1, tzinfo=UTC)
