@@ -98,7 +98,11 @@ class ClaimChangeForm(forms.ModelForm):
         super()._post_clean()  # the model's own validation (the slug's uniqueness among others)
         if self.errors or self.instance.pk is None:
             return
-        changed = set(self.changed_data)  # as shown: a time without its microseconds is no change
+        changed = set(self.changed_data) - {"first_seen_at"}
+        # The form shows first seen to the second: the same second sent back is no change.
+        first_seen, shown = self.cleaned_data.get("first_seen_at"), self.initial.get("first_seen_at")
+        if first_seen is not None and (shown is None or first_seen != shown.replace(microsecond=0)):
+            changed.add("first_seen_at")
         edited = {field: self.cleaned_data[field] for field in services.EDITABLE_CLAIM_FIELDS if field in changed}
         if "tag_names" in changed:
             edited["tags"] = split_list(self.cleaned_data["tag_names"])

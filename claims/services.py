@@ -244,6 +244,24 @@ def set_tags(*, claim: Claim, names) -> None:
 EDITABLE_CLAIM_FIELDS = ("text", "summary", "tags", "places", "language", "first_seen_at")
 
 
+def _same(new, old) -> bool:
+    """Whether an edit leaves a value as it is; a browser's CRLF line ends are the stored LF ones."""
+    if isinstance(new, str) and isinstance(old, str):
+        return new.replace("\r\n", "\n") == old.replace("\r\n", "\n")
+    return new == old
+
+
+def _check_lengths(instance, fields) -> None:
+    """Refuse text longer than its field's max_length, which Django does not check for a TextField."""
+    for field in fields:
+        limit = instance._meta.get_field(field).max_length
+        value = getattr(instance, field)
+        if limit is not None and isinstance(value, str) and len(value) > limit:
+            raise ValidationError(
+                {field: _("At most %(limit)d characters (this has %(length)d).") % {"limit": limit, "length": len(value)}}
+            )
+
+
 def _edit_value(field: str, value):
     """A field's value as ClaimEdit.changes keeps it (JSON): times as ISO strings."""
     return value.isoformat() if isinstance(value, datetime) else value
@@ -295,12 +313,13 @@ def update_claim(
             raise ValidationError({"tags": _("Tags must be a list of names.")})
         wanted["tags"] = tag_names(storable_text(name) for name in tags)
     current = {field: current_tags if field == "tags" else getattr(locked, field) for field in EDITABLE_CLAIM_FIELDS}
-    changed = [field for field in EDITABLE_CLAIM_FIELDS if field in wanted and wanted[field] != current[field]]
+    changed = [field for field in EDITABLE_CLAIM_FIELDS if field in wanted and not _same(wanted[field], current[field])]
     if not changed:
         return None
     columns = [field for field in changed if field != "tags"]
     for field in columns:
         setattr(locked, field, wanted[field])
+    _check_lengths(locked, columns)
     locked.clean_fields(exclude=[f.name for f in Claim._meta.fields if f.name not in columns])
     now = timezone.now()
     locked.updated_at = now
