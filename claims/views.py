@@ -226,7 +226,7 @@ def claim_live(request, pk):
     etag = _live_state_etag(request, pk)
     if etag is None:
         raise Http404
-    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+    if quote_etag(etag) in parse_etags(request.headers.get("If-None-Match", "")):
         response = HttpResponseNotModified()
     else:
         context = _live_context(request, pk)
