@@ -258,7 +258,10 @@ def _check_lengths(instance, fields) -> None:
         value = getattr(instance, field)
         if limit is not None and isinstance(value, str) and len(value) > limit:
             raise ValidationError(
-                {field: _("At most %(limit)d characters (this has %(length)d).") % {"limit": limit, "length": len(value)}}
+                {
+                    field: _("At most %(limit)d characters (this has %(length)d).")
+                    % {"limit": limit, "length": len(value)}
+                }
             )
 
 

@@ -116,7 +116,7 @@ def test_an_edit_that_changes_nothing_writes_nothing(claim, journalist):
         ({"text": "   \n "}, "text"),
         ({"text": "x" * 2001}, "text"),
         ({"summary": "y" * 5001}, "summary"),
-        ({"places": ["[\"Kirkuk\"]"]}, "places"),
+        ({"places": ['["Kirkuk"]']}, "places"),
         ({"places": "Kirkuk"}, "places"),
         ({"places": ["Kirkuk"] * 21}, "places"),
         ({"language": "a-language-code-too-long"}, "language"),
@@ -161,7 +161,7 @@ def test_a_reworded_claim_shows_on_its_timeline_with_old_and_new_wording(as_jour
     assert len(events) == 1 and events[0].item.reworded == [OLD, NEW]
     html = as_journalist.get(claim.get_absolute_url()).content.decode()
     assert "Reworded" in html
-    assert f"<del dir=\"auto\">{OLD}</del>" in html and f"<ins dir=\"auto\">{NEW}</ins>" in html
+    assert f'<del dir="auto">{OLD}</del>' in html and f'<ins dir="auto">{NEW}</ins>' in html
     assert "also edited: summary" in html
 
 

@@ -171,9 +171,7 @@ REFUSED = {
 
 
 @pytest.mark.parametrize("action", sorted(REFUSED))
-def test_a_refused_claim_page_form_is_shown_again_at_the_claims_own_address(
-    client, editor, journalist, claim, action
-):
+def test_a_refused_claim_page_form_is_shown_again_at_the_claims_own_address(client, editor, journalist, claim, action):
     client.force_login(journalist if action == "proposal" else editor)  # editors rule rather than propose
     url = claim.get_absolute_url()
     assert f'name="action" value="{action}"' in client.get(url).content.decode()
