@@ -4,8 +4,8 @@ what a colleague records in another, without a reload."""
 import pytest
 
 from tests import factories
-from tests.test_browser import CHROMIUM_ARGS, PASSWORD, log_in
 from tests.services import chromium_path
+from tests.test_browser import CHROMIUM_ARGS, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.once, pytest.mark.django_db(transaction=True)]
 
