@@ -97,7 +97,8 @@ class Claim(models.Model):
     status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
     # Bumped by every service that adds something to the claim's timeline; the list sorts by it.
     last_activity_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
-    # Distinct sources per stance among accepted, unretracted appearances; recomputed by a task.
+    # Distinct sources per stance among accepted, unretracted appearances; recomputed inside every
+    # write that changes them (services.recompute_stance_counts).
     asserts_count = models.PositiveIntegerField(default=0, editable=False)
     denies_count = models.PositiveIntegerField(default=0, editable=False)
     reports_count = models.PositiveIntegerField(default=0, editable=False)
