@@ -190,7 +190,7 @@ def _claim_page(request, claim_id: int, *, status: int = 200, **bound_forms):
 
 @login_required
 @permission_required("claims.view_claim", raise_exception=True)
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_http_methods(["GET", "POST"])
 def claim_detail(request, pk):
     """The claim page. Its forms post here too, naming their `action` (CLAIM_PAGE_ACTIONS), so a
     refused form is shown again, with its errors, at the claim's own address, where a reload or a
