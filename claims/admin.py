@@ -2,9 +2,9 @@
 
 Claims, appearances, status changes, verdicts, evidence and proposals are written through the
 newsroom pages and the API, which call claims.services; so does the admin. It adds a claim through
-services.create_claim (which logs its first StatusChange) and sets tags through services.set_tags;
-otherwise it edits only a claim's text, slug, summary, places, language, first-seen time and
-archived flag, and an appearance's quote and time. Appearances and evidence are retracted by an
+services.create_claim (which logs its first StatusChange) and edits a claim's text, summary, tags,
+places, language and first-seen time through services.update_claim (a ClaimEdit on the timeline);
+otherwise it edits only a claim's slug and archived flag, and an appearance's quote and time. Appearances and evidence are retracted by an
 action calling services.retract_appearance / retract_evidence. Everything else is read-only here,
 and nothing can be deleted: retraction is the way to withdraw something."""
 
@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import HistoryAdmin
-from claimtrack.admin import NoDeleteAdmin, ReadOnlyAdmin, ServiceAddAdmin, ServiceAddForm
+from claimtrack.admin import NoDeleteAdmin, ReadOnlyAdmin, ServiceAddAdmin, ServiceAddForm, add_service_errors
 from claimtrack.lib.submissions import submission_key
 
 from . import services
@@ -86,9 +86,15 @@ class ClaimAddForm(ServiceAddForm):
 
 
 class ClaimChangeForm(forms.ModelForm):
+    """The claim's own fields are edited through services.update_claim, as on the newsroom's edit
+    page (a ClaimEdit row, the timeline's "reworded" event, the lock): it runs once the model's
+    own checks pass, and its refusal is a form error. Only the slug and the archived flag are
+    saved by the admin itself (ClaimAdmin.save_model)."""
+
     places = PlaceListField(label=_("Places"))
-    # Saved by ClaimAdmin.save_related through services.set_tags, which normalises the names.
     tag_names = forms.CharField(label=_("Tags"), required=False, max_length=500, help_text=_("Separate with commas"))
+
+    acting_user = None  # set by ClaimAdmin.get_form for the request's user
 
     class Meta:
         model = Claim
@@ -98,6 +104,23 @@ class ClaimChangeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.initial["tag_names"] = ", ".join(tag.name for tag in self.instance.tags.all())
+
+    def _post_clean(self):
+        super()._post_clean()  # the model's own validation (the slug's uniqueness among others)
+        if self.errors or self.instance.pk is None:
+            return
+        changed = set(self.changed_data) - {"first_seen_at"}
+        # The form shows first seen to the second: the same second sent back is no change.
+        first_seen, shown = self.cleaned_data.get("first_seen_at"), self.initial.get("first_seen_at")
+        if first_seen is not None and (shown is None or first_seen != shown.replace(microsecond=0)):
+            changed.add("first_seen_at")
+        edited = {field: self.cleaned_data[field] for field in services.EDITABLE_CLAIM_FIELDS if field in changed}
+        if "tag_names" in changed:
+            edited["tags"] = split_list(self.cleaned_data["tag_names"])
+        try:
+            services.update_claim(claim_id=self.instance.pk, edited_by=self.acting_user, **edited)
+        except ValidationError as error:
+            add_service_errors(self, error)
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -146,10 +169,17 @@ class ClaimAdmin(ServiceAddAdmin):
     date_hierarchy = "first_seen_at"
     inlines = [StatusChangeInline]
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if change:  # an added claim got its tags from create_claim
-            services.set_tags(claim=form.instance, names=split_list(form.cleaned_data["tag_names"]))
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            form_class.acting_user = request.user  # modelform_factory made this class for this request
+        return form_class
+
+    def save_model(self, request, obj, form, change):
+        if change:  # the claim's own fields were saved by services.update_claim in the form
+            obj.save(update_fields=["slug", "is_archived"])
+        else:
+            super().save_model(request, obj, form, change)
 
 
 class RetractionActionForm(ActionForm):

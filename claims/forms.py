@@ -232,3 +232,41 @@ class MergeDecisionForm(forms.Form):
     keep_verdict_of = forms.ChoiceField(
         label=_("Verdict that stands"), choices=KEEP_VERDICT_FORM_CHOICES, required=False
     )
+
+
+def split_lines(value: str) -> list[str]:
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class ClaimEditForm(forms.Form):
+    """Edit a claim's own fields (services.update_claim). Places one per line, so a place name
+    with a comma in it ("Erbil, Kurdistan Region") survives an edit of something else."""
+
+    text = ClaimForm.base_fields["text"]
+    summary = ClaimForm.base_fields["summary"]
+    tags = ClaimForm.base_fields["tags"]
+    places = forms.CharField(
+        label=_("Places"),
+        required=False,
+        max_length=5000,
+        help_text=_("One place name per line"),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+    )
+    language = ClaimForm.base_fields["language"]
+    first_seen_at = SeenTimeFormField(
+        label=_("First seen"), required=False, widget=DATETIME_WIDGET, help_text=_("Leave empty to keep it")
+    )
+    submission_token = SubmissionTokenField()
+
+    @classmethod
+    def for_claim(cls, claim, tag_names) -> "ClaimEditForm":
+        return cls(
+            initial={
+                "text": claim.text,
+                "summary": claim.summary,
+                "tags": ", ".join(tag_names),
+                "places": "\n".join(claim.places or []),
+                "language": claim.language,
+                "first_seen_at": claim.first_seen_at,
+            }
+        )

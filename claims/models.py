@@ -97,7 +97,8 @@ class Claim(models.Model):
     status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
     # Bumped by every service that adds something to the claim's timeline; the list sorts by it.
     last_activity_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
-    # Distinct sources per stance among accepted, unretracted appearances; recomputed by a task.
+    # Distinct sources per stance among accepted, unretracted appearances; recomputed inside every
+    # write that changes them (services.recompute_stance_counts).
     asserts_count = models.PositiveIntegerField(default=0, editable=False)
     denies_count = models.PositiveIntegerField(default=0, editable=False)
     reports_count = models.PositiveIntegerField(default=0, editable=False)
@@ -111,8 +112,12 @@ class Claim(models.Model):
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="absorbed_claims", editable=False
     )
+    # Moves on with every write that changes what the claim page shows (services._touch, update_claim):
+    # the live page's ETag. Also for events dated in the past, which leave last_activity_at as it is.
+    # Not in the audit trail: it says nothing a person did.
+    timeline_version = models.PositiveBigIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords(bases=[AuditFields])
+    history = HistoricalRecords(bases=[AuditFields], excluded_fields=["timeline_version"])
 
     class Meta:
         ordering = ["-last_activity_at", "-id"]
@@ -392,6 +397,8 @@ class ClaimEdit(models.Model):
     )
     edited_at = models.DateTimeField(default=timezone.now, db_index=True)
     changes = models.JSONField()
+    # claimtrack.lib.submissions.submission_key of the edit form's token: a double click edits once.
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 

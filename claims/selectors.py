@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 
 from audit.selectors import AuditEntry, history_entries
 from sources.models import Document, DocumentRevision, Source
@@ -23,6 +24,7 @@ from .models import (
     Appearance,
     Assignment,
     Claim,
+    ClaimEdit,
     ClaimMerge,
     Evidence,
     Follow,
@@ -45,15 +47,25 @@ def claim_list(*, include_archived: bool = True) -> QuerySet[Claim]:
 
 # The kinds of event on a claim's timeline, in the order events of the same instant are listed.
 # "merged_from": a duplicate claim merged into this one (its ClaimMerge); "merged_status_change": a
-# status change of that duplicate, shown as its history.
+# status change of that duplicate, shown as its history; "edit": an edit of the claim itself.
 TIMELINE_EVENT_KINDS = (
-    "status_change", "appearance", "revision", "verdict", "merged_from", "merged_status_change",
+    "status_change", "appearance", "revision", "verdict", "edit", "merged_from", "merged_status_change",
     "assignment", "unassignment", "note",
 )  # fmt: skip
 # The newsroom's own work on a claim (its discussion, who is on it): on the claim page, never on
 # what partners see (the API's timeline).
 NEWSROOM_ONLY_EVENT_KINDS = ("assignment", "unassignment", "note")
 PARTNER_TIMELINE_EVENT_KINDS = tuple(kind for kind in TIMELINE_EVENT_KINDS if kind not in NEWSROOM_ONLY_EVENT_KINDS)
+
+# What the timeline calls the fields of a claim edit (ClaimEdit.changes), in this order.
+EDITED_FIELD_LABELS = {
+    "text": _("wording"),
+    "summary": _("summary"),
+    "tags": _("tags"),
+    "places": _("places"),
+    "language": _("language"),
+    "first_seen_at": _("first seen"),
+}
 
 
 @dataclass(frozen=True)
@@ -76,11 +88,11 @@ def anchor(kind: str, pk: int) -> str:
 def claim_timeline(
     claim: Claim, *, include_pending: bool = True, include_retracted: bool = True, include_newsroom: bool = False
 ) -> list[TimelineEvent]:
-    """Every event of the claim in time order: appearances, status changes, verdicts, the
-    revisions of documents the claim appears in, and for each duplicate merged into it a "merged
-    from" event and the duplicate's status changes; with `include_newsroom` (the claim page, never
-    partners) also its notes and assignments. Five queries, one more for a claim others were merged
-    into, three more with the newsroom's."""
+    """Every event of the claim in time order: appearances, status changes, verdicts, edits of the
+    claim itself, the revisions of documents the claim appears in, and for each duplicate merged
+    into it a "merged from" event and the duplicate's status changes; with `include_newsroom` (the
+    claim page, never partners) also its notes and assignments. Six queries, one more for a claim
+    others were merged into, three more with the newsroom's."""
     appearances = (
         Appearance.objects.filter(claim=claim)
         .select_related("source", "document", "recorded_by", "reviewed_by", "retracted_by")
@@ -112,6 +124,7 @@ def claim_timeline(
         TimelineEvent("verdict", v.published_at, v)
         for v in Verdict.objects.filter(claim=claim).select_related("author")
     ]
+    events += [TimelineEvent("edit", e.edited_at, _described_edit(e)) for e in claim_edits(claim)]
     if document_ids:
         # The first revision is the document as first seen; later ones are rewrites.
         # Not their text: the timeline shows a rewrite's title and links to the document's diff.
@@ -157,6 +170,44 @@ def newsroom_users() -> QuerySet:
     )
 
 
+def claim_edits(claim: Claim) -> QuerySet[ClaimEdit]:
+    return ClaimEdit.objects.filter(claim=claim).select_related("edited_by").order_by("edited_at", "id")
+
+
+def edited_since(claim: Claim, moment: datetime) -> datetime | None:
+    """When the claim was last edited (update_claim), if that was after `moment`. One query."""
+    return ClaimEdit.objects.filter(claim=claim, edited_at__gt=moment).aggregate(last=Max("edited_at"))["last"]
+
+
+def _described_edit(edit: ClaimEdit) -> ClaimEdit:
+    """The edit with what the timeline says of it: `reworded` ([old, new] text, or None) and
+    `edited_fields` (the labels of the other fields it changed)."""
+    edit.reworded = edit.changes.get("text")
+    edit.edited_fields = [
+        str(label) for field, label in EDITED_FIELD_LABELS.items() if field in edit.changes and field != "text"
+    ]
+    return edit
+
+
+# What the live claim page keys on (claims.views.claim_live's ETag): every write that changes what
+# the page shows moves one of these. timeline_version is moved by services._touch, which every
+# service adding to the timeline calls; updated_at by update_claim; the rest are the page's header.
+LIVE_STATE_FIELDS = (
+    "timeline_version", "last_activity_at", "updated_at", "status", "status_changed_at",
+    "asserts_count", "denies_count", "reports_count", "merged_into_id",
+)  # fmt: skip
+
+
+def claim_live_state(claim_id: int) -> tuple | None:
+    """The claim's LIVE_STATE_FIELDS, None when there is no such claim. One query."""
+    return Claim.objects.filter(pk=claim_id).values_list(*LIVE_STATE_FIELDS).first()
+
+
+def live_state_of(claim: Claim) -> tuple:
+    """claim_live_state of a claim already loaded (no query)."""
+    return tuple(getattr(claim, field) for field in LIVE_STATE_FIELDS)
+
+
 def claim_with_related(claim_id: int) -> Claim:
     return (
         Claim.objects.select_related("created_by").prefetch_related("tags", _verdicts_newest_first()).get(pk=claim_id)
@@ -191,7 +242,7 @@ def published_claims() -> QuerySet[Claim]:
 # claims is the API's hot path.
 CLAIM_ROW_FIELDS = (
     "id", "slug", "text", "summary", "status", "status_changed_at", "first_seen_at", "last_activity_at",
-    "language", "places", "asserts_count", "denies_count", "reports_count", "is_archived",
+    "language", "places", "asserts_count", "denies_count", "reports_count", "is_archived", "updated_at",
 )  # fmt: skip
 VERDICT_ROW_FIELDS = ("id", "rating_value", "rating_name", "best_rating", "worst_rating", "summary", "published_at")
 
@@ -236,7 +287,7 @@ STATUS_CHANGE_ROW_FIELDS = ("id", "claim_id", "from_status", "to_status", "ratio
 # retracted, pending and rejected appearances, on both databases.
 _DETAIL_CLAIM_SQL = """
 SELECT c.id, c.slug, c.text, c.summary, c.status, c.status_changed_at, c.first_seen_at, c.last_activity_at,
-       c.language, c.places, c.asserts_count, c.denies_count, c.reports_count, c.is_archived,
+       c.language, c.places, c.asserts_count, c.denies_count, c.reports_count, c.is_archived, c.updated_at,
        v.id, v.rating_value, v.rating_name, v.best_rating, v.worst_rating, v.summary, v.published_at,
        c.merged_into_id
 FROM claims_claim c
@@ -284,16 +335,18 @@ def published_claim_detail_row(claim_id: int, *, include_retracted: bool = False
         found = cursor.fetchone()
         if found is None:
             return None
-        row = dict(zip(CLAIM_ROW_FIELDS, found[:14], strict=True))
-        for field in ("status_changed_at", "first_seen_at", "last_activity_at"):
+        verdict_at = len(CLAIM_ROW_FIELDS)
+        row = dict(zip(CLAIM_ROW_FIELDS, found[:verdict_at], strict=True))
+        for field in ("status_changed_at", "first_seen_at", "last_activity_at", "updated_at"):
             row[field] = _aware(row[field])
         if isinstance(row["places"], str):  # the JSON text; the ORM's JSONField decodes it the same way
             row["places"] = json.loads(row["places"])
         row["is_archived"] = bool(row["is_archived"])
         row["verdict"] = None
-        row["merged_into_id"] = found[21]
-        if found[14] is not None:  # v.id: the claim has a verdict
-            row["verdict"] = dict(zip(VERDICT_ROW_FIELDS, found[14:21], strict=True))
+        verdict_fields = found[verdict_at : verdict_at + len(VERDICT_ROW_FIELDS)]
+        row["merged_into_id"] = found[verdict_at + len(VERDICT_ROW_FIELDS)]
+        if verdict_fields[0] is not None:  # v.id: the claim has a verdict
+            row["verdict"] = dict(zip(VERDICT_ROW_FIELDS, verdict_fields, strict=True))
             row["verdict"]["published_at"] = _aware(row["verdict"]["published_at"])
 
         cursor.execute(_DETAIL_TAGS_SQL, [claim_id])

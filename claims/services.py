@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 
 from claimtrack.lib.text import storable_text
 from claimtrack.validators import validate_seen_time
-from outbox.services import enqueue_on_commit
 from sources.models import Document, DocumentRevision, Source
 
 from . import signals
@@ -30,6 +29,7 @@ from .models import (
     Appearance,
     Assignment,
     Claim,
+    ClaimEdit,
     ClaimMerge,
     ClaimStatus,
     Evidence,
@@ -159,10 +159,14 @@ def _check_time(field: str, moment: datetime | None) -> None:
 
 
 def _touch(claim_id: int, at: datetime | None = None) -> None:
-    """Move the claim's last activity forward to the event's time (never backwards). Only for
-    events everyone sees: a pending submission or suggestion must not move a claim up the lists."""
+    """Move the claim's last activity forward to the event's time (never backwards), and its
+    timeline_version on by one, so an open claim page sees the event (the live page's ETag), even
+    one dated in the past. Only for events everyone sees: a pending submission or suggestion must
+    not move a claim up the lists. Every service that adds to a claim's timeline calls this."""
     at = at or timezone.now()
-    Claim.objects.filter(pk=claim_id).update(last_activity_at=Greatest(F("last_activity_at"), Value(at)))
+    Claim.objects.filter(pk=claim_id).update(
+        last_activity_at=Greatest(F("last_activity_at"), Value(at)), timeline_version=F("timeline_version") + 1
+    )
 
 
 SLUG_ATTEMPTS = 5
@@ -244,14 +248,118 @@ def _place_names(places) -> list[str]:
     return names
 
 
+def tag_names(names) -> list[str]:
+    """Tag names as stored: printable, trimmed, lower case, at most 64 characters, sorted, once each."""
+    # Control characters never belong in a tag.
+    cleaned = {"".join(ch for ch in n if ch.isprintable()).strip().lower()[:64] for n in names if n}
+    return sorted(n for n in cleaned if n)
+
+
 def set_tags(*, claim: Claim, names) -> None:
     tags = []
-    # Control characters never belong in a tag.
-    cleaned = {"".join(ch for ch in n if ch.isprintable()).strip().lower() for n in names if n}
-    for name in sorted(n for n in cleaned if n):
-        tag, _created = Tag.objects.get_or_create(name=name[:64])
+    for name in tag_names(names):
+        tag, _created = Tag.objects.get_or_create(name=name)
         tags.append(tag)
     claim.tags.set(tags)
+
+
+# The claim's own fields that update_claim edits, in the order ClaimEdit.changes lists them.
+EDITABLE_CLAIM_FIELDS = ("text", "summary", "tags", "places", "language", "first_seen_at")
+
+
+def _same(new, old) -> bool:
+    """Whether an edit leaves a value as it is; a browser's CRLF line ends are the stored LF ones."""
+    if isinstance(new, str) and isinstance(old, str):
+        return new.replace("\r\n", "\n") == old.replace("\r\n", "\n")
+    return new == old
+
+
+def _check_lengths(instance, fields) -> None:
+    """Refuse text longer than its field's max_length, which Django does not check for a TextField."""
+    for field in fields:
+        limit = instance._meta.get_field(field).max_length
+        value = getattr(instance, field)
+        if limit is not None and isinstance(value, str) and len(value) > limit:
+            raise ValidationError(
+                {
+                    field: _("At most %(limit)d characters (this has %(length)d).")
+                    % {"limit": limit, "length": len(value)}
+                }
+            )
+
+
+def _edit_value(field: str, value):
+    """A field's value as ClaimEdit.changes keeps it (JSON): times as ISO strings."""
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+@once_per_submission_key(ClaimEdit)
+@transaction.atomic
+def update_claim(
+    *,
+    claim_id: int,
+    edited_by,
+    text: str | None = None,
+    summary: str | None = None,
+    tags: list[str] | tuple | None = None,
+    places: list[str] | tuple | None = None,
+    language: str | None = None,
+    first_seen_at: datetime | None = None,
+    submission_key: str | None = None,
+) -> ClaimEdit | None:
+    """Edit a claim's own fields. Only the fields given (not None) are compared, and only those
+    that differ change: they are written with `updated_at`, a ClaimEdit row keeps {field: [old,
+    new]}, and the claim's last activity moves on (API clients syncing with updated_since see it;
+    an open claim page shows it). Nothing changed: nothing is written, None is returned.
+
+    Under the claim's row lock, so two edits at once are applied one after the other and each
+    records what it really changed. A claim merged away is not edited (MergedAway). Search
+    and matching read the text from the claim row (PostgreSQL's expression index, SQLite's FTS
+    table kept by a trigger on UPDATE OF text), so they follow the new text in the same commit."""
+    locked = lock_unmerged_claim(claim_id)
+    wanted = {}
+    if text is not None:
+        wanted["text"] = storable_text(text).strip()
+        if not wanted["text"]:
+            raise ValidationError({"text": _("Say what the claim is.")})
+    if summary is not None:
+        wanted["summary"] = storable_text(summary).strip()
+    if places is not None:
+        wanted["places"] = _place_names(places)
+    if language is not None:
+        wanted["language"] = storable_text(language).strip()
+    if first_seen_at is not None:
+        _check_time("first_seen_at", first_seen_at)
+        wanted["first_seen_at"] = first_seen_at
+    current_tags = sorted(locked.tags.values_list("name", flat=True))
+    if tags is not None:
+        if not isinstance(tags, list | tuple) or not all(isinstance(name, str) for name in tags):
+            raise ValidationError({"tags": _("Tags must be a list of names.")})
+        wanted["tags"] = tag_names(storable_text(name) for name in tags)
+    current = {field: current_tags if field == "tags" else getattr(locked, field) for field in EDITABLE_CLAIM_FIELDS}
+    changed = [field for field in EDITABLE_CLAIM_FIELDS if field in wanted and not _same(wanted[field], current[field])]
+    if not changed:
+        return None
+    columns = [field for field in changed if field != "tags"]
+    for field in columns:
+        setattr(locked, field, wanted[field])
+    _check_lengths(locked, columns)
+    locked.clean_fields(exclude=[f.name for f in Claim._meta.fields if f.name not in columns])
+    now = timezone.now()
+    locked.updated_at = now
+    _attribute(locked, edited_by)
+    locked.save(update_fields=[*columns, "updated_at"])  # recorded in the audit trail
+    if "tags" in changed:
+        set_tags(claim=locked, names=wanted["tags"])
+    edit = ClaimEdit.objects.create(
+        claim=locked,
+        edited_by=edited_by,
+        edited_at=now,
+        changes={field: [_edit_value(field, current[field]), _edit_value(field, wanted[field])] for field in changed},
+        submission_key=submission_key,
+    )
+    _touch(claim_id, now)
+    return edit
 
 
 @transaction.atomic
@@ -360,7 +468,7 @@ def record_appearance(
     appearance.save()
     if appearance.review_state == Appearance.ReviewState.ACCEPTED:  # pending ones are not shown nor counted
         _touch(claim.pk, appearance.seen_at)
-        _enqueue_stance_count_refresh(claim.pk)
+        recompute_stance_counts(claim_id=claim.pk)
     return appearance
 
 
@@ -428,6 +536,7 @@ def _mark_retracted(item, *, what: str, missing_reason: str, retracted_by, reaso
     _touch(item.claim_id)
 
 
+@transaction.atomic
 def retract_appearance(*, appearance: Appearance, retracted_by, reason: str) -> Appearance:
     """Retract (never delete) an appearance; it stays on the timeline, marked as retracted."""
     _mark_retracted(
@@ -437,7 +546,7 @@ def retract_appearance(*, appearance: Appearance, retracted_by, reason: str) -> 
         retracted_by=retracted_by,
         reason=reason,
     )
-    _enqueue_stance_count_refresh(appearance.claim_id)
+    recompute_stance_counts(claim_id=appearance.claim_id)
     return appearance
 
 
@@ -518,8 +627,17 @@ def attach_evidence(
     return evidence
 
 
+@transaction.atomic
 def recompute_stance_counts(*, claim_id: int) -> Claim | None:
-    """Count distinct sources per stance among accepted, unretracted appearances. Idempotent."""
+    """Count distinct sources per stance among accepted, unretracted appearances. Idempotent.
+
+    Called inside every write that changes what is counted (record, accept, retract), so the counts
+    are right the moment it commits, with or without a worker; the refresh_stance_counts task runs
+    it as a repair. The claim row is locked first (FOR NO KEY UPDATE, which an appearance's foreign
+    key check does not block): a second writer waits for the first to commit and then counts its
+    appearance too, rather than overwriting the counts with a total that misses it."""
+    if not list(Claim.objects.select_for_update(no_key=True).filter(pk=claim_id).values_list("pk", flat=True)):
+        return None
     counted = Appearance.objects.filter(
         claim_id=claim_id, review_state=Appearance.ReviewState.ACCEPTED, retracted_at__isnull=True
     )
@@ -532,12 +650,6 @@ def recompute_stance_counts(*, claim_id: int) -> Claim | None:
         asserts_count=counts["asserts"], denies_count=counts["denies"], reports_count=counts["reports"]
     )
     return Claim.objects.filter(pk=claim_id).first()
-
-
-def _enqueue_stance_count_refresh(claim_id: int) -> None:
-    from .tasks import refresh_stance_counts
-
-    enqueue_on_commit(refresh_stance_counts, claim_id)
 
 
 @transaction.atomic
@@ -832,7 +944,7 @@ def accept_pending_appearance(
     # Accepting publishes it: the claim changed now (API clients syncing by updated_since see it),
     # or at the appearance's time if that is later.
     _touch(locked.claim_id, max(locked.seen_at, locked.reviewed_at))
-    _enqueue_stance_count_refresh(locked.claim_id)
+    recompute_stance_counts(claim_id=locked.claim_id)
     return locked
 
 

@@ -7,7 +7,8 @@ from . import services
 
 @shared_task(acks_late=True, ignore_result=True)
 def refresh_stance_counts(claim_id: int) -> None:
-    # Recomputes from scratch, so running it twice (redelivery) gives the same counts.
+    # A repair: the writing services recompute the counts in their own transaction, so nothing
+    # queues this any more; it recomputes from scratch, so running it twice gives the same counts.
     services.recompute_stance_counts(claim_id=claim_id)
 
 

@@ -1,6 +1,7 @@
 """Newsroom pages of the claims domain. Each view checks the user's permission on the server,
 validates a form, calls one service and renders or redirects."""
 
+import hashlib
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -8,13 +9,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
+from django.http import FileResponse, Http404, HttpResponseNotModified, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags, quote_etag, url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claimtrack.lib.submissions import submission_key
 from sources import ingestion as source_ingestion
@@ -159,23 +162,40 @@ def _merged_claim_redirect(request, claim_id: int, route: str):
     return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
 
-def _claim_page(request, claim_id: int, *, status: int = 200, **bound_forms):
+def _live_etag(request, state: tuple) -> str:
+    """The live fragment's ETag: the claim's live state (selectors.claim_live_state), for this user
+    (what they may retract) in this language."""
+    seen = repr((request.user.pk, get_language(), state))
+    return hashlib.sha256(seen.encode()).hexdigest()[:32]
+
+
+def _claim_or_404(claim_id: int) -> Claim:
     try:
-        claim = selectors.claim_with_related(claim_id)
+        return selectors.claim_with_related(claim_id)
     except Claim.DoesNotExist:
         raise Http404 from None
-    if claim.merged_into_id is not None:
-        return _merged_claim_redirect(request, claim.pk, "claims:detail")
+
+
+def _live_context(request, claim: Claim) -> dict:
+    """What the claim page and its live fragment both draw: the status line, the stance counts,
+    the chart and the timeline (claims/_timeline.html), with the newsroom's notes and assignments."""
     timeline = selectors.claim_timeline(claim, include_newsroom=True)
-    context = {
+    return {
         "claim": claim,
         "timeline": timeline,
         "assignments": selectors.current_assignments(timeline),
         "current_verdict": selectors.current_verdict(claim),
         "chart": charts.stance_chart(timeline, now=timezone.now()),
-        "can_rule": can_rule(request.user),
-        **selectors.claim_page_extras(claim),
+        "live_etag": _live_etag(request, selectors.live_state_of(claim)),
     }
+
+
+def _claim_page(request, claim_id: int, *, status: int = 200, **bound_forms):
+    claim = _claim_or_404(claim_id)
+    if claim.merged_into_id is not None:
+        return _merged_claim_redirect(request, claim.pk, "claims:detail")
+    context = _live_context(request, claim)
+    context.update(can_rule=can_rule(request.user), **selectors.claim_page_extras(claim))
     user = request.user
     if user.has_perm("claims.add_appearance"):
         context["appearance_form"] = bound_forms.get("appearance_form") or forms.AppearanceForm()
@@ -205,9 +225,105 @@ def _claim_page(request, claim_id: int, *, status: int = 200, **bound_forms):
 
 @login_required
 @permission_required("claims.view_claim", raise_exception=True)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def claim_detail(request, pk):
+    """The claim page. Its forms post here too, naming their `action` (CLAIM_PAGE_ACTIONS), so a
+    refused form is shown again, with its errors, at the claim's own address, where a reload or a
+    bookmark works (not at a POST-only address answering 405). Each action is the view that has
+    its own address as well, with its own permission check."""
+    if request.method == "POST":
+        action = CLAIM_PAGE_ACTIONS.get(request.POST.get("action", ""))
+        if action is None:
+            messages.error(request, _("That form is not known here; nothing was saved."))
+            return _claim_page(request, pk, status=400)
+        return action(request, pk)
     return _claim_page(request, pk)
+
+
+def _renews_no_session(response):
+    response.renews_session = False  # claimtrack.sessions.SessionMiddleware
+    return response
+
+
+@login_required
+@permission_required("claims.view_claim", raise_exception=True)
+@require_GET
+def claim_live(request, pk):
+    """What changes on an open claim page, for its script to swap in (static/js/claim-live.js): the
+    status line, the stance counts, the chart and the timeline. Polled with If-None-Match: 304 when
+    nothing changed, from one query on the claim row. A poll does not renew the session (an
+    abandoned page must still time out), and is never cached without asking."""
+    state = selectors.claim_live_state(pk)
+    if state is None:
+        raise Http404
+    if state[selectors.LIVE_STATE_FIELDS.index("merged_into_id")] is not None:
+        # Merged away: the script reloads the page, which redirects to the survivor.
+        return _renews_no_session(_merged_claim_redirect(request, pk, "claims:detail"))
+    etag = _live_etag(request, state)
+    if quote_etag(etag) in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+    else:
+        context = _live_context(request, _claim_or_404(pk))
+        response = render(request, "claims/claim_live.html", context)
+        etag = context["live_etag"]
+    response["ETag"] = quote_etag(etag)
+    response["Cache-Control"] = "private, no-cache"
+    patch_vary_headers(response, ("Cookie",))
+    return _renews_no_session(response)
+
+
+@login_required
+@permission_required("claims.change_claim", raise_exception=True)
+def claim_edit(request, pk):
+    claim = get_object_or_404(Claim.objects.prefetch_related("tags"), pk=pk)
+    if claim.merged_into_id is not None:
+        messages.error(request, _("This claim was merged into another: edit that one instead."))
+        return redirect("claims:detail", pk=claim.merged_into_id)
+    tag_names = sorted(tag.name for tag in claim.tags.all())
+    status = 200
+    if request.method == "POST":
+        form = forms.ClaimEditForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                edit = services.update_claim(
+                    claim_id=claim.pk,
+                    edited_by=request.user,
+                    text=data["text"],
+                    summary=data["summary"],
+                    tags=forms.split_list(data["tags"]),
+                    places=forms.split_lines(data["places"]),
+                    language=data["language"],
+                    first_seen_at=_first_seen_if_changed(claim, data["first_seen_at"]),
+                    submission_key=_submission_key(request, form),
+                )
+            except services.AlreadySubmitted:
+                return _already_saved(request, claim.get_absolute_url())
+            except services.MergedAway as merged:
+                form.add_error(None, merged)
+                status = 409
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                if edit is None:
+                    messages.info(request, _("Nothing was changed."))
+                    return redirect(claim)
+                messages.success(request, _("Claim updated."))
+                return redirect(_on_claim_page(claim, "edit", edit.pk))
+    else:
+        form = forms.ClaimEditForm.for_claim(claim, tag_names)
+    if form.errors and status == 200:
+        status = 400
+    return render(request, "claims/claim_edit.html", {"claim": claim, "form": form}, status=status)
+
+
+def _first_seen_if_changed(claim, first_seen_at):
+    """The form shows first seen to the minute: the same minute sent back is no change (its
+    seconds are kept), nor is an emptied field."""
+    if first_seen_at is None:
+        return None
+    shown = timezone.localtime(claim.first_seen_at).replace(second=0, microsecond=0)
+    return None if timezone.localtime(first_seen_at) == shown else first_seen_at
 
 
 @require_GET
@@ -220,9 +336,12 @@ def fact_check(request, pk):
         if selectors.final_survivor_id(pk) is not None:
             return _merged_claim_redirect(request, pk, "claims:fact-check")
         raise Http404
+    verdict = selectors.current_verdict(claim)
     context = {
         "claim": claim,
-        "current_verdict": selectors.current_verdict(claim),
+        "current_verdict": verdict,
+        # The claim was edited after the verdict was published: the page says so, with the date.
+        "updated_at": selectors.edited_since(claim, verdict.published_at),
         "appearances": claim.published_appearances,
         "organisation": settings.CLAIMTRACK_ORGANISATION,
         # This page, or the newsroom's own article when it publishes there (one ClaimReview, one
@@ -622,6 +741,17 @@ def merge_proposal_decide(request, pk, decision):
         return redirect(decided.into)
     messages.success(request, _("Merge proposal rejected."))
     return redirect(next_url)
+
+
+# The forms of the claim page post to the page itself (claim_detail), naming one of these.
+# Other parts of the page that show a form again on refusal register theirs here.
+CLAIM_PAGE_ACTIONS = {
+    "appearance": appearance_create,
+    "evidence": evidence_create,
+    "status": status_change,
+    "verdict": verdict_publish,
+    "proposal": proposal_create,
+}
 
 
 # Review queue and desk ------------------------------------------------------------------------

@@ -62,11 +62,16 @@ class ServiceAddForm(forms.ModelForm):
         pass
 
     def _add_service_errors(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, field_errors in error.error_dict.items():
-            self.add_error(field if field in self.fields else NON_FIELD_ERRORS, field_errors)
+        add_service_errors(self, error)
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """A service's ValidationError on an admin form: on the named field when the form has it."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, field_errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else NON_FIELD_ERRORS, field_errors)
 
 
 class ServiceAddAdmin(NoDeleteAdmin):

@@ -70,7 +70,7 @@ MIDDLEWARE = [
     # NUL in a query parameter or header, an unknown form charset: a 400 before anything reads them.
     "claimtrack.middleware.MalformedRequestInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "claimtrack.sessions.SessionMiddleware",  # Django's; background polls leave the session unrenewed
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

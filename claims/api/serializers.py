@@ -57,6 +57,7 @@ def claim_data(row: dict, urls: ClaimURLs) -> dict:
         "status_changed_at": iso(row["status_changed_at"]),
         "first_seen_at": iso(row["first_seen_at"]),
         "last_activity_at": iso(row["last_activity_at"]),
+        "updated_at": iso(row["updated_at"]),
         "language": row["language"],
         "tags": row["tags"],
         "places": list(row["places"] or []),
@@ -95,7 +96,14 @@ class ClaimSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ClaimStatus.choices)
     status_changed_at = serializers.DateTimeField()
     first_seen_at = serializers.DateTimeField()
-    last_activity_at = serializers.DateTimeField(help_text="Moves forward with every event of the claim.")
+    last_activity_at = serializers.DateTimeField(
+        help_text="Moves forward with every event of the claim, an edit of the claim itself included "
+        "(what `updated_since` filters on)."
+    )
+    updated_at = serializers.DateTimeField(
+        help_text="When the claim's own fields (text, summary, tags, places, language, first seen) last "
+        "changed: its creation, or its latest edit."
+    )
     language = serializers.CharField(allow_blank=True)
     tags = serializers.ListField(child=serializers.CharField())
     places = serializers.ListField(child=serializers.CharField())
@@ -240,6 +248,20 @@ class MergedFromSerializer(serializers.Serializer):
     merged_at = serializers.DateTimeField()
 
 
+class ClaimEditSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    fields = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The fields the edit changed: text, summary, tags, places, language, first_seen_at.",
+    )
+    changes = serializers.DictField(
+        child=serializers.ListField(), help_text="Each changed field's [old, new] value (times as ISO strings)."
+    )
+
+    def to_representation(self, edit):
+        return {"id": edit.pk, "fields": sorted(edit.changes), "changes": edit.changes}
+
+
 class TimelineEventSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=selectors.PARTNER_TIMELINE_EVENT_KINDS)
     at = serializers.DateTimeField()
@@ -253,6 +275,7 @@ class TimelineEventSerializer(serializers.Serializer):
         help_text="A duplicate claim was merged into this one; its status changes follow as "
         "`merged_status_change` events (their `status_change.claim` is the duplicate).",
     )
+    edit = ClaimEditSerializer(allow_null=True, help_text="The claim itself was edited (e.g. reworded).")
 
     def to_representation(self, event):
         data = {
@@ -264,6 +287,7 @@ class TimelineEventSerializer(serializers.Serializer):
             "verdict": None,
             "revision": None,
             "merged_from": None,
+            "edit": None,
         }
         if event.kind == "appearance":
             data["appearance"] = AppearanceSerializer().to_representation(event.item)
@@ -277,6 +301,8 @@ class TimelineEventSerializer(serializers.Serializer):
                 "absorbed_text": event.item.absorbed.text,
                 "merged_at": iso(event.item.merged_at),
             }
+        elif event.kind == "edit":
+            data["edit"] = ClaimEditSerializer().to_representation(event.item)
         else:
             data["revision"] = {"document": event.item.document_id, "title": event.item.title}
         return data

@@ -149,7 +149,9 @@ class ClaimFilter(filters.FilterSet):
     tag = filters.CharFilter(field_name="tags__name", help_text="A tag name.")
     source = IdFilter(method="with_source", help_text="Claims a source (by id) spoke to.")
     updated_since = SinceFilter(
-        field_name="last_activity_at", lookup_expr="gte", help_text="Claims with any event at or after this time."
+        field_name="last_activity_at",
+        lookup_expr="gte",
+        help_text="Claims with any event at or after this time, an edit of the claim's text or other fields included.",
     )
     language = filters.CharFilter()
 

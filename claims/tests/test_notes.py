@@ -348,6 +348,7 @@ def test_the_api_timeline_does_not_offer_note_or_assignment_kinds(client):
         "appearance",
         "revision",
         "verdict",
+        "edit",
         "merged_from",
         "merged_status_change",
     }

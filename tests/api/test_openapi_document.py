@@ -26,6 +26,7 @@ def claim_detail_body(claim_id: int, verdict) -> bytes:
             "status_changed_at": "2026-01-01T00:00:00Z",
             "first_seen_at": "2026-01-01T00:00:00Z",
             "last_activity_at": "2026-01-01T00:00:00Z",
+            "updated_at": "2026-01-01T00:00:00Z",
             "language": "en",
             "tags": [],
             "places": [],
