@@ -7,7 +7,7 @@ from claimtrack.lib.submissions import TOKEN_MAX_LENGTH, new_submission_token
 from claimtrack.validators import FilterDayFormField, SeenTimeFormField, validate_http_url
 from sources.models import Document, Source
 
-from .models import ClaimStatus, Stance
+from .models import ClaimStatus, NotificationSettings, Stance
 from .ratings import rating_names
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -167,3 +167,10 @@ class PendingAppearanceEditForm(forms.Form):
         label=_("Quote"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"})
     )
     seen_at = SeenTimeFormField(label=_("Seen at"), widget=DATETIME_WIDGET)
+
+
+class NotificationSettingsForm(forms.Form):
+    # Saving it twice saves the same choice: no one-time token needed.
+    email = forms.ChoiceField(
+        label=_("Email me about notifications"), choices=NotificationSettings.Email.choices, widget=forms.RadioSelect
+    )

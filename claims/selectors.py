@@ -17,7 +17,18 @@ from django.utils.dateparse import parse_datetime
 from audit.selectors import AuditEntry, history_entries
 from sources.models import Document, DocumentRevision, Source
 
-from .models import Appearance, Claim, Evidence, Stance, StatusChange, StatusProposal, Verdict
+from .models import (
+    Appearance,
+    Claim,
+    Evidence,
+    Follow,
+    Notification,
+    NotificationSettings,
+    Stance,
+    StatusChange,
+    StatusProposal,
+    Verdict,
+)
 
 
 def claim_list(*, include_archived: bool = True) -> QuerySet[Claim]:
@@ -482,3 +493,32 @@ def claim_audit_trail(claim: Claim) -> list[AuditEntry]:
     entries += history_entries(Verdict.history.filter(claim_id=claim.pk), "verdict")
     entries += history_entries(Evidence.history.filter(claim_id=claim.pk), "evidence")
     return sorted(entries, key=lambda e: e.at)
+
+
+# Follows and notifications (written by claims/notifications.py) -------------------------------
+
+
+def is_following(claim: Claim, user) -> bool:
+    """Whether the user follows the claim (the claim page's follow button). One query."""
+    return Follow.objects.filter(claim=claim, user=user, active=True).exists()
+
+
+def unread_notification_count(user) -> int:
+    """The header's count. One query, on the (recipient, read_at) index."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def user_notifications(user) -> QuerySet:
+    """The user's notifications, newest first, with what each row shows: paginate it (two queries
+    a page, however many there are)."""
+    return (
+        Notification.objects.filter(recipient=user)
+        .select_related("claim", "actor", "appearance__source", "status_change", "verdict")
+        .order_by("-created_at", "-id")
+    )
+
+
+def notification_email_choice(user) -> str:
+    """How the user wants to be emailed (immediately when they never said)."""
+    choice = NotificationSettings.objects.filter(user=user).values_list("email", flat=True).first()
+    return choice or NotificationSettings.Email.IMMEDIATELY

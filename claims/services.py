@@ -23,12 +23,13 @@ from claimtrack.validators import validate_seen_time
 from outbox.services import enqueue_on_commit
 from sources.models import Document, DocumentRevision, Source
 
-from . import signals
+from . import notifications, signals
 from .models import (
     Appearance,
     Claim,
     ClaimStatus,
     Evidence,
+    Follow,
     Stance,
     StatusChange,
     StatusProposal,
@@ -194,6 +195,7 @@ def create_claim(
         changed_by=created_by,
         changed_at=first_seen_at,
     )
+    notifications.follow_claim(claim_id=claim.pk, user=created_by, reason=Follow.Reason.LOGGED)
     return claim
 
 
@@ -269,6 +271,7 @@ def change_status(
     if isinstance(claim, Claim):
         claim.status, claim.status_changed_at = to_status, changed_at
     signals.status_changed.send(sender=StatusChange, status_change_id=status_change.pk)
+    notifications.status_changed(status_change)
     return status_change
 
 
@@ -326,6 +329,8 @@ def record_appearance(
     if appearance.review_state == Appearance.ReviewState.ACCEPTED:  # pending ones are not shown nor counted
         _touch(claim.pk, appearance.seen_at)
         _enqueue_stance_count_refresh(claim.pk)
+    if origin != Appearance.Origin.SUGGESTED:  # ingestion's are told once per revision, below
+        notifications.appearance_recorded(appearance, by=recorded_by)
     return appearance
 
 
@@ -369,6 +374,7 @@ def suggest_appearances_for_revision(*, revision_id: int) -> list[Appearance]:
                 )
         except IntegrityError:  # another worker suggested the same pair a moment ago
             continue
+    notifications.suggestions_recorded(suggestions)
     return suggestions
 
 
@@ -421,6 +427,7 @@ def publish_verdict(
     verdict.save()
     _touch(claim.pk, verdict.published_at)
     signals.verdict_published.send(sender=Verdict, verdict_id=verdict.pk)
+    notifications.verdict_published(verdict)
     return verdict
 
 
@@ -782,6 +789,7 @@ def accept_pending_appearance(
     # or at the appearance's time if that is later.
     _touch(locked.claim_id, max(locked.seen_at, locked.reviewed_at))
     _enqueue_stance_count_refresh(locked.claim_id)
+    notifications.appearance_recorded(locked, by=reviewed_by)
     return locked
 
 
