@@ -14,14 +14,15 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-# Every request: session, user, permissions (2), and the session's new expiry (idle timeout:
-# an UPDATE inside a savepoint, 3 queries in a test).
-PER_REQUEST = 7
+# Every request: session, user, permissions (2), the session's new expiry (idle timeout:
+# an UPDATE inside a savepoint, 3 queries in a test), and the header's unread notifications count.
+PER_REQUEST = 8
 # Paginator count, claims, tags, filter choices (tags, sources).
 CLAIM_LIST_QUERIES = PER_REQUEST + 6
 # Claim (+ tags, verdicts), timeline (5), page extras (2), source choices, the ClaimReview
-# JSON-LD's published appearances (1); for editors the audit trail (5).
-CLAIM_PAGE_QUERIES = PER_REQUEST + 12 + 5
+# JSON-LD's published appearances (1), whether the user follows the claim (1); for editors the
+# audit trail (5).
+CLAIM_PAGE_QUERIES = PER_REQUEST + 13 + 5
 
 STATUSES = [ClaimStatus.UNDER_REVIEW, ClaimStatus.DISPUTED, ClaimStatus.UNPROVEN, ClaimStatus.FALSE]
 START = datetime(2026, 1, 1, tzinfo=UTC)
