@@ -9,7 +9,7 @@ from claimtrack.lib.submissions import TOKEN_MAX_LENGTH, new_submission_token
 from claimtrack.validators import FilterDayFormField, SeenTimeFormField, validate_http_url
 from sources.models import Document, Source
 
-from .models import NOTE_MAX_LENGTH, ClaimStatus, Stance
+from .models import NOTE_MAX_LENGTH, ClaimStatus, NotificationSettings, Stance
 from .ratings import rating_names
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -270,3 +270,10 @@ class ClaimEditForm(forms.Form):
                 "first_seen_at": claim.first_seen_at,
             }
         )
+
+
+class NotificationSettingsForm(forms.Form):
+    # Saving it twice saves the same choice: no one-time token needed.
+    email = forms.ChoiceField(
+        label=_("Email me about notifications"), choices=NotificationSettings.Email.choices, widget=forms.RadioSelect
+    )

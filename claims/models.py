@@ -594,6 +594,15 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
             models.Index(fields=["email_state", "recipient"], name="notification_email_idx"),
         ]
+        # A recipient is told of one event once, however often its task runs (claims.notifications).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", target],
+                condition=models.Q(**{f"{target}__isnull": False}),
+                name=f"notification_once_per_{target}",
+            )
+            for target in ("appearance", "note", "status_change", "verdict", "assignment")
+        ]
 
     def __str__(self):
         return f"{self.kind} for {self.recipient} on claim {self.claim_id}"

@@ -30,6 +30,8 @@ from .models import (
     Follow,
     MergeProposal,
     Note,
+    Notification,
+    NotificationSettings,
     Stance,
     StatusChange,
     StatusProposal,
@@ -677,3 +679,32 @@ def pending_merge_proposals() -> QuerySet[MergeProposal]:
 def claim_merge_proposals(claim: Claim) -> list[MergeProposal]:
     """Pending merge proposals naming the claim, either way round. One query."""
     return list(pending_merge_proposals().filter(Q(absorbed=claim) | Q(into=claim)))
+
+
+# Follows and notifications (written by claims/notifications.py) -------------------------------
+
+
+def is_following(claim: Claim, user) -> bool:
+    """Whether the user follows the claim (the claim page's follow button). One query."""
+    return Follow.objects.filter(claim=claim, user=user, active=True).exists()
+
+
+def unread_notification_count(user) -> int:
+    """The header's count. One query, on the (recipient, read_at) index."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def user_notifications(user) -> QuerySet:
+    """The user's notifications, newest first, with what each row shows: paginate it (two queries
+    a page, however many there are)."""
+    return (
+        Notification.objects.filter(recipient=user)
+        .select_related("claim", "actor", "appearance__source", "status_change", "verdict")
+        .order_by("-created_at", "-id")
+    )
+
+
+def notification_email_choice(user) -> str:
+    """How the user wants to be emailed (immediately when they never said)."""
+    choice = NotificationSettings.objects.filter(user=user).values_list("email", flat=True).first()
+    return choice or NotificationSettings.Email.IMMEDIATELY

@@ -23,7 +23,7 @@ from claimtrack.lib.text import storable_text
 from claimtrack.validators import validate_seen_time
 from sources.models import Document, DocumentRevision, Source
 
-from . import signals
+from . import notifications, signals
 from .models import (
     NOTE_MAX_LENGTH,
     Appearance,
@@ -232,6 +232,7 @@ def create_claim(
         changed_by=created_by,
         changed_at=first_seen_at,
     )
+    notifications.follow_claim(claim_id=claim.pk, user=created_by, reason=Follow.Reason.LOGGED)
     return claim
 
 
@@ -411,6 +412,7 @@ def change_status(
     if isinstance(claim, Claim):
         claim.status, claim.status_changed_at = to_status, changed_at
     signals.status_changed.send(sender=StatusChange, status_change_id=status_change.pk)
+    notifications.status_changed(status_change)
     return status_change
 
 
@@ -469,6 +471,8 @@ def record_appearance(
     if appearance.review_state == Appearance.ReviewState.ACCEPTED:  # pending ones are not shown nor counted
         _touch(claim.pk, appearance.seen_at)
         recompute_stance_counts(claim_id=claim.pk)
+    if origin != Appearance.Origin.SUGGESTED:  # ingestion's are told once per revision, below
+        notifications.appearance_recorded(appearance, by=recorded_by)
     return appearance
 
 
@@ -514,6 +518,7 @@ def suggest_appearances_for_revision(*, revision_id: int) -> list[Appearance]:
             continue
         except MergedAway:  # merged since it was matched: the survivor is matched on its own
             continue
+    notifications.suggestions_recorded(suggestions)
     return suggestions
 
 
@@ -585,6 +590,7 @@ def _save_verdict(verdict: Verdict, author) -> Verdict:
     verdict.save()
     _touch(verdict.claim_id, verdict.published_at)
     signals.verdict_published.send(sender=Verdict, verdict_id=verdict.pk)
+    notifications.verdict_published(verdict)
     return verdict
 
 
@@ -945,6 +951,7 @@ def accept_pending_appearance(
     # or at the appearance's time if that is later.
     _touch(locked.claim_id, max(locked.seen_at, locked.reviewed_at))
     recompute_stance_counts(claim_id=locked.claim_id)
+    notifications.appearance_recorded(locked, by=reviewed_by)
     return locked
 
 
@@ -1057,6 +1064,7 @@ def add_note(*, claim_id: int, author, text: str, submission_key: str | None = N
     note.save()
     note.mentions.set(mentioned)
     _touch(claim_id, note.created_at)
+    notifications.notify_mentioned(note.pk)
     return note
 
 
@@ -1097,6 +1105,7 @@ def assign_claim(*, claim_id: int, user, assigned_by) -> Assignment | None:
     _attribute(assignment, assigned_by)
     assignment.save()
     _touch(claim_id, assignment.assigned_at)
+    notifications.notify_assigned(assignment.pk)
     return assignment
 
 

@@ -50,4 +50,11 @@ urlpatterns = [
     path("fact-checks/<int:pk>/", views.fact_check, name="fact-check"),
     path("sources/<int:pk>/", views.source_detail, name="source-detail"),
     path("sources/<int:pk>/feeds/add/", views.source_feed_add, name="source-feed-add"),
+    # Follows and notifications.
+    path("claims/<int:pk>/follow/", views.claim_follow, {"follow": True}, name="follow"),
+    path("claims/<int:pk>/unfollow/", views.claim_follow, {"follow": False}, name="unfollow"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
+    path("notifications/read-all/", views.notifications_read_all, name="notifications-read-all"),
+    path("notifications/settings/", views.notification_settings, name="notification-settings"),
 ]

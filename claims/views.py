@@ -25,9 +25,20 @@ from sources import selectors as source_selectors
 from sources.forms import AddFeedForm
 from sources.models import Source
 
-from . import charts, forms, selectors, services
+from . import charts, forms, notifications, selectors, services
 from .claimreview import claimreview_url
-from .models import Appearance, Assignment, Claim, Evidence, MergeProposal, Note, StatusProposal, Tag
+from .models import (
+    Appearance,
+    Assignment,
+    Claim,
+    Evidence,
+    Follow,
+    MergeProposal,
+    Note,
+    Notification,
+    StatusProposal,
+    Tag,
+)
 from .permissions import can_rule, may_retract
 
 CLAIMS_PER_PAGE = 50
@@ -195,7 +206,11 @@ def _claim_page(request, claim_id: int, *, status: int = 200, **bound_forms):
     if claim.merged_into_id is not None:
         return _merged_claim_redirect(request, claim.pk, "claims:detail")
     context = _live_context(request, claim)
-    context.update(can_rule=can_rule(request.user), **selectors.claim_page_extras(claim))
+    context.update(
+        can_rule=can_rule(request.user),
+        following=selectors.is_following(claim, request.user),
+        **selectors.claim_page_extras(claim),
+    )
     user = request.user
     if user.has_perm("claims.add_appearance"):
         context["appearance_form"] = bound_forms.get("appearance_form") or forms.AppearanceForm()
@@ -884,3 +899,79 @@ def source_feed_add(request, pk):
             messages.success(request, _("Feed added: %(url)s (%(kind)s)") % {"url": feed.url, "kind": feed.kind})
             return redirect(source)
     return _source_page(request, source, form, status=400)
+
+
+# Follows and notifications (claims/notifications.py) ---------------------------------------------
+
+NOTIFICATIONS_PER_PAGE = 50
+
+
+@login_required
+@permission_required("claims.view_claim", raise_exception=True)
+@require_POST
+def claim_follow(request, pk, follow):
+    """The follow / unfollow button of the claim page."""
+    claim = get_object_or_404(Claim, pk=pk)
+    if follow:
+        notifications.follow_claim(claim_id=claim.pk, user=request.user, reason=Follow.Reason.CHOSE)
+        messages.success(request, _("You follow this claim: you will be told what happens on it."))
+    else:
+        notifications.unfollow_claim(claim_id=claim.pk, user=request.user)
+        messages.success(request, _("You no longer follow this claim."))
+    return redirect(claim)
+
+
+@login_required
+@permission_required("claims.view_claim", raise_exception=True)
+@require_GET
+def notification_list(request):
+    page = Paginator(selectors.user_notifications(request.user), NOTIFICATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "claims/notifications.html",
+        {"page": page, "rows": [(n, notifications.claim_link(n, absolute=False)) for n in page.object_list]},
+    )
+
+
+def _back_to_notifications(request):
+    if url_has_allowed_host_and_scheme(request.POST.get("next"), allowed_hosts={request.get_host()}):
+        return redirect(request.POST["next"])
+    return redirect("claims:notifications")
+
+
+@login_required
+@permission_required("claims.view_claim", raise_exception=True)
+@require_POST
+def notification_read(request, pk):
+    # Only the user's own: someone else's notification is not found.
+    notifications.mark_read(notification=get_object_or_404(Notification, pk=pk, recipient=request.user))
+    return _back_to_notifications(request)
+
+
+@login_required
+@permission_required("claims.view_claim", raise_exception=True)
+@require_POST
+def notifications_read_all(request):
+    notifications.mark_all_read(user=request.user)
+    messages.success(request, _("All notifications marked read."))
+    return _back_to_notifications(request)
+
+
+@login_required
+@permission_required("claims.view_claim", raise_exception=True)
+def notification_settings(request):
+    if request.method == "POST":
+        form = forms.NotificationSettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                notifications.update_notification_settings(user=request.user, email=form.cleaned_data["email"])
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Your email settings are saved."))
+                return redirect("claims:notification-settings")
+    else:
+        form = forms.NotificationSettingsForm(initial={"email": selectors.notification_email_choice(request.user)})
+    return render(request, "claims/notification_settings.html", {"form": form}, status=400 if form.errors else 200)

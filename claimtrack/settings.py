@@ -9,6 +9,7 @@ Any variable may instead be read from a file named by VARIABLE_FILE (Docker/Kube
 import ipaddress
 import os
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -101,6 +102,8 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The unread notifications count in the header (newsroom users only; one query).
+                "claims.context_processors.notifications",
             ],
         },
     },
@@ -258,6 +261,8 @@ CELERY_BEAT_SCHEDULE = {
     "enqueue-due-ingestion-work": {"task": "sources.tasks.enqueue_due_work", "schedule": 60.0},
     # Queues webhook deliveries whose next attempt is due (retries, and attempts never sent).
     "send-due-webhook-deliveries": {"task": "partners.tasks.send_due_deliveries", "schedule": 30.0},
+    # Queues the daily digests that are due, and immediate notification emails not sent yet.
+    "send-due-notification-emails": {"task": "claims.tasks.send_due_notification_emails", "schedule": 300.0},
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -421,6 +426,39 @@ if CLAIMTRACK_CLAIMREVIEW_URL:
         raise ImproperlyConfigured(f"CLAIMTRACK_CLAIMREVIEW_URL may use only {{id}} and {{slug}}: {_error!r}") from None
     if not _example.lower().startswith(("https://", "http://")):
         raise ImproperlyConfigured("CLAIMTRACK_CLAIMREVIEW_URL must be an http(s) address.")
+
+# The address people open claimtrack at, for links in emails (written by the worker, which has no
+# request to take it from): scheme, host and any path prefix, without a trailing slash.
+CLAIMTRACK_SITE_URL = (env_str("CLAIMTRACK_SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+if not CLAIMTRACK_SITE_URL.lower().startswith(("https://", "http://")) or " " in CLAIMTRACK_SITE_URL:
+    raise ImproperlyConfigured(f"CLAIMTRACK_SITE_URL={CLAIMTRACK_SITE_URL!r} must be an http(s) address.")
+
+# Email (notifications; claims/notifications.py): sent by the worker through Django's mail backend,
+# never inside a request. Under DEBUG (`make run`) the console backend prints them to the worker's log.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on: choose STARTTLS or implicit TLS.")
+EMAIL_TIMEOUT = env_float("EMAIL_TIMEOUT", 30, minimum=1)  # seconds; below the tasks' time limits
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "claimtrack <claimtrack@localhost>")
+if "@" not in parseaddr(DEFAULT_FROM_EMAIL)[1]:
+    raise ImproperlyConfigured(f"DEFAULT_FROM_EMAIL={DEFAULT_FROM_EMAIL!r} is not an email address.")
+if "." not in EMAIL_BACKEND:
+    raise ImproperlyConfigured(f"EMAIL_BACKEND={EMAIL_BACKEND!r} must be the dotted path of a mail backend.")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = "[claimtrack] "
+# Notification emails: a daily digest is sent once this long after the last one; an immediate
+# email that could not be sent is tried again by beat for this long, then given up.
+NOTIFICATION_DIGEST_INTERVAL = timedelta(hours=env_float("NOTIFICATION_DIGEST_HOURS", 24, minimum=1))
+NOTIFICATION_EMAIL_RETRY_FOR = timedelta(days=3)
 
 # Outbound HTTP (claimtrack.outbound: feeds, articles, robots.txt, webhooks) --------------------
 

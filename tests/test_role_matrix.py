@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from claims import services
-from claims.models import Appearance, ClaimStatus
+from claims.models import Appearance, ClaimStatus, Notification
 from partners import services as partner_services
 from tests import factories
 
@@ -164,6 +164,20 @@ MATRIX = [
     ("claims:review-reject", "post", "suggestion", ALL_USERS),
     ("claims:desk", "get", None, EDITORS),
     ("claims:desk", "post", None, EDITORS_ELSE_405),
+    # Follows and notifications: every newsroom user follows claims and reads their own notifications.
+    ("claims:follow", "get", "claim", NOT_ALLOWED),
+    ("claims:follow", "post", "claim", ALL_USERS),
+    ("claims:unfollow", "get", "claim", NOT_ALLOWED),
+    ("claims:unfollow", "post", "claim", ALL_USERS),
+    ("claims:notifications", "get", None, ALL_USERS),
+    ("claims:notifications", "post", None, NOT_ALLOWED),
+    # The journalist's notification (see `world`): someone else's is not found.
+    ("claims:notification-read", "get", "notification", NOT_ALLOWED),
+    ("claims:notification-read", "post", "notification", web(OK, 404)),
+    ("claims:notifications-read-all", "get", None, NOT_ALLOWED),
+    ("claims:notifications-read-all", "post", None, ALL_USERS),
+    ("claims:notification-settings", "get", None, ALL_USERS),
+    ("claims:notification-settings", "post", None, ALL_USERS),
     # The public page of a published verdict (ClaimReview's url): readable by anyone.
     ("claims:fact-check", "get", "ruled_claim", everyone(OK)),
     ("claims:fact-check", "post", "ruled_claim", everyone(405)),
@@ -298,9 +312,13 @@ def world(journalist):
     webhook = partner_services.register_webhook(partner=partner, url="https://93.184.215.14/hooks/existing")
     note = services.add_note(claim_id=claim.pk, author=journalist, text="Called the ministry, no answer yet.")
     assignment = services.assign_claim(claim_id=claim.pk, user=journalist, assigned_by=journalist)
+    notification = Notification.objects.create(
+        recipient=journalist, claim=claim, kind=Notification.Kind.DENIAL, appearance=appearance
+    )
     return {
         "note": note,
         "assignment": assignment,
+        "notification": notification,
         "claim": claim,
         "appearance": appearance,
         "evidence": evidence,
@@ -356,6 +374,7 @@ def body_for(route, world) -> dict:
         "claims:source-feed-add": {"url": world["feed"].url},
         "claims:review-accept": {"stance": "asserts"},
         "claims:review-edit": {"stance": "denies", "quote": "They denied it.", "seen_at": "2026-01-05T10:00"},
+        "claims:notification-settings": {"email": "daily"},
         "api:claim-list": {"text": "A bridge in Mosul collapsed this morning.", "tags": ["mosul"]},
         "api:appearance-list": {"claim": claim.pk, "source": source.pk, "stance": "asserts", "quote": "It collapsed."},
         "api:claim-change-status": {"to_status": "false", "rationale": "The ministry's statement shows no withdrawal."},

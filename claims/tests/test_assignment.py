@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from claims import selectors, services
+from claims import notifications, selectors, services
 from claims.models import Assignment, Claim, Follow
 from tests import factories
 
@@ -179,10 +179,12 @@ def test_my_claims_lists_what_i_am_assigned_to_or_follow_newest_activity_first(a
     services.assign_claim(claim_id=merged.pk, user=journalist, assigned_by=editor)
     services.assign_claim(claim_id=ended.pk, user=journalist, assigned_by=editor)
     services.unassign_claim(claim_id=ended.pk, user=journalist, unassigned_by=editor)
+    # Being assigned made them follow it; taken off, they stop following it too.
+    notifications.unfollow_claim(claim_id=ended.pk, user=journalist)
     services.assign_claim(claim_id=others.pk, user=editor, assigned_by=editor)
     Follow.objects.create(claim=followed, user=journalist, reason=Follow.Reason.CHOSE)
     Follow.objects.create(claim=unfollowed, user=journalist, reason=Follow.Reason.CHOSE, active=False)
-    Follow.objects.create(claim=others, user=editor, reason=Follow.Reason.CHOSE)
+    # (the editor follows `others`, having been assigned to it)
     merge_away(merged)
     # The followed claim has the newest activity.
     Claim.objects.filter(pk=followed.pk).update(last_activity_at=now + timedelta(minutes=1))

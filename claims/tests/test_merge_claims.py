@@ -166,6 +166,9 @@ def test_follows_keep_one_per_user_active_if_either_was(pair, editor, journalist
     kept = Follow.objects.create(claim=survivor, user=both, reason="chose", active=False)
     left = Follow.objects.create(claim=duplicate, user=both, reason="logged", active=True)
     moved = Follow.objects.create(claim=duplicate, user=only_duplicate, reason="recorded", active=True)
+    # Every follow of the duplicate but the one its survivor already has (its logger's too).
+    to_move = sorted(Follow.objects.filter(claim=duplicate).exclude(pk=left.pk).values_list("pk", flat=True))
+    assert moved.pk in to_move
 
     result = merge(duplicate, survivor, editor)
 
@@ -173,7 +176,7 @@ def test_follows_keep_one_per_user_active_if_either_was(pair, editor, journalist
     assert kept.active and kept.claim_id == survivor.pk
     assert left.claim_id == duplicate.pk  # one row per (claim, user): the survivor's stays
     assert moved.claim_id == survivor.pk
-    assert (result.moved["follows"], result.moved["follows_activated"]) == ([moved.pk], [kept.pk])
+    assert (result.moved["follows"], result.moved["follows_activated"]) == (to_move, [kept.pk])
 
 
 def test_assignments_keep_one_current_per_user(pair, editor, journalist):

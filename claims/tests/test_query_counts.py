@@ -14,16 +14,17 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-# Every request: session, user, permissions (2), and the session's new expiry (idle timeout:
-# an UPDATE inside a savepoint, 3 queries in a test).
-PER_REQUEST = 7
+# Every request: session, user, permissions (2), the session's new expiry (idle timeout:
+# an UPDATE inside a savepoint, 3 queries in a test), and the header's unread notifications count.
+PER_REQUEST = 8
 # Paginator count, claims, tags, filter choices (tags, sources).
 CLAIM_LIST_QUERIES = PER_REQUEST + 6
 # Claim (+ tags, verdicts), timeline (6, edits of the claim included), page extras (2), source
 # choices, the ClaimReview JSON-LD's published appearances (1); notes (+ their mentions) and
 # assignments (3), the assign form's newsroom users (1); the merge form: pending merge proposals,
-# similar claims offered as candidates (+ their tags) (3); for editors the audit trail (7).
-CLAIM_PAGE_QUERIES = PER_REQUEST + 13 + 4 + 3 + 7
+# similar claims offered as candidates (+ their tags) (3); whether the user follows the claim (1);
+# for editors the audit trail (7).
+CLAIM_PAGE_QUERIES = PER_REQUEST + 13 + 4 + 3 + 1 + 7
 
 STATUSES = [ClaimStatus.UNDER_REVIEW, ClaimStatus.DISPUTED, ClaimStatus.UNPROVEN, ClaimStatus.FALSE]
 START = datetime(2026, 1, 1, tzinfo=UTC)
