@@ -8,8 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from claimtrack.lib.submissions import submission_key
 from sources import ingestion as source_ingestion
 from sources import selectors as source_selectors
-from sources.forms import AddFeedForm
+from sources.forms import AddFeedForm, SourceFilterForm
 from sources.models import Source
 
 from . import charts, forms, selectors, services
@@ -504,29 +505,68 @@ def desk(request):
 # claims and how those claims were rated.
 
 SOURCE_APPEARANCES_SHOWN = 500
+SOURCES_PER_PAGE = 50
 
 
-def _source_page(request, source, add_feed_form, status=200):
-    appearances = list(selectors.source_appearances(source)[:SOURCE_APPEARANCES_SHOWN])
+@login_required
+@permission_required("sources.view_source", raise_exception=True)
+@require_GET
+def source_list(request):
+    """The sources directory: search by name, filter by kind, country and language; each source
+    with its appearances and the claims it asserted that were rated false."""
+    filter_form = SourceFilterForm(request.GET or None)
+    filters = filter_form.cleaned_data if filter_form.is_bound and filter_form.is_valid() else {}
+    sources = source_selectors.source_directory(
+        query=filters.get("q", ""),
+        kind=filters.get("kind", ""),
+        country=filters.get("country", ""),
+        language=filters.get("language", ""),
+    )
+    page = Paginator(sources, SOURCES_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_source_counts(list(page.object_list))
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
     return render(
         request,
-        "claims/source_detail.html",
+        "claims/source_list.html",
         {
-            "source": source,
-            "appearances": appearances,
-            "ratings": selectors.assertion_ratings(appearances),
-            "feeds": source_selectors.source_feeds(source),
-            "add_feed_form": add_feed_form,
+            "page": page,
+            "filter_form": filter_form,
+            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+            "query_without_page": query_without_page.urlencode(),
         },
-        status=status,
+        status=400 if filter_form.errors else 200,
     )
+
+
+def _source_page(request, source, *, add_feed_form=None, merge_form=None, status=200):
+    appearances = list(selectors.source_appearances(source)[:SOURCE_APPEARANCES_SHOWN])
+    context = {
+        "source": source,
+        "appearances": appearances,
+        "ratings": selectors.assertion_ratings(appearances),
+        "feeds": source_selectors.source_feeds(source),
+        "add_feed_form": add_feed_form or AddFeedForm(),
+        "merged_in": list(source.absorbed_sources.order_by("name").only("pk", "name")),
+    }
+    if request.user.has_perm("sources.merge_sources"):
+        context["merge_form"] = merge_form or forms.SourceMergeForm()
+    return render(request, "claims/source_detail.html", context, status=status)
+
+
+def _redirect_if_merged(source: Source):
+    """A merged source's page answers 301 with the page of the source it was merged into."""
+    if source.merged_into_id is None:
+        return None
+    return HttpResponsePermanentRedirect(reverse("claims:source-detail", args=[source.merged_into_id]))
 
 
 @login_required
 @permission_required("sources.view_source", raise_exception=True)
 @require_GET
 def source_detail(request, pk):
-    return _source_page(request, get_object_or_404(source_selectors.source_list(), pk=pk), AddFeedForm())
+    source = get_object_or_404(source_selectors.source_list(), pk=pk)
+    return _redirect_if_merged(source) or _source_page(request, source)
 
 
 @login_required
@@ -543,4 +583,49 @@ def source_feed_add(request, pk):
         else:
             messages.success(request, _("Feed added: %(url)s (%(kind)s)") % {"url": feed.url, "kind": feed.kind})
             return redirect(source)
-    return _source_page(request, source, form, status=400)
+    return _source_page(request, source, add_feed_form=form, status=400)
+
+
+@login_required
+@permission_required("sources.merge_sources", raise_exception=True)
+@require_POST
+def source_merge(request, pk):
+    """Merge this source (a duplicate) into the one the editor picked by name. Without JavaScript,
+    "Find" re-draws the form with the sources matching the name typed."""
+    source = get_object_or_404(source_selectors.source_list(), pk=pk)
+    redirected = _redirect_if_merged(source)
+    if redirected:
+        return redirected
+    if "find" in request.POST:  # no JavaScript: show the matches of the name typed, merge nothing
+        name = request.POST.get("into_name", "")[:200]
+        form = forms.SourceMergeForm(initial={"into_name": name, "reason": request.POST.get("reason", "")[:2000]})
+        form.matches = [match for match in source_selectors.source_name_matches(name) if match.pk != source.pk]
+        return _source_page(request, source, merge_form=form)
+    form = forms.SourceMergeForm(request.POST)
+    if not form.is_valid():
+        return _source_page(request, source, merge_form=form, status=400)
+    into = form.cleaned_data["into"]
+    try:
+        merge = services.merge_sources(
+            absorbed=source,
+            into=into,
+            merged_by=request.user,
+            reason=form.cleaned_data["reason"],
+            submission_key=_submission_key(request, form),
+        )
+    except services.AlreadySubmitted as repeat:
+        return _already_saved(request, reverse("claims:source-detail", args=[repeat.existing.into_id]))
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _source_page(request, source, merge_form=form, status=400)
+    messages.success(
+        request,
+        _("“%(absorbed)s” was merged into “%(into)s”: %(appearances)s appearances, %(documents)s documents moved.")
+        % {
+            "absorbed": source.name,
+            "into": into.name,
+            "appearances": len(merge.moved["appearances"]),
+            "documents": len(merge.moved["documents"]),
+        },
+    )
+    return redirect(into)
