@@ -297,9 +297,10 @@ def record_appearance(
     stance_left_for_review = stance == "" and origin == Appearance.Origin.SUGGESTED
     if stance not in Stance.values and not stance_left_for_review:
         raise ValidationError({"stance": _("Stance must be asserts, denies or reports.")})
-    if source.merged_into_id is not None:
+    merged_into_id = Source.objects.filter(pk=source.pk).values_list("merged_into_id", flat=True).first()
+    if merged_into_id is not None:  # read from the row: the caller's copy may predate the merge
         raise ValidationError(
-            {"source": _("That source was merged into source %(id)s: record it there.") % {"id": source.merged_into_id}}
+            {"source": _("That source was merged into source %(id)s: record it there.") % {"id": merged_into_id}}
         )
     if document is not None and document.source_id != source.pk:
         raise ValidationError({"document": _("That document was published by another source.")})
