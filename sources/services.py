@@ -114,14 +114,14 @@ def update_source(
         errors["language"] = [_("Enter a language tag such as ar, ckb or en-GB.")]
     if kind is not None and kind not in Source.Kind.values:
         errors["kind"] = [_("Unknown kind of source.")]
+    taken = Source.objects.filter(name__iexact=name).exclude(pk=source.pk).first() if name else None
+    if taken is not None:
+        errors["name"] = [name_taken_message(taken)]
     if errors:
         raise ValidationError(errors)
     locked = Source.objects.select_for_update().get(pk=source.pk)
     if locked.merged_into_id is not None:
         raise SourceMerged(locked)
-    taken = Source.objects.filter(name__iexact=name).exclude(pk=locked.pk).first()
-    if taken is not None:
-        raise ValidationError({"name": name_taken_message(taken)}, code="duplicate")
     locked.name, locked.homepage, locked.country, locked.language = name, homepage, country, language
     if kind is not None:
         locked.kind = kind
