@@ -185,7 +185,9 @@ class SourceMergeForm(SourceByNameMixin, forms.Form):
         label=_("Merge into (the source that stays)"),
         max_length=200,
         widget=source_name_input("merge-choices"),
-        help_text=_("Type a few letters of its name and pick it. This source's appearances, documents and feeds move there."),
+        help_text=_(
+            "Type a few letters of its name and pick it. This source's appearances, documents and feeds move there."
+        ),
     )
     reason = forms.CharField(
         label=_("Why are they the same?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"})

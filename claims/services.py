@@ -877,7 +877,7 @@ def recompute_stance_counts_of(*, claim_ids: list[int]) -> None:
     whose counts changed."""
     if not claim_ids:
         return
-    counts = {claim_id: (0, 0, 0) for claim_id in claim_ids}
+    counts = dict.fromkeys(claim_ids, (0, 0, 0))
     grouped = (
         Appearance.objects.filter(
             claim_id__in=claim_ids, review_state=Appearance.ReviewState.ACCEPTED, retracted_at__isnull=True
@@ -896,6 +896,4 @@ def recompute_stance_counts_of(*, claim_ids: list[int]) -> None:
     for claim_id, *stored in current:
         if tuple(stored) != counts[claim_id]:
             asserts, denies, reports = counts[claim_id]
-            Claim.objects.filter(pk=claim_id).update(
-                asserts_count=asserts, denies_count=denies, reports_count=reports
-            )
+            Claim.objects.filter(pk=claim_id).update(asserts_count=asserts, denies_count=denies, reports_count=reports)

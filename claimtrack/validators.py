@@ -20,9 +20,7 @@ validate_http_url = URLValidator(
 def validate_country_code(value) -> None:
     """An ISO 3166-1 alpha-2 country code in capitals (IQ, TR, GB), or empty."""
     if value and value not in ISO_3166_ALPHA_2:
-        raise ValidationError(
-            _("Enter a two-letter ISO 3166 country code, such as IQ or TR."), code="invalid_country"
-        )
+        raise ValidationError(_("Enter a two-letter ISO 3166 country code, such as IQ or TR."), code="invalid_country")
 
 
 class HttpURLFormField(forms.URLField):

@@ -15,9 +15,7 @@ class SourceFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Name contains"), required=False, max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any kind")), *Source.Kind.choices])
-    country = forms.CharField(
-        label=_("Country"), required=False, max_length=2, help_text=_("Two-letter code, e.g. IQ")
-    )
+    country = forms.CharField(label=_("Country"), required=False, max_length=2, help_text=_("Two-letter code, e.g. IQ"))
     language = forms.CharField(label=_("Language"), required=False, max_length=16, help_text=_("e.g. ar, ckb, en"))
 
 

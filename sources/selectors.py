@@ -35,7 +35,6 @@ def source_directory(*, query: str = "", kind: str = "", country: str = "", lang
     return sources
 
 
-
 SOURCE_SEARCH_LIMIT = 20
 
 
@@ -46,7 +45,8 @@ def source_name_matches(query: str, *, limit: int = SOURCE_SEARCH_LIMIT) -> list
     if not query:
         return []
     return list(
-        current_sources().filter(name__icontains=query)
+        current_sources()
+        .filter(name__icontains=query)
         .annotate(
             starts=Case(When(name__istartswith=query, then=Value(0)), default=Value(1), output_field=IntegerField())
         )

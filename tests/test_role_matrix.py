@@ -325,7 +325,12 @@ def body_for(route, world) -> dict:
         "claims:appearance-retract": {"reason": "Duplicate."},
         "claims:evidence-retract": {"reason": "Duplicate."},
         "claims:source-feed-add": {"url": world["feed"].url},
-        "sources:source-edit": {"name": "Rudaw", "homepage": "https://www.rudaw.net/", "country": "IQ", "kind": "news_outlet"},
+        "sources:source-edit": {
+            "name": "Rudaw",
+            "homepage": "https://www.rudaw.net/",
+            "country": "IQ",
+            "kind": "news_outlet",
+        },
         "claims:source-merge": {"into_name": "No such source", "reason": "Duplicate."},
         "claims:review-accept": {"stance": "asserts"},
         "claims:review-edit": {"stance": "denies", "quote": "They denied it.", "seen_at": "2026-01-05T10:00"},

@@ -148,7 +148,9 @@ def test_directory_runs_a_fixed_number_of_queries(as_journalist, journalist, sou
     with django_assert_max_num_queries(DIRECTORY_QUERIES):
         assert as_journalist.get("/sources/").status_code == 200
     with django_assert_max_num_queries(DIRECTORY_QUERIES):
-        assert as_journalist.get("/sources/", {"q": "outlet", "kind": "news_outlet", "country": "iq"}).status_code == 200
+        assert (
+            as_journalist.get("/sources/", {"q": "outlet", "kind": "news_outlet", "country": "iq"}).status_code == 200
+        )
 
 
 @pytest.fixture

@@ -36,7 +36,9 @@ MERGED_LOCATION = OpenApiParameter(
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List sources", description="Sources merged into another are not listed.", tags=["sources"]),
+    list=extend_schema(
+        summary="List sources", description="Sources merged into another are not listed.", tags=["sources"]
+    ),
     retrieve=extend_schema(
         summary="A source",
         tags=["sources"],

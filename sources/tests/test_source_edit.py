@@ -26,7 +26,12 @@ def edit(client, source, **fields):
 
 def test_journalist_corrects_name_homepage_country_and_language(as_journalist, source, journalist):
     response = edit(
-        as_journalist, source, name=" Rudaw Media Network ", homepage="https://www.rudaw.net/", country="iq", language="ar"
+        as_journalist,
+        source,
+        name=" Rudaw Media Network ",
+        homepage="https://www.rudaw.net/",
+        country="iq",
+        language="ar",
     )
     assert response.status_code == 302 and response["Location"] == source.get_absolute_url()
     source.refresh_from_db()
