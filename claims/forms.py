@@ -53,24 +53,6 @@ def split_list(value: str) -> list[str]:
     return [item.strip() for item in (value or "").split(",") if item.strip()]
 
 
-class ClaimFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status")), *ClaimStatus.choices])
-    tag = forms.ChoiceField(label=_("Tag"), required=False)
-    source = forms.TypedChoiceField(label=_("Source"), required=False, coerce=int, empty_value=None)
-    seen_from = FilterDayFormField(
-        label=_("First seen from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    seen_until = FilterDayFormField(
-        label=_("First seen until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, *args, tag_names=(), sources=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["tag"].choices = [("", _("Any tag"))] + [(name, name) for name in tag_names]
-        self.fields["source"].choices = [("", _("Any source"))] + [(s.pk, s.name) for s in sources]
-
-
 class ClaimForm(forms.Form):
     text = forms.CharField(label=_("Claim"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}))
     summary = forms.CharField(
@@ -136,6 +118,34 @@ class SourceByNameMixin:
                 else _("No source is called “%(name)s”.") % {"name": name},
             )
         return found
+
+
+class ClaimFilterForm(SourceByNameMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status")), *ClaimStatus.choices])
+    tag = forms.ChoiceField(label=_("Tag"), required=False)
+    # The source: typed by name (a picker usable with any number of sources), or by id in a link.
+    source_name = forms.CharField(
+        label=_("Source"), required=False, max_length=200, widget=source_name_input("filter-source-choices")
+    )
+    source = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    seen_from = FilterDayFormField(
+        label=_("First seen from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    seen_until = FilterDayFormField(
+        label=_("First seen until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, tag_names=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].choices = [("", _("Any tag"))] + [(name, name) for name in tag_names]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if (cleaned_data.get("source_name") or "").strip():
+            found = self.resolve_source_name(required=False)
+            cleaned_data["source"] = found.pk if found else None
+        return cleaned_data
 
 
 class AppearanceForm(SourceByNameMixin, forms.Form):

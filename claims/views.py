@@ -63,11 +63,7 @@ def _start_of_day(day) -> datetime:
 @permission_required("claims.view_claim", raise_exception=True)
 @require_GET
 def claim_list(request):
-    filter_form = forms.ClaimFilterForm(
-        request.GET or None,
-        tag_names=Tag.objects.values_list("name", flat=True),
-        sources=Source.objects.only("pk", "name").order_by("name"),
-    )
+    filter_form = forms.ClaimFilterForm(request.GET or None, tag_names=Tag.objects.values_list("name", flat=True))
     claims = selectors.claim_list()
     if filter_form.is_bound and filter_form.is_valid():
         data = filter_form.cleaned_data

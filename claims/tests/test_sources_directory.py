@@ -274,3 +274,17 @@ def test_the_review_edit_page_and_document_lookup_list_no_sources(as_journalist,
     assert "Outlet 0" not in html
     lookup = as_journalist.get(reverse("sources:document-lookup"), {"document_url": "https://x.example/a"})
     assert "Outlet 0" not in lookup.content.decode()
+
+
+def test_claim_list_filters_by_a_source_typed_by_name_and_lists_no_sources(as_journalist, twenty_thousand_sources):
+    rudaw = factories.SourceFactory(name="Rudaw")
+    sourced = factories.make_claim(text="Sourced claim")
+    factories.make_claim(text="Other claim")
+    factories.make_appearance(claim=sourced, source=rudaw)
+    html = as_journalist.get("/claims/", {"source_name": "RUDAW"}).content.decode()
+    assert "Sourced claim" in html and "Other claim" not in html
+    assert "Outlet 0" not in html
+    by_id = as_journalist.get("/claims/", {"source": rudaw.pk}).content.decode()  # links name the id
+    assert "Sourced claim" in by_id and "Other claim" not in by_id
+    unknown = as_journalist.get("/claims/", {"source_name": "Rud"}).content.decode()
+    assert "No source is called “Rud”" in unknown and '<option value="Rudaw">' in unknown
