@@ -212,3 +212,37 @@ def test_a_new_appearance_under_the_absorbed_name_goes_to_the_survivor(pair, edi
         claim=pair["claim"], recorded_by=journalist, stance=Stance.REPORTS, new_source_name="rudaw media network"
     )
     assert appearance.source == pair["kept"]
+
+
+# Two merges at once ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("crossed", [False, True], ids=["same-pair", "each-into-the-other"])
+def test_of_two_merges_of_the_same_pair_at_once_one_wins_and_the_other_is_told(crossed):
+    """Both editors loaded the page before either merged: one merge happens, the other is refused
+    (already merged, or into a merged source), and no loop is made. Real threads and connections
+    (claims/tests/test_races.py); on PostgreSQL they overlap, and the row locks serialise them."""
+    from claims.tests.test_races import run_at_once
+
+    kept, duplicate = factories.SourceFactory(name="Rudaw"), factories.SourceFactory(name="Rudaw TV")
+    factories.make_appearance(source=duplicate)
+    editors = [factories.EditorFactory(username="first"), factories.EditorFactory(username="second")]
+    pairs = [(duplicate, kept), (kept, duplicate) if crossed else (duplicate, kept)]
+    copies = [(Source.objects.get(pk=a.pk), Source.objects.get(pk=b.pk)) for a, b in pairs]
+
+    outcomes = run_at_once(
+        *[
+            lambda a=a, b=b, e=e: services.merge_sources(absorbed=a, into=b, merged_by=e, reason="Same outlet.")
+            for (a, b), e in zip(copies, editors, strict=True)
+        ]
+    )
+
+    merged = [outcome for outcome in outcomes if isinstance(outcome, SourceMerge)]
+    refused = [outcome for outcome in outcomes if isinstance(outcome, ValidationError)]
+    assert len(merged) == 1 and len(refused) == 1, outcomes
+    assert "merged into" in " ".join(refused[0].messages)
+    assert SourceMerge.objects.count() == 1
+    survivors = Source.objects.filter(merged_into__isnull=True, pk__in=[kept.pk, duplicate.pk])
+    assert survivors.count() == 1
+    assert Appearance.objects.filter(source__merged_into__isnull=False).count() == 0
