@@ -18,6 +18,7 @@ from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from audit.services import update_recorded
 from claimtrack.lib.text import storable_text
 from claimtrack.validators import validate_seen_time
 from outbox.services import enqueue_on_commit
@@ -859,7 +860,7 @@ def merge_sources(
     absorbed, into = lock_sources_for_merge(absorbed=absorbed, into=into)
     moved = list(Appearance.objects.filter(source=absorbed).order_by("pk").values_list("pk", "claim_id"))
     appearance_ids = [pk for pk, _claim_id in moved]
-    Appearance.objects.filter(pk__in=appearance_ids).update(source=into)
+    update_recorded(Appearance, appearance_ids, values={"source": into}, user=merged_by)
     claim_ids = sorted({claim_id for _pk, claim_id in moved})
     recompute_stance_counts_of(claim_ids=claim_ids)
     return absorb_source(

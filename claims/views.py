@@ -570,6 +570,9 @@ def source_detail(request, pk):
 @require_POST
 def source_feed_add(request, pk):
     source = get_object_or_404(source_selectors.source_list(), pk=pk)
+    if source.merged_into_id is not None:  # feeds go to the source it was merged into
+        messages.error(request, _("This source was merged into another: add the feed there."))
+        return _redirect_if_merged(source)
     form = AddFeedForm(request.POST)
     if form.is_valid():
         try:

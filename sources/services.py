@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import update_recorded
 from claimtrack.lib.text import storable_text
 from claimtrack.validators import validate_country_code, validate_http_url
 
@@ -175,8 +176,8 @@ def absorb_source(
     deleted. Both sources are locked by lock_sources_for_merge in the caller's transaction."""
     document_ids = list(Document.objects.filter(source=absorbed).order_by("pk").values_list("pk", flat=True))
     feed_ids = list(Feed.objects.filter(source=absorbed).order_by("pk").values_list("pk", flat=True))
-    Document.objects.filter(pk__in=document_ids).update(source=into)
-    Feed.objects.filter(pk__in=feed_ids).update(source=into)
+    update_recorded(Document, document_ids, values={"source": into}, user=merged_by)
+    update_recorded(Feed, feed_ids, values={"source": into}, user=merged_by)
     absorbed.merged_into = into
     absorbed._history_user = merged_by
     absorbed.save(update_fields=["merged_into"])

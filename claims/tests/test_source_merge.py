@@ -246,3 +246,12 @@ def test_of_two_merges_of_the_same_pair_at_once_one_wins_and_the_other_is_told(c
     survivors = Source.objects.filter(merged_into__isnull=True, pk__in=[kept.pk, duplicate.pk])
     assert survivors.count() == 1
     assert Appearance.objects.filter(source__merged_into__isnull=False).count() == 0
+
+
+def test_every_moved_row_is_in_the_audit_trail_attributed_to_the_editor(pair, editor):
+    services.merge_sources(absorbed=pair["duplicate"], into=pair["kept"], merged_by=editor, reason="Same outlet.")
+    moved = Appearance.history.filter(source_id=pair["kept"].pk, history_type="~")
+    assert moved.count() == 3 and {record.history_user for record in moved} == {editor}
+    assert Document.history.filter(id=pair["document"].pk, source_id=pair["kept"].pk, history_user=editor).exists()
+    assert Feed.history.filter(id=pair["feed"].pk, source_id=pair["kept"].pk, history_user=editor).exists()
+    assert Source.history.filter(id=pair["duplicate"].pk, merged_into_id=pair["kept"].pk).exists()
