@@ -592,17 +592,14 @@ def source_merge(request, pk):
     """Merge this source (a duplicate) into the one the editor picked by name. Without JavaScript,
     "Find" re-draws the form with the sources matching the name typed."""
     source = get_object_or_404(source_selectors.source_list(), pk=pk)
-    redirected = _redirect_if_merged(source)
-    if redirected:
-        return redirected
-    if "find" in request.POST:  # no JavaScript: show the matches of the name typed, merge nothing
+    if "find" in request.POST and source.merged_into_id is None:  # no JavaScript: the matches, no merge
         name = request.POST.get("into_name", "")[:200]
         form = forms.SourceMergeForm(initial={"into_name": name, "reason": request.POST.get("reason", "")[:2000]})
         form.matches = [match for match in source_selectors.source_name_matches(name) if match.pk != source.pk]
         return _source_page(request, source, merge_form=form)
     form = forms.SourceMergeForm(request.POST)
     if not form.is_valid():
-        return _source_page(request, source, merge_form=form, status=400)
+        return _merge_refused(request, source, form)
     into = form.cleaned_data["into"]
     try:
         merge = services.merge_sources(
@@ -616,7 +613,8 @@ def source_merge(request, pk):
         return _already_saved(request, reverse("claims:source-detail", args=[repeat.existing.into_id]))
     except ValidationError as error:
         add_service_errors(form, error)
-        return _source_page(request, source, merge_form=form, status=400)
+        source.refresh_from_db(fields=["merged_into"])
+        return _merge_refused(request, source, form)
     messages.success(
         request,
         _("“%(absorbed)s” was merged into “%(into)s”: %(appearances)s appearances, %(documents)s documents moved.")
@@ -628,3 +626,12 @@ def source_merge(request, pk):
         },
     )
     return redirect(into)
+
+
+def _merge_refused(request, source, form):
+    """The merge form again with its errors; for a source merged meanwhile (another editor, an old
+    page), the errors as a message on the page of the source it was merged into."""
+    if source.merged_into_id is None:
+        return _source_page(request, source, merge_form=form, status=400)
+    messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+    return redirect("claims:source-detail", source.merged_into_id)

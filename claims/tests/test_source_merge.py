@@ -255,3 +255,16 @@ def test_every_moved_row_is_in_the_audit_trail_attributed_to_the_editor(pair, ed
     assert Document.history.filter(id=pair["document"].pk, source_id=pair["kept"].pk, history_user=editor).exists()
     assert Feed.history.filter(id=pair["feed"].pk, source_id=pair["kept"].pk, history_user=editor).exists()
     assert Source.history.filter(id=pair["duplicate"].pk, merged_into_id=pair["kept"].pk).exists()
+
+
+def test_an_old_merge_form_of_a_source_merged_meanwhile_says_so_on_the_survivors_page(as_editor, pair, editor):
+    services.merge_sources(absorbed=pair["duplicate"], into=pair["kept"], merged_by=editor, reason="Same outlet.")
+    other = factories.SourceFactory(name="Rudaw English")
+    response = as_editor.post(
+        reverse("claims:source-merge", args=[pair["duplicate"].pk]),
+        {"into_name": other.name, "reason": "Same."},
+        follow=True,
+    )
+    assert response.redirect_chain[0][0] == reverse("claims:source-detail", args=[pair["kept"].pk])
+    assert "already merged into source" in response.content.decode()
+    assert SourceMerge.objects.count() == 1
