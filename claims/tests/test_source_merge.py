@@ -268,3 +268,18 @@ def test_an_old_merge_form_of_a_source_merged_meanwhile_says_so_on_the_survivors
     assert response.redirect_chain[0][0] == reverse("claims:source-detail", args=[pair["kept"].pk])
     assert "already merged into source" in response.content.decode()
     assert SourceMerge.objects.count() == 1
+
+
+def test_the_api_refuses_an_appearance_on_a_merged_source_and_stores_nothing(client, pair, editor):
+    services.merge_sources(absorbed=pair["duplicate"], into=pair["kept"], merged_by=editor, reason="Same outlet.")
+    _key, plain = factories.make_api_key("write")
+    before = Appearance.objects.count()
+    response = client.post(
+        "/api/v1/appearances/",
+        {"claim": pair["claim"].pk, "source": pair["duplicate"].pk, "stance": "denies", "quote": "No."},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Api-Key {plain}",
+    )
+    assert response.status_code == 400
+    assert "merged into source" in str(response.json()["error"])
+    assert Appearance.objects.count() == before
