@@ -3,10 +3,12 @@
 import re
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from claimtrack.lib.submissions import TOKEN_MAX_LENGTH, new_submission_token
 from claimtrack.validators import FilterDayFormField, SeenTimeFormField, validate_http_url
+from sources import selectors as source_selectors
 from sources.models import Document, Source
 
 from .models import NOTE_MAX_LENGTH, ClaimStatus, NotificationSettings, Stance
@@ -53,24 +55,6 @@ def split_list(value: str) -> list[str]:
     return [item.strip() for item in (value or "").split(",") if item.strip()]
 
 
-class ClaimFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status")), *ClaimStatus.choices])
-    tag = forms.ChoiceField(label=_("Tag"), required=False)
-    source = forms.TypedChoiceField(label=_("Source"), required=False, coerce=int, empty_value=None)
-    seen_from = FilterDayFormField(
-        label=_("First seen from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    seen_until = FilterDayFormField(
-        label=_("First seen until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, *args, tag_names=(), sources=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["tag"].choices = [("", _("Any tag"))] + [(name, name) for name in tag_names]
-        self.fields["source"].choices = [("", _("Any source"))] + [(s.pk, s.name) for s in sources]
-
-
 class ClaimForm(forms.Form):
     text = forms.CharField(label=_("Claim"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}))
     summary = forms.CharField(
@@ -87,9 +71,96 @@ class ClaimForm(forms.Form):
     submission_token = SubmissionTokenField()
 
 
-class AppearanceForm(forms.Form):
+SOURCE_CHOICES_LIST = "source-choices"
+
+
+def source_name_input(list_id: str = SOURCE_CHOICES_LIST) -> forms.TextInput:
+    """A source name typed with the suggestions of a <datalist> (templates/includes/source_picker.html):
+    the browser offers the names the server put there (without JavaScript: the matches found when
+    the form came back), and HTMX refreshes them from sources:source-search as you type."""
+    return forms.TextInput(
+        attrs={
+            "list": list_id,
+            "autocomplete": "off",
+            "dir": "auto",
+            "hx-get": reverse_lazy("sources:source-search"),
+            "hx-trigger": "input changed delay:250ms",
+            "hx-target": f"#{list_id}",
+            "hx-swap": "innerHTML",
+            "hx-sync": "this:replace",
+        }
+    )
+
+
+class SourceByNameMixin:
+    """A form whose source is typed by name (a picker that stays usable with any number of sources:
+    nothing is listed until something is typed). `name_field` resolves, any case, to a source not
+    merged away, or to the one a merged source was merged into; a name matching none is a form
+    error, and `matches` holds the sources whose name contains it, for the datalist."""
+
+    name_field = "source_name"
+    matches: list = ()
+
+    def resolve_source_name(self, *, required: bool):
+        name = (self.cleaned_data.get(self.name_field) or "").strip()
+        if not name:
+            if required:
+                self.add_error(self.name_field, _("Type the name of a source."))
+            return None
+        found = Source.objects.filter(name__iexact=name).first()
+        if found is not None and found.merged_into_id is not None:
+            found = Source.objects.filter(pk=found.merged_into_id).first()
+        if found is None:
+            self.matches = source_selectors.source_name_matches(name)
+            self.add_error(
+                self.name_field,
+                _("No source is called “%(name)s”: pick one of the names offered, or add it as a new source.")
+                % {"name": name}
+                if self.matches
+                else _("No source is called “%(name)s”.") % {"name": name},
+            )
+        return found
+
+
+class ClaimFilterForm(SourceByNameMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status")), *ClaimStatus.choices])
+    tag = forms.ChoiceField(label=_("Tag"), required=False)
+    # The source: typed by name (a picker usable with any number of sources), or by id in a link.
+    source_name = forms.CharField(
+        label=_("Source"), required=False, max_length=200, widget=source_name_input("filter-source-choices")
+    )
+    source = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    seen_from = FilterDayFormField(
+        label=_("First seen from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    seen_until = FilterDayFormField(
+        label=_("First seen until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, tag_names=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].choices = [("", _("Any tag"))] + [(name, name) for name in tag_names]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if (cleaned_data.get("source_name") or "").strip():
+            found = self.resolve_source_name(required=False)
+            cleaned_data["source"] = found.pk if found else None
+        return cleaned_data
+
+
+class AppearanceForm(SourceByNameMixin, forms.Form):
+    # The source: typed by name (source_name), or given by id (the API's way, kept for old pages).
     source = forms.ModelChoiceField(
-        label=_("Source"), queryset=Source.objects.order_by("name"), required=False, empty_label=_("— new source —")
+        queryset=source_selectors.current_sources(), required=False, widget=forms.HiddenInput
+    )
+    source_name = forms.CharField(
+        label=_("Source"),
+        required=False,
+        max_length=200,
+        widget=source_name_input(),
+        help_text=_("Type a few letters of its name and pick it; leave empty for a new source."),
     )
     new_source_name = forms.CharField(label=_("New source name"), required=False, max_length=200)
     new_source_kind = forms.ChoiceField(label=_("New source kind"), choices=Source.Kind.choices, required=False)
@@ -110,6 +181,36 @@ class AppearanceForm(forms.Form):
     evidence = MultipleFileField(label=_("Evidence files"), required=False, help_text=_("Images or PDFs"))
     evidence_caption = forms.CharField(label=_("Evidence caption"), required=False, max_length=2000)
     submission_token = SubmissionTokenField()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("source") is None and (cleaned_data.get("source_name") or "").strip():
+            cleaned_data["source"] = self.resolve_source_name(required=False)
+        return cleaned_data
+
+
+class SourceMergeForm(SourceByNameMixin, forms.Form):
+    """Merge the page's source into another, picked by name."""
+
+    name_field = "into_name"
+    into_name = forms.CharField(
+        label=_("Merge into (the source that stays)"),
+        max_length=200,
+        widget=source_name_input("merge-choices"),
+        help_text=_(
+            "Type a few letters of its name and pick it. This source's appearances, documents and feeds move there."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Why are they the same?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"})
+    )
+    submission_token = SubmissionTokenField()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "into_name" in cleaned_data:
+            cleaned_data["into"] = self.resolve_source_name(required=True)
+        return cleaned_data
 
 
 class EvidenceForm(forms.Form):

@@ -20,3 +20,11 @@ def rating_for_name(name: str) -> dict:
             return {**rating, "best": scale["best"], "worst": scale["worst"]}
     names = ", ".join(rating_names())
     raise ValidationError({"rating": _("Unknown rating; choose one of: %(names)s.") % {"names": names}})
+
+
+def false_rating_names() -> list[str]:
+    """The ratings on the false side of the scale (below its middle: "Mostly false", "False"); a
+    claim whose current verdict is one of them was rated false (claims.selectors.rated_false)."""
+    scale = settings.CLAIMTRACK_RATING_SCALE
+    middle = (scale["best"] + scale["worst"]) / 2
+    return [rating["name"] for rating in scale["ratings"] if rating["value"] < middle]

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +26,7 @@ from .models import (
     Claim,
     ClaimEdit,
     ClaimMerge,
+    ClaimStatus,
     Evidence,
     Follow,
     MergeProposal,
@@ -37,6 +38,7 @@ from .models import (
     StatusProposal,
     Verdict,
 )
+from .ratings import false_rating_names
 
 
 def claim_list(*, include_archived: bool = True) -> QuerySet[Claim]:
@@ -629,10 +631,53 @@ def assertion_ratings(appearances) -> dict:
     by_status = Counter(claim.get_status_display() for claim in asserted.values())
     return {
         "claims_asserted": len(asserted),
+        "rated_false": sum(1 for claim in asserted.values() if rated_false(claim)),
         "by_verdict": sorted(((name, n) for name, n in by_verdict.items() if name), key=lambda item: -item[1]),
         "unrated": by_verdict.get(None, 0),
         "by_status": sorted(by_status.items(), key=lambda item: -item[1]),
     }
+
+
+# A claim "rated false": the newsroom ruled it False or Misleading (its status), or its current
+# verdict is on the false side of the rating scale (claims.ratings.false_rating_names). The same
+# notion on fetched claims (rated_false) and in SQL (the sources directory's counts).
+FALSE_STATUSES = (ClaimStatus.FALSE, ClaimStatus.MISLEADING)
+
+
+def rated_false(claim: Claim) -> bool:
+    """On a claim with `verdicts_newest_first` prefetched (source_appearances): no query."""
+    verdict = claim.verdicts_newest_first[0] if claim.verdicts_newest_first else None
+    return claim.status in FALSE_STATUSES or (verdict is not None and verdict.rating_name in false_rating_names())
+
+
+def with_source_counts(sources: list[Source]) -> list[Source]:
+    """Give each source `appearance_count` (its accepted, unretracted appearances) and
+    `rated_false_count` (the claims it asserted in one of them that were rated false: rated_false).
+    One query, whatever the number of sources."""
+    current_rating = Subquery(
+        Verdict.objects.filter(claim=OuterRef("claim_id")).order_by("-published_at", "-id").values("rating_name")[:1]
+    )
+    false_claim = Q(claim__status__in=FALSE_STATUSES) | Q(current_rating__in=false_rating_names())
+    counted = (
+        Appearance.objects.filter(
+            source__in=[source.pk for source in sources],
+            review_state=Appearance.ReviewState.ACCEPTED,
+            retracted_at__isnull=True,
+        )
+        .annotate(current_rating=current_rating)
+        .values("source_id")
+        .annotate(
+            appearances=Count("pk"),
+            rated_false=Count("claim_id", filter=Q(stance=Stance.ASSERTS) & false_claim, distinct=True),
+        )
+        .order_by()
+    )
+    counts = {row["source_id"]: row for row in counted} if sources else {}
+    for source in sources:
+        row = counts.get(source.pk, {})
+        source.appearance_count = row.get("appearances", 0)
+        source.rated_false_count = row.get("rated_false", 0)
+    return sources
 
 
 def claim_audit_trail(claim: Claim) -> list[AuditEntry]:

@@ -19,9 +19,10 @@ from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from audit.services import update_recorded
 from claimtrack.lib.text import storable_text
 from claimtrack.validators import validate_seen_time
-from sources.models import Document, DocumentRevision, Source
+from sources.models import Document, DocumentRevision, Source, SourceMerge
 
 from . import notifications, signals
 from .models import (
@@ -441,6 +442,11 @@ def record_appearance(
     stance_left_for_review = stance == "" and origin == Appearance.Origin.SUGGESTED
     if stance not in Stance.values and not stance_left_for_review:
         raise ValidationError({"stance": _("Stance must be asserts, denies or reports.")})
+    merged_into_id = Source.objects.filter(pk=source.pk).values_list("merged_into_id", flat=True).first()
+    if merged_into_id is not None:  # read from the row: the caller's copy may predate the merge
+        raise ValidationError(
+            {"source": _("That source was merged into source %(id)s: record it there.") % {"id": merged_into_id}}
+        )
     if document is not None and document.source_id != source.pk:
         raise ValidationError({"document": _("That document was published by another source.")})
     _check_time("seen_at", seen_at)
@@ -1523,3 +1529,72 @@ def decide_merge_proposal(
     )
     locked.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
     return locked
+
+
+# Sources ----------------------------------------------------------------------------------------
+# Merging two sources lives here, above sources: the absorbed source's appearances (claims' rows)
+# move with its documents and feeds in one transaction, and the stance counts of every claim they
+# touch are recomputed (two sources asserting a claim become one).
+
+SOURCE_MERGE_REASON_MAX_LENGTH = 2000
+
+
+@once_per_submission_key(SourceMerge)
+@transaction.atomic
+def merge_sources(
+    *, absorbed: Source, into: Source, merged_by, reason: str, submission_key: str | None = None
+) -> SourceMerge:
+    """Merge a duplicate source into the one that stays: its appearances, documents and feeds move
+    to `into`, it keeps its row and points to `into` (its page and API detail then redirect), and a
+    SourceMerge row records who, why and what moved. Nothing is deleted. Refused, with nothing
+    changed: a source into itself, a source already merged, into a merged source, no reason."""
+    from sources.services import absorb_source, lock_sources_for_merge
+
+    reason = storable_text(reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why these sources are the same.")})
+    if len(reason) > SOURCE_MERGE_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": _("Keep the reason under %(n)s characters.") % {"n": SOURCE_MERGE_REASON_MAX_LENGTH}}
+        )
+    absorbed, into = lock_sources_for_merge(absorbed=absorbed, into=into)
+    moved = list(Appearance.objects.filter(source=absorbed).order_by("pk").values_list("pk", "claim_id"))
+    appearance_ids = [pk for pk, _claim_id in moved]
+    update_recorded(Appearance, appearance_ids, values={"source": into}, user=merged_by)
+    claim_ids = sorted({claim_id for _pk, claim_id in moved})
+    recompute_stance_counts_of(claim_ids=claim_ids)
+    return absorb_source(
+        absorbed=absorbed,
+        into=into,
+        merged_by=merged_by,
+        reason=reason,
+        moved={"appearances": appearance_ids, "claims": claim_ids},
+        submission_key=submission_key,
+    )
+
+
+def recompute_stance_counts_of(*, claim_ids: list[int]) -> None:
+    """recompute_stance_counts for many claims at once: one grouped count, one update per claim
+    whose counts changed."""
+    if not claim_ids:
+        return
+    counts = dict.fromkeys(claim_ids, (0, 0, 0))
+    grouped = (
+        Appearance.objects.filter(
+            claim_id__in=claim_ids, review_state=Appearance.ReviewState.ACCEPTED, retracted_at__isnull=True
+        )
+        .values("claim_id")
+        .annotate(
+            asserts=Count("source", filter=Q(stance=Stance.ASSERTS), distinct=True),
+            denies=Count("source", filter=Q(stance=Stance.DENIES), distinct=True),
+            reports=Count("source", filter=Q(stance=Stance.REPORTS), distinct=True),
+        )
+        .order_by()
+    )
+    for row in grouped:
+        counts[row["claim_id"]] = (row["asserts"], row["denies"], row["reports"])
+    current = Claim.objects.filter(pk__in=claim_ids).values_list("pk", "asserts_count", "denies_count", "reports_count")
+    for claim_id, *stored in current:
+        if tuple(stored) != counts[claim_id]:
+            asserts, denies, reports = counts[claim_id]
+            Claim.objects.filter(pk=claim_id).update(asserts_count=asserts, denies_count=denies, reports_count=reports)

@@ -48,7 +48,9 @@ urlpatterns = [
     path("review/<int:pk>/reject/", views.pending_appearance_decide, {"decision": "reject"}, name="review-reject"),
     path("desk/", views.desk, name="desk"),
     path("fact-checks/<int:pk>/", views.fact_check, name="fact-check"),
+    path("sources/", views.source_list, name="source-list"),
     path("sources/<int:pk>/", views.source_detail, name="source-detail"),
+    path("sources/<int:pk>/merge/", views.source_merge, name="source-merge"),
     path("sources/<int:pk>/feeds/add/", views.source_feed_add, name="source-feed-add"),
     # Follows and notifications.
     path("claims/<int:pk>/follow/", views.claim_follow, {"follow": True}, name="follow"),

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from claimtrack.lib.submissions import submission_key
 from sources import ingestion as source_ingestion
 from sources import selectors as source_selectors
-from sources.forms import AddFeedForm
+from sources.forms import AddFeedForm, SourceFilterForm
 from sources.models import Source
 
 from . import charts, forms, notifications, selectors, services
@@ -77,11 +77,7 @@ def _start_of_day(day) -> datetime:
 @permission_required("claims.view_claim", raise_exception=True)
 @require_GET
 def claim_list(request):
-    filter_form = forms.ClaimFilterForm(
-        request.GET or None,
-        tag_names=Tag.objects.values_list("name", flat=True),
-        sources=Source.objects.only("pk", "name").order_by("name"),
-    )
+    filter_form = forms.ClaimFilterForm(request.GET or None, tag_names=Tag.objects.values_list("name", flat=True))
     claims = selectors.claim_list()
     if filter_form.is_bound and filter_form.is_valid():
         data = filter_form.cleaned_data
@@ -173,10 +169,11 @@ def _merged_claim_redirect(request, claim_id: int, route: str):
     return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
 
-def _live_etag(request, state: tuple) -> str:
-    """The live fragment's ETag: the claim's live state (selectors.claim_live_state), for this user
-    (what they may retract) in this language."""
-    seen = repr((request.user.pk, get_language(), state))
+def _live_etag(request, state: tuple, unread: int) -> str:
+    """The live fragment's ETag: the claim's live state (selectors.claim_live_state) and the user's
+    unread notifications (the header's count), for this user (what they may retract) in this
+    language."""
+    seen = repr((request.user.pk, get_language(), state, unread))
     return hashlib.sha256(seen.encode()).hexdigest()[:32]
 
 
@@ -191,13 +188,16 @@ def _live_context(request, claim: Claim) -> dict:
     """What the claim page and its live fragment both draw: the status line, the stance counts,
     the chart and the timeline (claims/_timeline.html), with the newsroom's notes and assignments."""
     timeline = selectors.claim_timeline(claim, include_newsroom=True)
+    unread = selectors.unread_notification_count(request.user)
     return {
+        # The header's count (instead of the context processor's), live with the rest.
+        "unread_notification_count": unread,
         "claim": claim,
         "timeline": timeline,
         "assignments": selectors.current_assignments(timeline),
         "current_verdict": selectors.current_verdict(claim),
         "chart": charts.stance_chart(timeline, now=timezone.now()),
-        "live_etag": _live_etag(request, selectors.live_state_of(claim)),
+        "live_etag": _live_etag(request, selectors.live_state_of(claim), unread),
     }
 
 
@@ -274,7 +274,7 @@ def claim_live(request, pk):
     if state[selectors.LIVE_STATE_FIELDS.index("merged_into_id")] is not None:
         # Merged away: the script reloads the page, which redirects to the survivor.
         return _renews_no_session(_merged_claim_redirect(request, pk, "claims:detail"))
-    etag = _live_etag(request, state)
+    etag = _live_etag(request, state, selectors.unread_notification_count(request.user))
     if quote_etag(etag) in parse_etags(request.headers.get("If-None-Match", "")):
         response = HttpResponseNotModified()
     else:
@@ -766,6 +766,9 @@ CLAIM_PAGE_ACTIONS = {
     "status": status_change,
     "verdict": verdict_publish,
     "proposal": proposal_create,
+    "note": note_create,
+    "assignment": assignment_create,
+    "merge": claim_merge,
 }
 
 
@@ -859,29 +862,68 @@ def desk(request):
 # claims and how those claims were rated.
 
 SOURCE_APPEARANCES_SHOWN = 500
+SOURCES_PER_PAGE = 50
 
 
-def _source_page(request, source, add_feed_form, status=200):
-    appearances = list(selectors.source_appearances(source)[:SOURCE_APPEARANCES_SHOWN])
+@login_required
+@permission_required("sources.view_source", raise_exception=True)
+@require_GET
+def source_list(request):
+    """The sources directory: search by name, filter by kind, country and language; each source
+    with its appearances and the claims it asserted that were rated false."""
+    filter_form = SourceFilterForm(request.GET or None)
+    filters = filter_form.cleaned_data if filter_form.is_bound and filter_form.is_valid() else {}
+    sources = source_selectors.source_directory(
+        query=filters.get("q", ""),
+        kind=filters.get("kind", ""),
+        country=filters.get("country", ""),
+        language=filters.get("language", ""),
+    )
+    page = Paginator(sources, SOURCES_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_source_counts(list(page.object_list))
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
     return render(
         request,
-        "claims/source_detail.html",
+        "claims/source_list.html",
         {
-            "source": source,
-            "appearances": appearances,
-            "ratings": selectors.assertion_ratings(appearances),
-            "feeds": source_selectors.source_feeds(source),
-            "add_feed_form": add_feed_form,
+            "page": page,
+            "filter_form": filter_form,
+            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+            "query_without_page": query_without_page.urlencode(),
         },
-        status=status,
+        status=400 if filter_form.errors else 200,
     )
+
+
+def _source_page(request, source, *, add_feed_form=None, merge_form=None, status=200):
+    appearances = list(selectors.source_appearances(source)[:SOURCE_APPEARANCES_SHOWN])
+    context = {
+        "source": source,
+        "appearances": appearances,
+        "ratings": selectors.assertion_ratings(appearances),
+        "feeds": source_selectors.source_feeds(source),
+        "add_feed_form": add_feed_form or AddFeedForm(),
+        "merged_in": list(source.absorbed_sources.order_by("name").only("pk", "name")),
+    }
+    if request.user.has_perm("sources.merge_sources"):
+        context["merge_form"] = merge_form or forms.SourceMergeForm()
+    return render(request, "claims/source_detail.html", context, status=status)
+
+
+def _redirect_if_merged(source: Source):
+    """A merged source's page answers 301 with the page of the source it was merged into."""
+    if source.merged_into_id is None:
+        return None
+    return HttpResponsePermanentRedirect(reverse("claims:source-detail", args=[source.merged_into_id]))
 
 
 @login_required
 @permission_required("sources.view_source", raise_exception=True)
 @require_GET
 def source_detail(request, pk):
-    return _source_page(request, get_object_or_404(source_selectors.source_list(), pk=pk), AddFeedForm())
+    source = get_object_or_404(source_selectors.source_list(), pk=pk)
+    return _redirect_if_merged(source) or _source_page(request, source)
 
 
 @login_required
@@ -889,6 +931,9 @@ def source_detail(request, pk):
 @require_POST
 def source_feed_add(request, pk):
     source = get_object_or_404(source_selectors.source_list(), pk=pk)
+    if source.merged_into_id is not None:  # feeds go to the source it was merged into
+        messages.error(request, _("This source was merged into another: add the feed there."))
+        return _redirect_if_merged(source)
     form = AddFeedForm(request.POST)
     if form.is_valid():
         try:
@@ -898,7 +943,7 @@ def source_feed_add(request, pk):
         else:
             messages.success(request, _("Feed added: %(url)s (%(kind)s)") % {"url": feed.url, "kind": feed.kind})
             return redirect(source)
-    return _source_page(request, source, form, status=400)
+    return _source_page(request, source, add_feed_form=form, status=400)
 
 
 # Follows and notifications (claims/notifications.py) ---------------------------------------------
@@ -975,3 +1020,55 @@ def notification_settings(request):
     else:
         form = forms.NotificationSettingsForm(initial={"email": selectors.notification_email_choice(request.user)})
     return render(request, "claims/notification_settings.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@permission_required("sources.merge_sources", raise_exception=True)
+@require_POST
+def source_merge(request, pk):
+    """Merge this source (a duplicate) into the one the editor picked by name. Without JavaScript,
+    "Find" re-draws the form with the sources matching the name typed."""
+    source = get_object_or_404(source_selectors.source_list(), pk=pk)
+    if "find" in request.POST and source.merged_into_id is None:  # no JavaScript: the matches, no merge
+        name = request.POST.get("into_name", "")[:200]
+        form = forms.SourceMergeForm(initial={"into_name": name, "reason": request.POST.get("reason", "")[:2000]})
+        form.matches = [match for match in source_selectors.source_name_matches(name) if match.pk != source.pk]
+        return _source_page(request, source, merge_form=form)
+    form = forms.SourceMergeForm(request.POST)
+    if not form.is_valid():
+        return _merge_refused(request, source, form)
+    into = form.cleaned_data["into"]
+    try:
+        merge = services.merge_sources(
+            absorbed=source,
+            into=into,
+            merged_by=request.user,
+            reason=form.cleaned_data["reason"],
+            submission_key=_submission_key(request, form),
+        )
+    except services.AlreadySubmitted as repeat:
+        return _already_saved(request, reverse("claims:source-detail", args=[repeat.existing.into_id]))
+    except ValidationError as error:
+        add_service_errors(form, error)
+        source.refresh_from_db(fields=["merged_into"])
+        return _merge_refused(request, source, form)
+    messages.success(
+        request,
+        _("“%(absorbed)s” was merged into “%(into)s”: %(appearances)s appearances, %(documents)s documents moved.")
+        % {
+            "absorbed": source.name,
+            "into": into.name,
+            "appearances": len(merge.moved["appearances"]),
+            "documents": len(merge.moved["documents"]),
+        },
+    )
+    return redirect(into)
+
+
+def _merge_refused(request, source, form):
+    """The merge form again with its errors; for a source merged meanwhile (another editor, an old
+    page), the errors as a message on the page of the source it was merged into."""
+    if source.merged_into_id is None:
+        return _source_page(request, source, merge_form=form, status=400)
+    messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+    return redirect("claims:source-detail", source.merged_into_id)

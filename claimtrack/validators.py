@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from claimtrack.lib import dates
+from claimtrack.lib.countries import ISO_3166_ALPHA_2
 
 # Django's URLValidator also accepts ftp and ftps by default; claimtrack stores and fetches only
 # web addresses, so every stored URL (models, forms, API serializers) uses this one.
@@ -14,6 +15,12 @@ HTTP_SCHEMES = ["http", "https"]
 validate_http_url = URLValidator(
     schemes=HTTP_SCHEMES, message=_("Enter a web address starting with http:// or https://.")
 )
+
+
+def validate_country_code(value) -> None:
+    """An ISO 3166-1 alpha-2 country code in capitals (IQ, TR, GB), or empty."""
+    if value and value not in ISO_3166_ALPHA_2:
+        raise ValidationError(_("Enter a two-letter ISO 3166 country code, such as IQ or TR."), code="invalid_country")
 
 
 class HttpURLFormField(forms.URLField):

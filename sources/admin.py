@@ -6,7 +6,6 @@ once to check it and detect its kind) and get_or_create_document (a document is 
 canonical URL). A feed's or a document's address is its identity and cannot be changed here;
 revisions and feed entries are written by ingestion only. Nothing can be deleted."""
 
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -18,10 +17,6 @@ from . import ingestion, services
 from .models import Document, DocumentRevision, Feed, FeedEntry, Source
 
 
-def _name_taken(existing: Source) -> str:
-    return _("There is already a source called “%(name)s”.") % {"name": existing.name}
-
-
 class SourceAddForm(ServiceAddForm):
     class Meta:
         model = Source
@@ -30,21 +25,25 @@ class SourceAddForm(ServiceAddForm):
     def create(self, cleaned_data):
         source, created = services.get_or_create_source(**cleaned_data)
         if not created:  # the service hands back the source of that name (any case)
-            raise ValidationError({"name": _name_taken(source)})
+            raise ValidationError({"name": services.name_taken_message(source)})
         return source
 
 
-class SourceChangeForm(forms.ModelForm):
+class SourceChangeForm(ServiceAddForm):
+    """A change, not an add, but the same way: services.update_source validates and saves (as the
+    newsroom's edit page does), and its errors are the form's. The kind changes only for those
+    holding sources.change_source_kind (may_change_kind, set by SourceAdmin.get_form)."""
+
+    may_change_kind = False
+
     class Meta:
         model = Source
         fields = ["name", "kind", "homepage", "country", "language"]
 
-    def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        existing = Source.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
-        if existing is not None:
-            raise ValidationError(_name_taken(existing), code="duplicate")
-        return name
+    def create(self, cleaned_data):
+        fields = {name: cleaned_data.get(name) or "" for name in ("name", "homepage", "country", "language")}
+        kind = cleaned_data.get("kind") if self.may_change_kind else None
+        return services.update_source(source=self.instance, changed_by=self.acting_user, kind=kind, **fields)
 
 
 class FeedInline(admin.TabularInline):
@@ -72,6 +71,26 @@ class SourceAdmin(ServiceAddAdmin):
     list_filter = ["kind", "country", "language"]
     search_fields = ["name", "homepage"]
     inlines = [FeedInline]
+    readonly_fields = ["merged_into"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:  # modelform_factory made this class for this request
+            form_class.acting_user = request.user
+            form_class.may_change_kind = request.user.has_perm("sources.change_source_kind")
+        return form_class
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not request.user.has_perm("sources.change_source_kind"):
+            return [*super().get_readonly_fields(request, obj), "kind"]
+        return super().get_readonly_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        # A merged source keeps its row as it was; its survivor is the one to correct.
+        return super().has_change_permission(request, obj) and (obj is None or obj.merged_into_id is None)
+
+    def save_model(self, request, obj, form, change):
+        pass  # added by get_or_create_source, changed by update_source, both in the form's clean()
 
 
 class FeedAddForm(ServiceAddForm):

@@ -59,6 +59,8 @@ class SourceMerge(models.Model):
     merged_at = models.DateTimeField(default=timezone.now, db_index=True)
     reason = models.TextField(max_length=2000)
     moved = models.JSONField(default=dict)
+    # claimtrack.lib.submissions.submission_key of the merge form's token: a double click merges once.
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["merged_at", "id"]

@@ -1,7 +1,7 @@
 """Read queries of the sources domain."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from .diff import TextDiff, word_diff
 from .models import Document, Feed, FeedEntry, Source
@@ -10,6 +10,49 @@ from .services import canonicalize_url
 
 def source_list() -> QuerySet[Source]:
     return Source.objects.order_by("name")
+
+
+def current_sources() -> QuerySet[Source]:
+    """Sources not merged away: what lists, pickers and the API list show."""
+    return Source.objects.filter(merged_into__isnull=True).order_by("name", "id")
+
+
+def source_directory(*, query: str = "", kind: str = "", country: str = "", language: str = "") -> QuerySet[Source]:
+    """The sources directory: sources not merged away, by name, filtered: `query` a part of the
+    name (any case), `kind`, `country` (any case), `language` (the tag or its primary language:
+    "ar" finds "ar" and "ar-IQ"). Complete a page of it with
+    claims.selectors.with_source_counts."""
+    sources = current_sources()
+    if query.strip():
+        sources = sources.filter(name__icontains=query.strip())
+    if kind:
+        sources = sources.filter(kind=kind)
+    if country.strip():
+        sources = sources.filter(country__iexact=country.strip())
+    if language.strip():
+        tag = language.strip()
+        sources = sources.filter(Q(language__iexact=tag) | Q(language__istartswith=f"{tag}-"))
+    return sources
+
+
+SOURCE_SEARCH_LIMIT = 20
+
+
+def source_name_matches(query: str, *, limit: int = SOURCE_SEARCH_LIMIT) -> list[Source]:
+    """Sources not merged away whose name contains `query` (any case), for the source pickers:
+    names starting with it first, then by name. One query."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    return list(
+        current_sources()
+        .filter(name__icontains=query)
+        .annotate(
+            starts=Case(When(name__istartswith=query, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        .order_by("starts", "name", "id")
+        .only("pk", "name", "kind")[:limit]
+    )
 
 
 def document_for_url(url: str) -> Document | None:

@@ -4,6 +4,8 @@ from . import views
 
 app_name = "sources"
 urlpatterns = [
+    path("search/", views.source_search, name="source-search"),
+    path("<int:pk>/edit/", views.source_edit, name="source-edit"),
     path("documents/lookup/", views.document_lookup, name="document-lookup"),
     path("feeds/health/", views.feed_health, name="feed-health"),
     path("documents/<int:pk>/", views.document_detail, name="document-detail"),

@@ -115,10 +115,11 @@ def test_the_live_endpoint_runs_a_fixed_number_of_queries(as_journalist, claim, 
     full, full_queries = count_queries(as_journalist, url)
     unchanged, unchanged_queries = count_queries(as_journalist, url, HTTP_IF_NONE_MATCH=full["ETag"])
     assert (full.status_code, unchanged.status_code) == (200, 304)
-    # Session, user, permissions (2); then the claim row, answering 304 without a session write.
-    assert unchanged_queries == 5
+    # Session, user, permissions (2); then the claim row and the unread count, answering 304
+    # without a session write.
+    assert unchanged_queries == 6
     # ...or the claim (+ tags, verdicts) and the timeline (6),
-    assert full_queries == 5 + 3 + 6 + 2  # ...and the notes and assignments (2)
+    assert full_queries == 6 + 3 + 6 + 2 + 1  # ...the notes and assignments (2), the unread count (1)
 
 
 # Stance counts, with no worker running --------------------------------------------------------
@@ -167,6 +168,9 @@ REFUSED = {
     "evidence": {"caption": "No file"},
     "appearance": {"stance": "asserts"},  # neither a source nor a new one
     "proposal": {"to_status": "false", "rationale": ""},
+    "note": {"text": "x" * 10_000},
+    "assignment": {"user": "999999"},
+    "merge": {"into": "not a claim", "reason": "Same rumour."},
 }
 
 
@@ -186,9 +190,9 @@ def test_a_refused_claim_page_form_is_shown_again_at_the_claims_own_address(clie
 
 def test_the_forms_on_the_claim_page_post_to_the_claims_own_address(as_editor, claim):
     page = as_editor.get(claim.get_absolute_url()).content.decode()
-    for action in ("status", "verdict", "evidence", "appearance"):
+    for action in ("status", "verdict", "evidence", "appearance", "note", "assignment", "merge"):
         assert f'name="action" value="{action}"' in page
-    for old in ("status-change", "verdict-publish", "evidence-create", "appearance-create"):
+    for old in ("status-change", "verdict-publish", "evidence-create", "appearance-create", "note-create", "merge"):
         assert f'action="{reverse(f"claims:{old}", args=[claim.pk])}"' not in page
 
 
