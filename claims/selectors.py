@@ -663,6 +663,7 @@ def with_source_counts(sources: list[Source]) -> list[Source]:
             source__in=[source.pk for source in sources],
             review_state=Appearance.ReviewState.ACCEPTED,
             retracted_at__isnull=True,
+            claim__merged_into__isnull=True,  # as source_appearances: a duplicate left behind by a merge
         )
         .annotate(current_rating=current_rating)
         .values("source_id")

@@ -535,8 +535,13 @@ def _mark_retracted(item, *, what: str, missing_reason: str, retracted_by, reaso
     reason = storable_text(reason).strip()
     if not reason:
         raise ValidationError({"reason": missing_reason})
-    # Locked and read again: two retractions at once must not both see it unretracted.
+    # The claim first (the order a merge locks in, so the two never deadlock; nothing is retracted
+    # on a claim merged away), then the item, read again: two retractions at once must not both
+    # see it unretracted.
+    if item.claim_id is not None:
+        lock_unmerged_claim(item.claim_id)
     locked = type(item).objects.select_for_update().get(pk=item.pk)
+    _refuse_if_moved_by_merge(item, locked)
     if locked.retracted_at is not None:
         raise _retraction_refusal(what, locked)
     item.retracted_at = timezone.now()
@@ -911,8 +916,20 @@ def reject_status_proposal(*, proposal: StatusProposal, decided_by, decision_not
     return locked
 
 
+def _refuse_if_moved_by_merge(item, locked) -> None:
+    if locked.claim_id != item.claim_id:
+        raise ValidationError(
+            _("This was moved to claim %(claim)s by a merge: reload the page.") % {"claim": locked.claim_id},
+            code="moved_by_merge",
+        )
+
+
 def _lock_pending_appearance(appearance: Appearance) -> Appearance:
+    # The claim first, then the appearance: the order a merge locks in, so the two never deadlock;
+    # a suggestion left behind on a claim merged away is no longer reviewed (MergedAway).
+    lock_unmerged_claim(appearance.claim_id)
     locked = Appearance.objects.select_for_update().get(pk=appearance.pk)
+    _refuse_if_moved_by_merge(appearance, locked)
     if locked.review_state != Appearance.ReviewState.PENDING:
         raise ValidationError(
             _("This appearance was already reviewed (%(state)s).") % {"state": locked.get_review_state_display()}
@@ -1578,6 +1595,9 @@ def recompute_stance_counts_of(*, claim_ids: list[int]) -> None:
     whose counts changed."""
     if not claim_ids:
         return
+    # Locked as recompute_stance_counts locks one claim (no key share, in id order): an appearance
+    # recorded at the same moment is counted here or by its own recount, never lost.
+    list(Claim.objects.select_for_update(no_key=True).filter(pk__in=claim_ids).order_by("pk").values_list("pk"))
     counts = dict.fromkeys(claim_ids, (0, 0, 0))
     grouped = (
         Appearance.objects.filter(

@@ -957,6 +957,8 @@ NOTIFICATIONS_PER_PAGE = 50
 def claim_follow(request, pk, follow):
     """The follow / unfollow button of the claim page."""
     claim = get_object_or_404(Claim, pk=pk)
+    if claim.merged_into_id is not None:  # nothing happens on it any more: follow the survivor
+        return _merged_claim_redirect(request, claim.pk, "claims:detail")
     if follow:
         notifications.follow_claim(claim_id=claim.pk, user=request.user, reason=Follow.Reason.CHOSE)
         messages.success(request, _("You follow this claim: you will be told what happens on it."))

@@ -753,3 +753,75 @@ def test_survivor_page_queries_do_not_grow_with_merged_duplicates(editor, journa
     one = page_queries()
     absorb(10)
     assert page_queries() == one
+
+
+# Nothing is written on what a merge left behind, or through a page loaded before it ------------
+
+
+def test_a_suggestion_left_behind_on_a_merged_claim_can_no_longer_be_reviewed(pair, editor):
+    survivor, duplicate = pair
+    document = factories.DocumentFactory()
+    factories.make_appearance(claim=survivor, source=document.source, document=document, stance="asserts")
+    left_behind = factories.make_suggestion(claim=duplicate, document=document)
+    merge(duplicate, survivor, editor)
+    assert Appearance.objects.get(pk=left_behind.pk).claim_id == duplicate.pk
+    before = Claim.objects.values_list("asserts_count", "denies_count", "last_activity_at").get(pk=duplicate.pk)
+
+    for review in (services.accept_pending_appearance, services.reject_pending_appearance):
+        with pytest.raises(services.MergedAway, match=f"merged into claim {survivor.pk}"):
+            review(appearance=left_behind, reviewed_by=editor)
+
+    assert Appearance.objects.get(pk=left_behind.pk).review_state == Appearance.ReviewState.PENDING
+    after = Claim.objects.values_list("asserts_count", "denies_count", "last_activity_at").get(pk=duplicate.pk)
+    assert after == before
+
+
+def test_a_retraction_from_a_page_loaded_before_the_merge_is_refused_and_changes_nothing(pair, editor):
+    survivor, duplicate = pair
+    appearance = factories.make_appearance(claim=duplicate, stance="asserts")
+    stale = Appearance.objects.get(pk=appearance.pk)  # as the page had it, on the duplicate
+    merge(duplicate, survivor, editor)
+    assert Claim.objects.get(pk=survivor.pk).asserts_count == 1
+
+    with pytest.raises(services.MergedAway):
+        services.retract_appearance(appearance=stale, retracted_by=editor, reason="Wrong outlet.")
+
+    assert Appearance.objects.get(pk=appearance.pk).retracted_at is None
+    assert Claim.objects.get(pk=survivor.pk).asserts_count == 1
+
+
+def test_an_appearance_moved_by_a_merge_is_retracted_on_the_survivor_and_counted_there(pair, editor):
+    survivor, duplicate = pair
+    appearance = factories.make_appearance(claim=duplicate, stance="asserts")
+    merge(duplicate, survivor, editor)
+    moved = Appearance.objects.get(pk=appearance.pk)
+
+    services.retract_appearance(appearance=moved, retracted_by=editor, reason="Wrong outlet.")
+
+    assert Claim.objects.get(pk=survivor.pk).asserts_count == 0
+
+
+def test_following_a_merged_claim_follows_nothing_and_goes_to_the_survivor(pair, editor, as_journalist, journalist):
+    survivor, duplicate = pair
+    merge(duplicate, survivor, editor)
+    follows_before = list(Follow.objects.filter(user=journalist).values_list("claim_id", "active"))
+
+    response = as_journalist.post(reverse("claims:follow", args=[duplicate.pk]), follow=True)
+
+    assert response.redirect_chain[-1][0] == survivor.get_absolute_url()
+    assert "nothing was saved" in response.content.decode()
+    assert list(Follow.objects.filter(user=journalist).values_list("claim_id", "active")) == follows_before
+
+
+def test_the_sources_directory_does_not_count_what_a_merge_left_behind(pair, editor, as_journalist):
+    survivor, duplicate = pair
+    document = factories.DocumentFactory()
+    factories.make_appearance(claim=survivor, source=document.source, document=document, stance="asserts")
+    factories.make_appearance(claim=duplicate, source=document.source, document=document, stance="asserts")
+    merge(duplicate, survivor, editor)
+
+    response = as_journalist.get(reverse("claims:source-list"), {"q": document.source.name})
+
+    (listed,) = [source for source in response.context["page"].object_list if source.pk == document.source_id]
+    source_page = as_journalist.get(document.source.get_absolute_url())
+    assert listed.appearance_count == len(source_page.context["appearances"]) == 1
