@@ -13,7 +13,7 @@ import httpx
 import pytest
 from django.db import transaction
 
-from claims.models import Appearance, Claim, Stance
+from claims.models import Appearance, Claim, Notification, Stance
 from claims.tasks import refresh_stance_counts
 from outbox import services as outbox
 from outbox.models import OutboxMessage
@@ -36,7 +36,8 @@ def test_work_queued_while_redis_is_down_is_delivered_once_it_is_back(own_redis)
     own_redis.stop()
 
     # The newsroom keeps writing while the broker is down (the stance counts are computed as it
-    # writes); the work it queues waits: here two repairs of counts that were lost.
+    # writes); the work it queues waits: the notification of the official denial to the claim's
+    # follower (who logged it), and here two repairs of counts that were lost.
     make_appearance(claim=claim, source=SourceFactory(), stance=Stance.ASSERTS)
     make_appearance(claim=claim, source=SourceFactory(kind="official_body"), stance=Stance.DENIES)
     assert Appearance.objects.filter(claim=claim).count() == 2
@@ -46,16 +47,22 @@ def test_work_queued_while_redis_is_down_is_delivered_once_it_is_back(own_redis)
         with transaction.atomic():
             enqueue_on_commit(refresh_stance_counts, claim.pk)
     unsent = OutboxMessage.objects.filter(sent_at__isnull=True)
-    assert unsent.count() == 2
+    assert sorted(unsent.values_list("task_name", flat=True)) == [
+        "claims.tasks.create_notifications",
+        "claims.tasks.refresh_stance_counts",
+        "claims.tasks.refresh_stance_counts",
+    ]
     assert all(m.last_error for m in unsent)
     assert Claim.objects.get(pk=claim.pk).asserts_count == 0  # nothing ran yet
+    assert not Notification.objects.exists()
 
     # The same process, with the connections it had: it must recover by itself.
     own_redis.start()
     with worker_process({"REDIS_URL": own_redis.url}):
         sent = outbox.sweep(older_than=timedelta(0))
-        assert sent == 2, list(OutboxMessage.objects.values_list("last_error", "send_attempts"))
+        assert sent == 3, list(OutboxMessage.objects.values_list("last_error", "send_attempts"))
         assert wait_for(lambda: Claim.objects.filter(pk=claim.pk, asserts_count=1, denies_count=1).exists())
+        assert wait_for(lambda: Notification.objects.filter(recipient=claim.created_by, claim=claim).exists())
     assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
 
 
