@@ -154,7 +154,7 @@ def load(claims: int, per_claim: int) -> None:
                 at = start + timedelta(minutes=i)
                 yield (
                     i, sentence(rng, 12), f"claim-{i}", sentence(rng, 30), json.dumps(["Kirkuk", "Iraq"]), "en",
-                    at, None, at, None, rng.choice(STATUSES), at, at + timedelta(hours=1), 2, 1, 1, "f",
+                    at, None, at, None, rng.choice(STATUSES), at, at + timedelta(hours=1), 2, 1, 1, "f", at, 0,
                 )  # fmt: skip
 
         copy_rows(
@@ -178,6 +178,8 @@ def load(claims: int, per_claim: int) -> None:
                 "denies_count",
                 "reports_count",
                 "is_archived",
+                "updated_at",
+                "timeline_version",
             ],  # fmt: skip
             claim_rows(),
             claims,
@@ -206,7 +208,7 @@ def load(claims: int, per_claim: int) -> None:
                 for n in range(per_claim):
                     yield (
                         i, rng.randint(1, sources), None, rng.choice(STANCES), sentence(rng, 15),
-                        at + timedelta(minutes=n), "manual", "accepted", None, None, at, None, None, None, None, None, "",
+                        at + timedelta(minutes=n), "manual", "accepted", None, None, at, None, None, None, None, None, "", "", "",
                     )  # fmt: skip
 
         copy_rows(
@@ -230,6 +232,8 @@ def load(claims: int, per_claim: int) -> None:
                 "retracted_at",
                 "retracted_by_id",
                 "retraction_reason",
+                "submitted_document_title",
+                "submitted_document_url",
             ],  # fmt: skip
             appearance_rows(),
             claims * per_claim,
