@@ -7,7 +7,7 @@ created if missing; the data is kept between runs unless --reload) with PostgreS
 measures, in one process through Django's full request stack (middleware, API-key authentication,
 throttling, serialization) but without a network hop:
 
-- GET /api/v1/claims/ (a page of 50) and GET /api/v1/claims/{id}/ (a claim with its tags, verdict,
+- GET /api/v1/claims/ (a page of 50), its page 2 (the `next` link: a `?cursor=` request) and GET /api/v1/claims/{id}/ (a claim with its tags, verdict,
   appearances and status history);
 - the floor: the same JSON built with one raw SQL query and json.dumps, served the same way — a
   view in the benchmark's own URLconf (bench/floor_urls.py), requested through the same client,
@@ -347,6 +347,15 @@ def main():
         response = client.get("/api/v1/claims/")
         assert response.status_code == 200 and len(response.json()["results"]) == 50
 
+    # Page 2 is the `next` link of page 1: a `?cursor=` request (keyset on the id, like the floor).
+    next_url = client.get("/api/v1/claims/").json()["next"]
+    page_2 = urlsplit(next_url)
+    page_2_path = f"{page_2.path}?{page_2.query}"
+
+    def api_list_page_2():
+        response = client.get(page_2_path)
+        assert response.status_code == 200 and len(response.json()["results"]) == 50
+
     def api_baseline():
         # The cheapest authenticated API request (an empty list, one query after the key's):
         # the cost of Django's request stack, API-key authentication and throttling alone.
@@ -367,6 +376,7 @@ def main():
     wanted_per_claim = args.appearances_per_claim
     rows = {
         "list (page of 50)": timed_pair(api_list, floor_list, args.requests),
+        "list, cursor page 2": timed_pair(api_list_page_2, floor_list, args.requests),
         "detail": timed_pair(api_detail, floor_detail, args.requests),
     }
     print(f"\n{args.requests} requests each, milliseconds")

@@ -11,11 +11,20 @@ class APIViewSet(viewsets.GenericViewSet):
     http_method_names = [name for name in viewsets.GenericViewSet.http_method_names if name != "options"]
 
     def filter_queryset(self, queryset):
-        # Without query parameters every filter is a no-op (none is required): skip building the
-        # filter set and its form, a measurable share of a hot request.
-        if not self.request.query_params:
+        # Without filter parameters every filter is a no-op (none is required): skip building the
+        # filter set and its form, a measurable share of a hot request. The pagination's own
+        # parameters (a `next` link's cursor, page_size) are no filter: without this, every page
+        # after the first paid for the filter set.
+        if not self.request.query_params.keys() - self._pagination_parameters():
             return queryset
         return super().filter_queryset(queryset)
+
+    def _pagination_parameters(self) -> set[str]:
+        paginator = self.paginator
+        if paginator is None:
+            return set()
+        names = (getattr(paginator, name, None) for name in ("cursor_query_param", "page_size_query_param"))
+        return {name for name in names if name}
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -106,3 +106,31 @@ def test_query_count_is_the_same_for_1_and_50_items(endpoint):
     if endpoint == "claimreview":
         items = body["itemReviewed"]["appearance"]
     assert len(items) >= 50
+
+
+def walk(client, url):
+    """Every page from `url` on, following `next` links: (claim ids in order, queries per page)."""
+    ids, queries_per_page = [], []
+    while url:
+        queries, response = count_queries(client, url)
+        ids += [claim["id"] for claim in response.json()["results"]]
+        queries_per_page.append(queries)
+        url = response.json()["next"]
+    return ids, queries_per_page
+
+
+def test_walking_every_cursor_page_returns_each_claim_once_and_later_pages_cost_what_the_first_does():
+    world = World()
+    tagged = [world.rich_claim(n) for n in range(7)]
+    untagged = [factories.make_claim(text=f"Untagged {n}") for n in range(4)]
+    world.client.get("/api/v1/claims/")  # the key's last-used time is written on first use only
+
+    every_id, queries_per_page = walk(world.client, "/api/v1/claims/?page_size=3")
+    assert every_id == sorted((c.pk for c in [world.claim, *tagged, *untagged]), reverse=True)
+    assert len(queries_per_page) == 4
+    assert set(queries_per_page) == {EXPECTED_QUERIES["claims"]}
+
+    tagged_ids, queries_per_page = walk(world.client, "/api/v1/claims/?tag=shared&page_size=3")
+    assert tagged_ids == sorted((c.pk for c in tagged), reverse=True)
+    assert len(queries_per_page) == 3
+    assert max(queries_per_page[1:]) <= queries_per_page[0]
