@@ -110,6 +110,7 @@ def _big_claim(journalist, editor):
 
 def user(username, group):
     from django.contrib.auth import get_user_model
+
     from claims import roles
 
     person, _ = get_user_model().objects.get_or_create(username=username)
