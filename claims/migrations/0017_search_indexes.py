@@ -18,6 +18,9 @@ POSTGRESQL_SETUP = [
     "(last_activity_at DESC, id DESC) WHERE merged_into_id IS NULL",
     "CREATE INDEX IF NOT EXISTS claims_claim_listed_by_status ON claims_claim "
     "(status, last_activity_at DESC, id DESC) WHERE merged_into_id IS NULL",
+    # Statistics of the new expressions: without them the planner guesses a rare word is common
+    # and walks the activity index instead of the trigram ones (5.7 s instead of 3 ms at 100k claims).
+    "ANALYZE claims_claim",
 ]
 POSTGRESQL_TEARDOWN = [
     "DROP INDEX IF EXISTS claims_claim_listed_by_status",
