@@ -7,8 +7,8 @@ created if missing; the data is kept between runs unless --reload) with PostgreS
 measures, in one process through Django's full request stack (middleware, API-key authentication,
 throttling, serialization) but without a network hop:
 
-- GET /api/v1/claims/ (a page of 50), its page 2 (the `next` link: a `?cursor=` request) and GET /api/v1/claims/{id}/ (a claim with its tags, verdict,
-  appearances and status history);
+- GET /api/v1/claims/ (a page of 50), its page 2 (the `next` link: a `?cursor=` request) and
+  GET /api/v1/claims/{id}/ (a claim with its tags, verdict, appearances and status history);
 - the floor: the same JSON built with one raw SQL query and json.dumps, served the same way — a
   view in the benchmark's own URLconf (bench/floor_urls.py), requested through the same client,
   middleware, API-key authentication, permission and throttle. (An earlier version timed the
@@ -21,7 +21,6 @@ It prints the median and p99 of each and the ratio API / floor (target: ratio <=
 import argparse
 import io
 import json
-import os
 import random
 import statistics
 import sys
@@ -32,17 +31,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-BENCH_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ct_bench")
-os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "claimtrack.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("STATIC_MANIFEST", "0")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-# The benchmark measures serving, not the throttle refusing it.
-os.environ.setdefault("API_THROTTLE_READ", "100000000/min")
+from bench.environment import BENCH_DATABASE_URL  # noqa: E402  (sets the environment first)
 
 
 def ensure_database(url: str) -> None:

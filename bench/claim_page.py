@@ -11,7 +11,6 @@ page of a small claim and of the large one (journalist, editor), the live fragme
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -20,14 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ct_bench")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "claimtrack.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("STATIC_MANIFEST", "0")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+import bench.environment  # noqa: E402, F401  (the bench database and settings, before Django)
 
 BIG_CLAIM_TEXT = "Benchmark claim with a thousand appearances on the claim page (complete)"
 

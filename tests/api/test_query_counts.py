@@ -134,3 +134,22 @@ def test_walking_every_cursor_page_returns_each_claim_once_and_later_pages_cost_
     assert tagged_ids == sorted((c.pk for c in tagged), reverse=True)
     assert len(queries_per_page) == 3
     assert max(queries_per_page[1:]) <= queries_per_page[0]
+
+
+def test_a_next_link_without_filters_builds_no_filter_set_and_one_with_a_filter_does(monkeypatch):
+    """What made page 2 slower than page 1 (django-filter builds a form per filter set): the cursor
+    and page size are no filter, so a `next` link alone skips the filter set; a filter still uses it."""
+    from claims.api.views import ClaimFilter
+
+    built = []
+    build = ClaimFilter.__init__
+    monkeypatch.setattr(ClaimFilter, "__init__", lambda self, *a, **kw: built.append(1) or build(self, *a, **kw))
+    world = World()
+    for n in range(3):
+        world.rich_claim(n)
+    page_2 = world.client.get("/api/v1/claims/?page_size=2").json()["next"]
+    assert "cursor=" in page_2 and world.client.get(page_2).status_code == 200
+    assert built == []
+    filtered_page_2 = world.client.get("/api/v1/claims/?tag=shared&page_size=2").json()["next"]
+    assert world.client.get(filtered_page_2).status_code == 200
+    assert len(built) == 2
