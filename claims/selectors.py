@@ -613,50 +613,62 @@ def source_appearances(source: Source) -> QuerySet[Appearance]:
     )
 
 
-def assertion_ratings(appearances) -> dict:
-    """How the claims this source asserted were rated: counts by the claim's current verdict and
-    status, counting each claim once. Works on already fetched appearances (no queries)."""
-    asserted = {}
-    for appearance in appearances:
-        if (
-            appearance.stance == Stance.ASSERTS
-            and appearance.retracted_at is None
-            and appearance.review_state == "accepted"
-        ):
-            asserted[appearance.claim_id] = appearance.claim
-    by_verdict = Counter(
-        claim.verdicts_newest_first[0].rating_name if claim.verdicts_newest_first else None
-        for claim in asserted.values()
+def _current_rating(claim_ref: str = "claim_id"):
+    """A claim's current rating (its newest verdict's), as a subquery on the outer row's `claim_ref`."""
+    return Subquery(
+        Verdict.objects.filter(claim=OuterRef(claim_ref)).order_by("-published_at", "-id").values("rating_name")[:1]
     )
-    by_status = Counter(claim.get_status_display() for claim in asserted.values())
+
+
+def assertion_ratings(source: Source) -> dict:
+    """How the claims this source asserted were rated: counts by the claim's current verdict and
+    status, counting each claim once, over all its accepted, unretracted assertions (not only
+    those on one page) and not the duplicates a merge left on an absorbed claim. One query, grouped
+    in SQL whatever the number of appearances: a row per (status, current rating)."""
+    asserted = Appearance.objects.filter(
+        source=source,
+        stance=Stance.ASSERTS,
+        review_state=Appearance.ReviewState.ACCEPTED,
+        retracted_at__isnull=True,
+        claim__merged_into__isnull=True,
+    ).values("claim_id")
+    groups = (
+        Claim.objects.filter(pk__in=asserted)
+        .annotate(current_rating=_current_rating("pk"))
+        .values("status", "current_rating")
+        .annotate(claims=Count("pk"))
+        .order_by()
+    )
+    false_names = set(false_rating_names())
+    by_verdict, by_status = Counter(), Counter()
+    rated_false_count = 0
+    for group in groups:
+        by_verdict[group["current_rating"]] += group["claims"]
+        by_status[ClaimStatus(group["status"]).label] += group["claims"]
+        if group["status"] in FALSE_STATUSES or group["current_rating"] in false_names:
+            rated_false_count += group["claims"]
     return {
-        "claims_asserted": len(asserted),
-        "rated_false": sum(1 for claim in asserted.values() if rated_false(claim)),
-        "by_verdict": sorted(((name, n) for name, n in by_verdict.items() if name), key=lambda item: -item[1]),
+        "claims_asserted": by_verdict.total(),
+        "rated_false": rated_false_count,
+        "by_verdict": sorted(
+            ((name, n) for name, n in by_verdict.items() if name), key=lambda item: (-item[1], item[0])
+        ),
         "unrated": by_verdict.get(None, 0),
-        "by_status": sorted(by_status.items(), key=lambda item: -item[1]),
+        "by_status": sorted(by_status.items(), key=lambda item: (-item[1], str(item[0]))),
     }
 
 
 # A claim "rated false": the newsroom ruled it False or Misleading (its status), or its current
 # verdict is on the false side of the rating scale (claims.ratings.false_rating_names). The same
-# notion on fetched claims (rated_false) and in SQL (the sources directory's counts).
+# notion for a source's page (assertion_ratings) and the sources directory (with_source_counts).
 FALSE_STATUSES = (ClaimStatus.FALSE, ClaimStatus.MISLEADING)
-
-
-def rated_false(claim: Claim) -> bool:
-    """On a claim with `verdicts_newest_first` prefetched (source_appearances): no query."""
-    verdict = claim.verdicts_newest_first[0] if claim.verdicts_newest_first else None
-    return claim.status in FALSE_STATUSES or (verdict is not None and verdict.rating_name in false_rating_names())
 
 
 def with_source_counts(sources: list[Source]) -> list[Source]:
     """Give each source `appearance_count` (its accepted, unretracted appearances) and
     `rated_false_count` (the claims it asserted in one of them that were rated false: rated_false).
     One query, whatever the number of sources."""
-    current_rating = Subquery(
-        Verdict.objects.filter(claim=OuterRef("claim_id")).order_by("-published_at", "-id").values("rating_name")[:1]
-    )
+    current_rating = _current_rating()
     false_claim = Q(claim__status__in=FALSE_STATUSES) | Q(current_rating__in=false_rating_names())
     counted = (
         Appearance.objects.filter(

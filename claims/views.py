@@ -861,7 +861,7 @@ def desk(request):
 # A source's page is drawn here, above sources, because it shows what the source said about
 # claims and how those claims were rated.
 
-SOURCE_APPEARANCES_SHOWN = 500
+SOURCE_APPEARANCES_PER_PAGE = 50
 SOURCES_PER_PAGE = 50
 
 
@@ -897,11 +897,16 @@ def source_list(request):
 
 
 def _source_page(request, source, *, add_feed_form=None, merge_form=None, status=200):
-    appearances = list(selectors.source_appearances(source)[:SOURCE_APPEARANCES_SHOWN])
+    # A source can have tens of thousands of appearances: a page of them, newest first; the
+    # ratings summary is counted in SQL over all of them.
+    page = Paginator(selectors.source_appearances(source), SOURCE_APPEARANCES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "source": source,
-        "appearances": appearances,
-        "ratings": selectors.assertion_ratings(appearances),
+        "page": page,
+        "appearances": page.object_list,
+        "ratings": selectors.assertion_ratings(source),
         "feeds": source_selectors.source_feeds(source),
         "add_feed_form": add_feed_form or AddFeedForm(),
         "merged_in": list(source.absorbed_sources.order_by("name").only("pk", "name")),

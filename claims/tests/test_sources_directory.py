@@ -135,7 +135,7 @@ def test_directory_and_source_page_agree_on_what_was_rated_false(as_journalist, 
         if rating:
             services.publish_verdict(claim=claim, rating_name=rating, author=editor)
         factories.make_appearance(claim=claim, source=rudaw, stance=Stance.ASSERTS)
-    on_page = selectors.assertion_ratings(list(selectors.source_appearances(rudaw)))["rated_false"]
+    on_page = selectors.assertion_ratings(rudaw)["rated_false"]
     in_directory = selectors.with_source_counts([rudaw])[0].rated_false_count
     assert on_page == in_directory == 2
 

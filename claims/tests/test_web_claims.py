@@ -1,13 +1,16 @@
 """The newsroom pages do what journalists and editors need, with real forms and the database."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from claims import services
+from claims import services, views
 from claims.models import Appearance, Claim, ClaimStatus, Evidence, Stance, StatusChange, StatusProposal, Verdict
 from sources.models import Document, Source
 from tests import factories
@@ -466,6 +469,61 @@ def test_source_page_shows_how_its_assertions_were_rated(as_journalist, editor):
     ratings = html[html.index("How its assertions were rated") : html.index('id="appearances-heading"')]
     assert re.search(r"<td>False</td><td class=\"num\">2</td>", ratings)
     assert re.search(r"No verdict yet</td><td class=\"num\">1</td>", ratings)
+
+
+def test_source_page_pages_its_appearances_and_rates_every_assertion_not_only_the_shown_ones(
+    as_journalist, editor, monkeypatch
+):
+    monkeypatch.setattr(views, "SOURCE_APPEARANCES_PER_PAGE", 3)
+    source = factories.SourceFactory(name="Rumour Mill")
+    base = timezone.now() - timedelta(days=30)
+    for n in range(7):
+        claim = factories.make_claim(text=f"Rumour number {n}")
+        factories.make_appearance(claim=claim, source=source, stance=Stance.ASSERTS, seen_at=base + timedelta(days=n))
+        if n < 2:  # the two oldest, shown only on the last page
+            services.publish_verdict(claim=claim, rating_name="False", author=editor)
+    # The same claim asserted twice by the source (two documents) is one claim asserted.
+    factories.make_appearance(
+        claim=Claim.objects.get(text="Rumour number 0"), source=source, stance=Stance.ASSERTS, seen_at=base
+    )
+    first = page_text(as_journalist.get(source.get_absolute_url()))
+    assert "8 appearances, newest first." in first
+    assert [n for n in range(7) if f"Rumour number {n}<" in first] == [4, 5, 6]
+    assert "page=2" in first and 'rel="next"' in first
+    for html in (first, page_text(as_journalist.get(source.get_absolute_url() + "?page=3"))):
+        assert "This source asserted 7 tracked claims." in html
+        ratings = html[html.index("How its assertions were rated") : html.index('id="appearances-heading"')]
+        assert re.search(r"<td>False</td><td class=\"num\">2</td>", ratings)
+        assert re.search(r"No verdict yet</td><td class=\"num\">5</td>", ratings)
+    last = page_text(as_journalist.get(source.get_absolute_url() + "?page=3"))
+    assert [n for n in range(7) if f"Rumour number {n}<" in last] == [0]
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "99999", ""])
+def test_source_page_with_a_bad_page_number_shows_a_page_of_appearances(as_journalist, page):
+    source = factories.SourceFactory(name="Rumour Mill")
+    factories.make_appearance(claim=factories.make_claim(text="The one rumour"), source=source)
+    response = as_journalist.get(source.get_absolute_url(), {"page": page})
+    assert response.status_code == 200
+    assert "The one rumour" in page_text(response)
+
+
+def test_source_page_runs_the_same_queries_whatever_its_number_of_appearances(as_journalist, editor):
+    source = factories.SourceFactory(name="Rumour Mill")
+
+    def queries_of_source_page():
+        with CaptureQueriesContext(connection) as captured:
+            assert as_journalist.get(source.get_absolute_url()).status_code == 200
+        return len(captured)
+
+    factories.make_appearance(claim=factories.make_claim(text="Rumour 0"), source=source, stance=Stance.ASSERTS)
+    few = queries_of_source_page()
+    for n in range(1, 60):
+        claim = factories.make_claim(text=f"Rumour {n}")
+        factories.make_appearance(claim=claim, source=source, stance=Stance.ASSERTS)
+        if n % 3 == 0:
+            services.publish_verdict(claim=claim, rating_name="False", author=editor)
+    assert queries_of_source_page() == few
 
 
 def test_review_queue_accept_edit_and_reject(as_journalist, journalist, claim, django_capture_on_commit_callbacks):
