@@ -589,3 +589,36 @@ def test_appearance_with_several_evidence_files(as_journalist, claim):
     assert response.status_code == 302
     appearance = Appearance.objects.get()
     assert sorted(appearance.evidence.values_list("content_type", flat=True)) == ["application/pdf", "image/png"]
+
+
+# Search counts are bounded -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def kirkuk_claims(monkeypatch):
+    monkeypatch.setattr(views, "SEARCH_RESULTS_COUNTED", 3)
+    monkeypatch.setattr(views, "CLAIMS_PER_PAGE", 2)
+    for n in range(5):
+        factories.make_claim(text=f"Police left Kirkuk, report {n}")
+    factories.make_claim(text="Power cut in Basra")
+    factories.make_claim(text="Dam closed in Mosul")
+
+
+def test_a_search_matching_more_claims_than_are_counted_says_more_than_and_still_pages(as_journalist, kirkuk_claims):
+    first = page_text(as_journalist.get("/claims/", {"q": "kirkuk"}))
+    assert "More than 3 claims match" in first
+    assert "Page 1 of 2" in first
+    second = page_text(as_journalist.get("/claims/", {"q": "kirkuk", "page": 2}))
+    assert "Page 2 of 2" in second
+    shown = [n for n in range(5) if f"report {n}<" in first + second]
+    assert len(shown) == 4  # the first pages, newest activity first; narrowing reaches the rest
+
+
+def test_a_search_with_fewer_matches_than_the_bound_gives_the_exact_count(as_journalist, kirkuk_claims):
+    html = page_text(as_journalist.get("/claims/", {"q": "basra"}))
+    assert "1 claim, latest activity first." in html and "More than" not in html
+
+
+def test_the_unsearched_list_counts_every_claim(as_journalist, kirkuk_claims):
+    html = page_text(as_journalist.get("/claims/"))
+    assert "7 claims, latest activity first." in html and "Page 1 of 4" in html
