@@ -596,9 +596,9 @@ def reviewed_suggestions() -> list[tuple[str, str, str, str]]:
 
 
 def source_appearances(source: Source) -> QuerySet[Appearance]:
-    """The source's appearances, newest first, each with its claim's current status and verdicts
-    (newest first) for the "how were its assertions rated" view; not the duplicates a merge left on
-    the absorbed claim. Two queries."""
+    """The source's appearances, newest first, each with its claim and the claim's verdicts (newest
+    first: the page's verdict column); not the duplicates a merge left on the absorbed claim. Two
+    queries a page. The ratings summary is assertion_ratings, counted over all of them."""
     return (
         Appearance.objects.filter(source=source, claim__merged_into__isnull=True)
         .select_related("claim", "document")
@@ -666,7 +666,8 @@ FALSE_STATUSES = (ClaimStatus.FALSE, ClaimStatus.MISLEADING)
 
 def with_source_counts(sources: list[Source]) -> list[Source]:
     """Give each source `appearance_count` (its accepted, unretracted appearances) and
-    `rated_false_count` (the claims it asserted in one of them that were rated false: rated_false).
+    `rated_false_count` (the claims it asserted in one of them that were rated false, the rule of
+    FALSE_STATUSES and assertion_ratings).
     One query, whatever the number of sources."""
     current_rating = _current_rating()
     false_claim = Q(claim__status__in=FALSE_STATUSES) | Q(current_rating__in=false_rating_names())

@@ -80,8 +80,10 @@ def _start_of_day(day) -> datetime:
 def claim_list(request):
     filter_form = forms.ClaimFilterForm(request.GET or None, tag_names=Tag.objects.values_list("name", flat=True))
     claims = selectors.claim_list()
+    searched = False
     if filter_form.is_bound and filter_form.is_valid():
         data = filter_form.cleaned_data
+        searched = bool(data["q"])
         claims = selectors.filtered_claim_list(
             query=data["q"],
             status=data["status"],
@@ -90,7 +92,6 @@ def claim_list(request):
             seen_from=_start_of_day(data["seen_from"]) if data["seen_from"] else None,
             seen_until=_start_of_day(data["seen_until"] + timedelta(days=1)) if data["seen_until"] else None,
         )
-    searched = bool(filter_form.is_bound and filter_form.is_valid() and filter_form.cleaned_data["q"])
     paginator = BoundedCountPaginator(claims, CLAIMS_PER_PAGE) if searched else Paginator(claims, CLAIMS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     query_without_page = request.GET.copy()
@@ -116,13 +117,17 @@ class BoundedCountPaginator(Paginator):
     100,000 claims, against 20 ms bounded); past the bound the page says "more than" and offers
     the first pages, newest activity first: narrowing the search reaches the rest."""
 
+    @property
+    def bound(self) -> int:
+        return SEARCH_RESULTS_COUNTED
+
     @cached_property
     def count(self):
-        return self.object_list[: SEARCH_RESULTS_COUNTED + 1].count()
+        return self.object_list[: self.bound + 1].count()
 
     @property
     def count_is_bounded(self) -> bool:
-        return self.count > SEARCH_RESULTS_COUNTED
+        return self.count > self.bound
 
 
 @login_required
