@@ -33,3 +33,22 @@ def test_a_kurdish_prefix_and_a_latin_prefix_are_found():
     latin = make_claim(text="Federal police withdrew from Kirkuk")
     assert list(filtered_claim_list(query="پۆلیس")) == [kurdish]
     assert list(filtered_claim_list(query="withdr")) == [latin]
+
+
+def test_a_search_finds_the_same_claims_in_the_same_order_above_and_below_the_id_list_limit(monkeypatch):
+    from claims import selectors
+
+    claims = [make_claim(text=f"Checkpoint closed on road {n}") for n in range(6)]
+    make_claim(text="Fuel prices rose in Basra")
+    latest_activity_first = sorted(claims, key=lambda c: (c.last_activity_at, c.id), reverse=True)
+    below = list(filtered_claim_list(query="checkpoint"))
+    monkeypatch.setattr(selectors, "SEARCH_ID_LIST_LIMIT", 3)
+    above = list(filtered_claim_list(query="checkpoint"))
+    assert below == above == latest_activity_first
+
+
+def test_websearch_syntax_is_still_accepted_with_the_id_list():
+    phrase = make_claim(text="Federal police withdrew from Kirkuk")
+    make_claim(text="Police said federal roads were closed")
+    assert list(filtered_claim_list(query='"federal police"')) == [phrase]
+    assert list(filtered_claim_list(query="police -federal")) == []
