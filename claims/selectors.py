@@ -537,14 +537,23 @@ def pending_proposals() -> QuerySet[StatusProposal]:
     )
 
 
-def official_statements() -> QuerySet[Appearance]:
-    """Accepted appearances by official bodies or in official statements, newest first."""
-    return (
-        Appearance.objects.filter(review_state=Appearance.ReviewState.ACCEPTED, retracted_at__isnull=True)
-        .filter(claim__merged_into__isnull=True)
-        .filter(Q(source__kind=Source.Kind.OFFICIAL_BODY) | Q(document__kind=Document.Kind.OFFICIAL_STATEMENT))
-        .select_related("claim", "source", "document")
-        .order_by("-seen_at", "-id")
+def official_statements(limit: int) -> list[Appearance]:
+    """The newest `limit` accepted appearances by official bodies or in official statements.
+
+    Three queries: the newest of each kind apart (each through its own index: the appearances of
+    the official sources, of the official documents), then those appearances. As one query the "or"
+    across two joined tables can use no index, and the planner walks every appearance newest first
+    looking for a few official ones (1.5 s at a million appearances). Not a UNION: SQLite allows
+    no LIMIT inside one."""
+    accepted = Appearance.objects.filter(
+        review_state=Appearance.ReviewState.ACCEPTED, retracted_at__isnull=True, claim__merged_into__isnull=True
+    )
+    newest = ("-seen_at", "-id")
+    ids = set()
+    for official in (Q(source__kind=Source.Kind.OFFICIAL_BODY), Q(document__kind=Document.Kind.OFFICIAL_STATEMENT)):
+        ids.update(accepted.filter(official).order_by(*newest).values_list("id", flat=True)[:limit])
+    return list(
+        Appearance.objects.filter(id__in=ids).select_related("claim", "source", "document").order_by(*newest)[:limit]
     )
 
 

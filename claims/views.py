@@ -878,7 +878,7 @@ def desk(request):
             "merge_proposals": list(selectors.pending_merge_proposals()[:DESK_ROWS]),
             "pending_appearances": list(selectors.pending_appearances()[:DESK_ROWS]),
             "pending_count": selectors.pending_appearances().count(),
-            "official_statements": list(selectors.official_statements()[:DESK_ROWS]),
+            "official_statements": selectors.official_statements(DESK_ROWS),
         },
     )
 

@@ -173,6 +173,8 @@ class Document(models.Model):
 
     class Meta:
         ordering = ["-first_seen_at"]
+        # The desk's official statements start from the few documents of that kind.
+        indexes = [models.Index(fields=["kind"], name="document_kind_idx")]
 
     def __str__(self):
         return self.title or self.canonical_url

@@ -570,6 +570,32 @@ def test_desk_lists_activity_proposals_suggestions_and_official_statements(as_ed
     assert "Ministry of Defence" in html[html.index('id="desk-official"') :]
 
 
+def test_official_statements_are_the_newest_by_official_bodies_or_in_official_documents(editor, claim):
+    from claims import selectors
+
+    ministry = factories.SourceFactory(name="Ministry of Defence", kind=Source.Kind.OFFICIAL_BODY)
+    outlet = factories.SourceFactory(name="Kurdistan 24")
+    statement = factories.DocumentFactory(source=outlet, kind=Document.Kind.OFFICIAL_STATEMENT)
+    start = timezone.now() - timedelta(days=1)
+
+    def appearance(minutes, **kwargs):
+        return factories.make_appearance(claim=claim, seen_at=start + timedelta(minutes=minutes), **kwargs)
+
+    by_ministry = [appearance(n, source=ministry) for n in (1, 3, 5)]
+    in_statement = [appearance(n, source=outlet, document=statement) for n in (2, 4)]
+    both = appearance(
+        6, source=ministry, document=factories.DocumentFactory(source=ministry, kind=Document.Kind.OFFICIAL_STATEMENT)
+    )
+    appearance(7, source=outlet)  # an outlet's article: not official
+    retracted = appearance(8, source=ministry)
+    services.retract_appearance(appearance=retracted, retracted_by=editor, reason="Wrong claim.")
+    factories.make_suggestion(claim=claim, source=ministry)  # pending: not yet evidence
+
+    newest_first = [both, by_ministry[2], in_statement[1], by_ministry[1], in_statement[0], by_ministry[0]]
+    assert selectors.official_statements(10) == newest_first
+    assert selectors.official_statements(4) == newest_first[:4]
+
+
 def test_every_stored_text_is_shown_with_dir_auto(as_journalist, claim):
     factories.make_appearance(claim=claim, quote="اقتباس")
     html = page_text(as_journalist.get(claim.get_absolute_url()))
