@@ -7,7 +7,7 @@ the picture needs no JavaScript and every label stays escaped and translatable.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .models import Appearance, Stance
+from .models import Stance
 
 WIDTH, HEIGHT = 720, 220
 LEFT, RIGHT, TOP, BOTTOM = 40, 12, 12, 36
@@ -45,29 +45,19 @@ class StanceChart:
     plot_height: int = HEIGHT - BOTTOM - TOP
 
 
-def _cumulative_sources(appearances: list[Appearance], stance: str) -> list[tuple[datetime, int]]:
-    seen, steps = set(), []
-    for appearance in appearances:
-        if appearance.stance == stance and appearance.source_id not in seen:
-            seen.add(appearance.source_id)
-            steps.append((appearance.seen_at, len(seen)))
-    return steps
-
-
-def stance_chart(timeline, *, now: datetime) -> StanceChart | None:
-    """Geometry for the chart from the claim's timeline events (claims.selectors.claim_timeline).
-    Counts distinct sources among accepted, unretracted appearances, as the list's counts do."""
-    appearances = [
-        e.item
-        for e in timeline
-        if e.kind == "appearance"
-        and e.item.review_state == Appearance.ReviewState.ACCEPTED
-        and e.item.retracted_at is None
-    ]
-    status_changes = [e.item for e in timeline if e.kind == "status_change"]
+def stance_chart(
+    sources_by_stance: list[tuple[str, datetime, datetime]], status_changes: list, *, now: datetime
+) -> StanceChart | None:
+    """Geometry for the chart from aggregates: a row per source and stance with when the source
+    was first and last seen taking it, among accepted, unretracted appearances (claims.selectors.
+    stance_chart_rows: distinct sources, as the list's counts count), and the claim's status changes
+    in time order."""
+    asserts_at = sorted(first for stance, first, _ in sources_by_stance if stance == Stance.ASSERTS)
+    denies_at = sorted(first for stance, first, _ in sources_by_stance if stance == Stance.DENIES)
+    appearances = [first for _, first, _ in sources_by_stance] + [last for _, _, last in sources_by_stance]
     if not status_changes and not appearances:
         return None
-    times = [a.seen_at for a in appearances] + [s.changed_at for s in status_changes]
+    times = appearances + [s.changed_at for s in status_changes]
     starts_at = min(times)
     last = max(times)
     # Leave room after the last event so the final period is visible; for a claim still being
@@ -80,8 +70,8 @@ def stance_chart(timeline, *, now: datetime) -> StanceChart | None:
     def x(at: datetime) -> float:
         return round(LEFT + plot_width * (at - starts_at).total_seconds() / seconds, 1)
 
-    asserts = _cumulative_sources(appearances, Stance.ASSERTS)
-    denies = _cumulative_sources(appearances, Stance.DENIES)
+    asserts = [(at, n) for n, at in enumerate(asserts_at, start=1)]
+    denies = [(at, n) for n, at in enumerate(denies_at, start=1)]
     top_count = max([1] + [n for _, n in asserts] + [n for _, n in denies])
 
     def y(count: int) -> float:

@@ -42,6 +42,7 @@ from .models import (
     StatusChange,
     Verdict,
 )
+from .selectors import permalink_suffix
 
 logger = logging.getLogger(__name__)
 
@@ -343,7 +344,7 @@ def claim_link(notification: Notification, *, absolute: bool = True) -> str:
     target = TARGET_OF_KIND.get(notification.kind)
     target_id = getattr(notification, f"{target}_id", None) if target else None
     if target_id and target != "assignment":
-        url += "#" + f"{target.replace('_', '-')}-{target_id}"  # claims.selectors.anchor
+        url += permalink_suffix(target, target_id)
     return url
 
 

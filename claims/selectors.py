@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +82,10 @@ class TimelineEvent:
     def anchor(self) -> str:
         return anchor(self.kind, self.item.pk)
 
+    @property
+    def permalink_suffix(self) -> str:
+        return permalink_suffix(self.kind, self.item.pk)
+
 
 def anchor(kind: str, pk: int) -> str:
     """The fragment of an item's permalink on the claim page: `appearance-12`, `status-change-3`,
@@ -89,19 +93,36 @@ def anchor(kind: str, pk: int) -> str:
     return f"{kind.replace('_', '-')}-{pk}"
 
 
+def permalink_suffix(kind: str, pk: int) -> str:
+    """What follows the claim page's address in an item's permalink. An appearance (or its
+    evidence) may be outside the newest ones a long timeline shows (claim_page_timeline): its
+    permalink names it in the query too, which the server sees, so the page includes it."""
+    fragment = anchor(kind, pk)
+    if kind in ("appearance", "evidence"):
+        return f"?event={fragment}#{fragment}"
+    return f"#{fragment}"
+
+
 def claim_timeline(
-    claim: Claim, *, include_pending: bool = True, include_retracted: bool = True, include_newsroom: bool = False
+    claim: Claim,
+    *,
+    include_pending: bool = True,
+    include_retracted: bool = True,
+    include_newsroom: bool = False,
+    appearance_ids: set[int] | None = None,
 ) -> list[TimelineEvent]:
     """Every event of the claim in time order: appearances, status changes, verdicts, edits of the
     claim itself, the revisions of documents the claim appears in, and for each duplicate merged
     into it a "merged from" event and the duplicate's status changes; with `include_newsroom` (the
-    claim page, never partners) also its notes and assignments. Six queries, one more for a claim
-    others were merged into, three more with the newsroom's."""
-    appearances = (
-        Appearance.objects.filter(claim=claim)
-        .select_related("source", "document", "recorded_by", "reviewed_by", "retracted_by")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("retracted_by")))
-    )
+    claim page, never partners) also its notes and assignments. With `appearance_ids`, only those
+    appearances (and the revisions of their documents): see claim_page_timeline. Seven queries,
+    one more for a claim others were merged into, three more with the newsroom's."""
+    appearances = Appearance.objects.filter(claim=claim)
+    if appearance_ids is not None:
+        appearances = appearances.filter(pk__in=appearance_ids)
+    appearances = appearances.select_related(
+        "source", "document", "recorded_by", "reviewed_by", "retracted_by"
+    ).prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("retracted_by")))
     if not include_pending:
         appearances = appearances.exclude(review_state=Appearance.ReviewState.PENDING)
         appearances = appearances.exclude(review_state=Appearance.ReviewState.REJECTED)
@@ -112,8 +133,10 @@ def claim_timeline(
     events = [TimelineEvent("appearance", a.seen_at, a) for a in appearances]
     # The claim's own status changes and those of the duplicates merged into it, in one query; the
     # merges themselves are read only when there are such duplicates.
-    merged_claims = Claim.objects.filter(merged_into=claim).values("pk")
-    status_changes = StatusChange.objects.filter(Q(claim=claim) | Q(claim_id__in=merged_claims))
+    # The duplicates' ids first: "this claim or one merged into it" as one condition can use no
+    # index, and the planner reads every status change of the archive (50 ms at 100,000 claims).
+    merged_claim_ids = list(Claim.objects.filter(merged_into=claim).values_list("pk", flat=True))
+    status_changes = StatusChange.objects.filter(claim_id__in=[claim.pk, *merged_claim_ids])
     merged_ids = set()
     for change in status_changes.select_related("changed_by"):
         if change.claim_id == claim.pk:
@@ -144,6 +167,58 @@ def claim_timeline(
         events += newsroom_events(claim)
     events.sort(key=lambda e: (e.at, TIMELINE_EVENT_KINDS.index(e.kind), e.item.pk))
     return events
+
+
+# The claim page shows this many of a claim's newest appearances, every official statement, and
+# all its status changes, verdicts, edits, notes and assignments; the rest on demand.
+TIMELINE_APPEARANCES_SHOWN = 50
+_APPEARANCE_ANCHOR = re.compile(r"(appearance|evidence)-(\d{1,18})")
+
+
+@dataclass(frozen=True)
+class TimelineWindow:
+    events: list[TimelineEvent]
+    appearances_shown: int
+    appearances_total: int
+
+    @property
+    def is_complete(self) -> bool:
+        return self.appearances_shown == self.appearances_total
+
+
+def claim_page_timeline(claim: Claim, *, show_all: bool = False, event: str = "") -> TimelineWindow:
+    """The claim page's timeline: with the newsroom's events, and unless `show_all`, only the
+    newest TIMELINE_APPEARANCES_SHOWN appearances, every official statement, and the appearance
+    that `event` (a permalink's anchor, `appearance-12` or `evidence-7`) points to, so that a
+    permalink always lands on its event. A claim with thousands of appearances is drawn in the time
+    of a small one. Three queries more than claim_timeline whatever the claim's size (one with
+    `show_all`)."""
+    total = Appearance.objects.filter(claim=claim).count()
+    if show_all:
+        return TimelineWindow(claim_timeline(claim, include_newsroom=True), total, total)
+    on_claim = Appearance.objects.filter(claim=claim)
+    shown = set(on_claim.order_by("-seen_at", "-id").values_list("pk", flat=True)[:TIMELINE_APPEARANCES_SHOWN])
+    official = Q(source__kind=Source.Kind.OFFICIAL_BODY) | Q(document__kind=Document.Kind.OFFICIAL_STATEMENT)
+    linked = _APPEARANCE_ANCHOR.fullmatch(event or "")
+    if linked:
+        kind, pk = linked.group(1), int(linked.group(2))
+        official |= Q(pk=pk) if kind == "appearance" else Q(evidence__pk=pk)
+    shown.update(on_claim.filter(official).values_list("pk", flat=True))
+    events = claim_timeline(claim, include_newsroom=True, appearance_ids=shown)
+    return TimelineWindow(events, len(shown), total)
+
+
+def stance_chart_rows(claim: Claim) -> list[tuple[str, datetime, datetime]]:
+    """For the chart (claims.charts.stance_chart): a row per source and stance among the claim's
+    accepted, unretracted appearances, with when that source was first and last seen taking it.
+    One aggregate query, whatever the number of appearances."""
+    rows = (
+        Appearance.objects.filter(claim=claim, review_state=Appearance.ReviewState.ACCEPTED, retracted_at__isnull=True)
+        .values("stance", "source_id")
+        .annotate(first_seen_at=Min("seen_at"), last_seen_at=Max("seen_at"))
+        .order_by()
+    )
+    return [(row["stance"], row["first_seen_at"], row["last_seen_at"]) for row in rows]
 
 
 def newsroom_events(claim: Claim) -> list[TimelineEvent]:

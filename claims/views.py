@@ -3,6 +3,7 @@ validates a form, calls one service and renders or redirects."""
 
 import hashlib
 from datetime import datetime, time, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -67,7 +68,7 @@ def _already_saved(request, url: str):
 
 def _on_claim_page(claim, kind: str, pk: int) -> str:
     """Where an item of the claim is shown: the claim page at the item's anchor."""
-    return f"{claim.get_absolute_url()}#{selectors.anchor(kind, pk)}"
+    return claim.get_absolute_url() + selectors.permalink_suffix(kind, pk)
 
 
 def _start_of_day(day) -> datetime:
@@ -195,11 +196,11 @@ def _merged_claim_redirect(request, claim_id: int, route: str):
     return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
 
-def _live_etag(request, state: tuple, unread: int) -> str:
+def _live_etag(request, state: tuple, unread: int, timeline_query: dict) -> str:
     """The live fragment's ETag: the claim's live state (selectors.claim_live_state) and the user's
     unread notifications (the header's count), for this user (what they may retract) in this
-    language."""
-    seen = repr((request.user.pk, get_language(), state, unread))
+    language, of this part of the timeline."""
+    seen = repr((request.user.pk, get_language(), state, unread, sorted(timeline_query.items())))
     return hashlib.sha256(seen.encode()).hexdigest()[:32]
 
 
@@ -210,20 +211,41 @@ def _claim_or_404(claim_id: int) -> Claim:
         raise Http404 from None
 
 
+def _timeline_query(request) -> dict:
+    """Which part of a long timeline the page (and its live fragment, which keeps the same
+    address query) shows: `?timeline=all`, or `?event=<anchor>` from a permalink."""
+    query = {}
+    if request.GET.get("timeline") == "all":
+        query["timeline"] = "all"
+    event = request.GET.get("event", "")
+    if event and len(event) <= 40:
+        query["event"] = event
+    return query
+
+
 def _live_context(request, claim: Claim) -> dict:
     """What the claim page and its live fragment both draw: the status line, the stance counts,
-    the chart and the timeline (claims/_timeline.html), with the newsroom's notes and assignments."""
-    timeline = selectors.claim_timeline(claim, include_newsroom=True)
+    the chart and the timeline (claims/_timeline.html), with the newsroom's notes and assignments;
+    of a long timeline the newest appearances and every official statement (the rest on demand)."""
+    timeline_query = _timeline_query(request)
+    window = selectors.claim_page_timeline(
+        claim, show_all=timeline_query.get("timeline") == "all", event=timeline_query.get("event", "")
+    )
+    timeline = window.events
     unread = selectors.unread_notification_count(request.user)
+    status_changes = [event.item for event in timeline if event.kind == "status_change"]
     return {
         # The header's count (instead of the context processor's), live with the rest.
         "unread_notification_count": unread,
         "claim": claim,
         "timeline": timeline,
+        "timeline_window": window,
+        "timeline_query": urlencode(timeline_query),
+        "timeline_window_size": selectors.TIMELINE_APPEARANCES_SHOWN,
         "assignments": selectors.current_assignments(timeline),
         "current_verdict": selectors.current_verdict(claim),
-        "chart": charts.stance_chart(timeline, now=timezone.now()),
-        "live_etag": _live_etag(request, selectors.live_state_of(claim), unread),
+        "chart": charts.stance_chart(selectors.stance_chart_rows(claim), status_changes, now=timezone.now()),
+        "live_etag": _live_etag(request, selectors.live_state_of(claim), unread, timeline_query),
     }
 
 
@@ -300,7 +322,7 @@ def claim_live(request, pk):
     if state[selectors.LIVE_STATE_FIELDS.index("merged_into_id")] is not None:
         # Merged away: the script reloads the page, which redirects to the survivor.
         return _renews_no_session(_merged_claim_redirect(request, pk, "claims:detail"))
-    etag = _live_etag(request, state, selectors.unread_notification_count(request.user))
+    etag = _live_etag(request, state, selectors.unread_notification_count(request.user), _timeline_query(request))
     if quote_etag(etag) in parse_etags(request.headers.get("If-None-Match", "")):
         response = HttpResponseNotModified()
     else:

@@ -34,7 +34,8 @@ def test_chart_counts_distinct_accepted_sources_and_draws_status_bands(editor, j
         changed_by=editor,
         changed_at=T0 + timedelta(hours=6),
     )
-    chart = charts.stance_chart(selectors.claim_timeline(claim), now=T0 + timedelta(days=30))
+    status_changes = [e.item for e in selectors.claim_timeline(claim) if e.kind == "status_change"]
+    chart = charts.stance_chart(selectors.stance_chart_rows(claim), status_changes, now=T0 + timedelta(days=30))
 
     assert (chart.asserts_total, chart.denies_total) == (2, 1)  # same outlet twice counts once
     assert [b.status for b in chart.bands] == ["unverified", "disputed"]
@@ -49,4 +50,4 @@ def test_chart_counts_distinct_accepted_sources_and_draws_status_bands(editor, j
 
 
 def test_no_chart_without_events():
-    assert charts.stance_chart([], now=T0) is None
+    assert charts.stance_chart([], [], now=T0) is None

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from claims import services
+from claims import selectors, services
 from claims.models import ClaimStatus, Stance
 from sources.models import Document
 from tests import factories
@@ -19,12 +19,13 @@ pytestmark = pytest.mark.django_db
 PER_REQUEST = 8
 # Paginator count, claims, tags, filter choices (tags, sources).
 CLAIM_LIST_QUERIES = PER_REQUEST + 6
-# Claim (+ tags, verdicts), timeline (6, edits of the claim included), page extras (2), source
+# Claim (+ tags, verdicts), timeline (7, edits of the claim included), page extras (2), source
 # choices, the ClaimReview JSON-LD's published appearances (1); notes (+ their mentions) and
 # assignments (3), the assign form's newsroom users (1); the merge form: pending merge proposals,
 # similar claims offered as candidates (+ their tags) (3); whether the user follows the claim (1);
-# for editors the audit trail (7).
-CLAIM_PAGE_QUERIES = PER_REQUEST + 13 + 4 + 3 + 1 + 7
+# for editors the audit trail (7); which appearances the timeline shows (3) and the chart's
+# aggregate (1).
+CLAIM_PAGE_QUERIES = PER_REQUEST + 14 + 4 + 3 + 1 + 7 + 3 + 1
 
 STATUSES = [ClaimStatus.UNDER_REVIEW, ClaimStatus.DISPUTED, ClaimStatus.UNPROVEN, ClaimStatus.FALSE]
 START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -99,8 +100,12 @@ def test_claim_page_runs_a_fixed_number_of_queries(client, editor, journalist, e
     for user in (journalist, editor):
         client.force_login(user)
         with django_assert_max_num_queries(CLAIM_PAGE_QUERIES):
-            response = client.get(claim.get_absolute_url())
-        assert response.content.decode().count('class="permalink"') == events
+            window = client.get(claim.get_absolute_url())
+        with django_assert_max_num_queries(CLAIM_PAGE_QUERIES):
+            everything = client.get(claim.get_absolute_url(), {"timeline": "all"})
+        assert everything.content.decode().count('class="permalink"') == events
+        shown = window.content.decode().count('class="permalink"')
+        assert shown == events if events <= selectors.TIMELINE_APPEARANCES_SHOWN else shown < events
 
 
 def test_claim_page_queries_do_not_grow_with_events(client, editor, journalist):
