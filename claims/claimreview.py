@@ -8,9 +8,9 @@ Export mapping:
 - `reviewRating`: the verdict's value on the configured scale, with `alternateName` the rating's
   name ("Unproven", "False", …) and `reviewBody` the verdict's summary when there is one;
 - `itemReviewed`: a Claim whose `author` is the first source that asserted it, and whose
-  `appearance` lists every published appearance that asserts or reports it (a denial is not an
-  appearance of the claim), each a CreativeWork with the document's URL when there is one;
-  `firstAppearance` is the earliest asserting one.
+  `appearance` lists the published appearances that assert or report it (a denial is not an
+  appearance of the claim), the earliest CLAIMREVIEW_APPEARANCES of them, each a CreativeWork with
+  the document's URL when there is one; `firstAppearance` is the earliest asserting one.
 """
 
 import json
@@ -35,6 +35,9 @@ from . import ratings, services
 from .models import Appearance, Claim, Stance, Verdict
 
 SCHEMA_CONTEXT = "https://schema.org"
+# A claim that spread through a thousand articles is still one review: its JSON-LD (embedded in the
+# fact-check page, served by the API) lists where it first appeared, not every repetition.
+CLAIMREVIEW_APPEARANCES = 100
 
 
 def _person_or_organisation(source: Source) -> dict:
@@ -71,7 +74,9 @@ def claimreview_url(claim: Claim, request) -> str:
 
 def claimreview_jsonld(*, claim: Claim, verdict: Verdict, appearances, claim_url: str) -> dict:
     """The ClaimReview of a claim's verdict. `appearances`: the claim's published appearances
-    (accepted, unretracted, with source and document loaded) in time order."""
+    (accepted, unretracted, with source and document loaded) in time order, or at least the earliest
+    CLAIMREVIEW_APPEARANCES asserting or reporting ones and the earliest asserting one
+    (selectors.claimreview_appearances)."""
     spreading = [a for a in appearances if a.stance in (Stance.ASSERTS, Stance.REPORTS) and a.retracted_at is None]
     asserting = [a for a in spreading if a.stance == Stance.ASSERTS]
     item_reviewed = {"@type": "Claim"}
@@ -80,7 +85,7 @@ def claimreview_jsonld(*, claim: Claim, verdict: Verdict, appearances, claim_url
         item_reviewed["datePublished"] = asserting[0].seen_at.isoformat()
         item_reviewed["firstAppearance"] = _creative_work(asserting[0])
     if spreading:
-        item_reviewed["appearance"] = [_creative_work(a) for a in spreading]
+        item_reviewed["appearance"] = [_creative_work(a) for a in spreading[:CLAIMREVIEW_APPEARANCES]]
     organisation = settings.CLAIMTRACK_ORGANISATION
     review = {
         "@context": SCHEMA_CONTEXT,

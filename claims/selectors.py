@@ -196,16 +196,51 @@ def claim_page_timeline(claim: Claim, *, show_all: bool = False, event: str = ""
     total = Appearance.objects.filter(claim=claim).count()
     if show_all:
         return TimelineWindow(claim_timeline(claim, include_newsroom=True), total, total)
-    on_claim = Appearance.objects.filter(claim=claim)
-    shown = set(on_claim.order_by("-seen_at", "-id").values_list("pk", flat=True)[:TIMELINE_APPEARANCES_SHOWN])
-    official = Q(source__kind=Source.Kind.OFFICIAL_BODY) | Q(document__kind=Document.Kind.OFFICIAL_STATEMENT)
+    also = None
     linked = _APPEARANCE_ANCHOR.fullmatch(event or "")
     if linked:
         kind, pk = linked.group(1), int(linked.group(2))
-        official |= Q(pk=pk) if kind == "appearance" else Q(evidence__pk=pk)
-    shown.update(on_claim.filter(official).values_list("pk", flat=True))
+        also = Q(pk=pk) if kind == "appearance" else Q(evidence__pk=pk)
+    shown = _newest_and_official(Appearance.objects.filter(claim=claim), TIMELINE_APPEARANCES_SHOWN, also=also)
     events = claim_timeline(claim, include_newsroom=True, appearance_ids=shown)
     return TimelineWindow(events, len(shown), total)
+
+
+_OFFICIAL = Q(source__kind=Source.Kind.OFFICIAL_BODY) | Q(document__kind=Document.Kind.OFFICIAL_STATEMENT)
+
+
+def _newest_and_official(appearances: QuerySet[Appearance], newest: int, *, also: Q | None = None) -> set[int]:
+    """The ids of the `newest` latest of these appearances (one claim's), every official one among
+    them, and those matching `also`. Two queries."""
+    shown = set(appearances.order_by("-seen_at", "-id").values_list("pk", flat=True)[:newest])
+    shown.update(appearances.filter(_OFFICIAL | also if also else _OFFICIAL).values_list("pk", flat=True))
+    return shown
+
+
+# The public fact-check page lists this many of a claim's newest published appearances and every
+# official one; the rest on demand.
+FACT_CHECK_APPEARANCES_SHOWN = 50
+
+
+def fact_check_appearances(claim: Claim, *, show_all: bool = False) -> tuple[list[Appearance], int]:
+    """The published appearances the public fact-check page lists, in time order, and how many
+    there are: unless `show_all`, the newest FACT_CHECK_APPEARANCES_SHOWN and every official
+    statement. Three queries (two with `show_all`), whatever the claim's size."""
+    published = published_appearances().filter(claim=claim)
+    total = published.count()
+    if not show_all:
+        published = published.filter(pk__in=_newest_and_official(published, FACT_CHECK_APPEARANCES_SHOWN))
+    return list(published.order_by("seen_at", "id")), total
+
+
+def published_claim(claim_id: int) -> Claim | None:
+    """A claim with a published verdict (verdicts prefetched newest first), not merged away; or None."""
+    return (
+        Claim.objects.filter(pk=claim_id, merged_into__isnull=True)
+        .filter(Exists(Verdict.objects.filter(claim=OuterRef("pk"))))
+        .prefetch_related(_verdicts_newest_first())
+        .first()
+    )
 
 
 def stance_chart_rows(claim: Claim) -> list[tuple[str, datetime, datetime]]:
@@ -462,6 +497,18 @@ def published_claim_detail(*, include_retracted: bool = False) -> QuerySet[Claim
             "status_changes", queryset=StatusChange.objects.order_by("changed_at", "id"), to_attr="status_history"
         ),
     )
+
+
+def claimreview_appearances(claim: Claim, limit: int) -> list[Appearance]:
+    """What a claim's ClaimReview is built from (claims.claimreview.claimreview_jsonld), however
+    many appearances the claim has: its earliest `limit` published appearances that assert or
+    report it, and its earliest asserting one, in time order. Two queries."""
+    spreading = published_appearances().filter(claim=claim, stance__in=(Stance.ASSERTS, Stance.REPORTS))
+    earliest = list(spreading.order_by("seen_at", "id")[:limit])
+    first_asserting = list(spreading.filter(stance=Stance.ASSERTS).order_by("seen_at", "id")[:1])
+    if first_asserting and first_asserting[0] not in earliest:
+        earliest.append(first_asserting[0])
+    return earliest
 
 
 def published_claimreviews() -> QuerySet[Claim]:

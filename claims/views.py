@@ -394,18 +394,22 @@ def fact_check(request, pk):
     """The public page of a published verdict, where ClaimReview's `url` points: no login. It shows
     only what partners see (the current verdict and the published appearances), never rationales,
     pending or rejected appearances, retracted items or who in the newsroom did what. No verdict: 404."""
-    claim = selectors.published_claimreviews().filter(pk=pk).first()
+    claim = selectors.published_claim(pk)
     if claim is None:
         if selectors.final_survivor_id(pk) is not None:
             return _merged_claim_redirect(request, pk, "claims:fact-check")
         raise Http404
     verdict = selectors.current_verdict(claim)
+    show_all = request.GET.get("appearances") == "all"
+    appearances, appearances_total = selectors.fact_check_appearances(claim, show_all=show_all)
     context = {
         "claim": claim,
         "current_verdict": verdict,
         # The claim was edited after the verdict was published: the page says so, with the date.
         "updated_at": selectors.edited_since(claim, verdict.published_at),
-        "appearances": claim.published_appearances,
+        "appearances": appearances,
+        "appearances_total": appearances_total,
+        "appearances_shown_all": show_all,
         "organisation": settings.CLAIMTRACK_ORGANISATION,
         # This page, or the newsroom's own article when it publishes there (one ClaimReview, one
         # canonical address for search engines).

@@ -5,17 +5,17 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from claims import selectors
-from claims.claimreview import claimreview_jsonld, claimreview_url, jsonld_script
+from claims.claimreview import CLAIMREVIEW_APPEARANCES, claimreview_jsonld, claimreview_url, jsonld_script
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def claimreview_jsonld_script(context, claim):
-    # The claim page already has the current verdict; the published appearances are always read
-    # (one query), so the page's query count does not depend on whether there is a verdict.
+    # The claim page already has the current verdict; the appearances are always read (two
+    # queries), so the page's query count does not depend on whether there is a verdict.
     verdict = context["current_verdict"] if "current_verdict" in context else selectors.current_verdict(claim)
-    appearances = list(selectors.published_appearances().filter(claim=claim).order_by("seen_at", "id"))
+    appearances = selectors.claimreview_appearances(claim, CLAIMREVIEW_APPEARANCES)
     if verdict is None:
         return ""
     data = claimreview_jsonld(

@@ -139,3 +139,42 @@ def test_the_chart_counts_every_appearance_not_only_those_shown(as_journalist, l
     drawn = charts.stance_chart(selectors.stance_chart_rows(claim), status_changes, now=START + timedelta(days=1))
     assert (drawn.asserts_total, drawn.denies_total) == (11, 1)
     assert "11" in chart
+
+
+def test_the_public_fact_check_page_lists_the_newest_and_official_appearances_the_rest_on_demand(
+    client, monkeypatch, long_claim, editor
+):
+    claim, appearances, _ = long_claim
+    monkeypatch.setattr(selectors, "FACT_CHECK_APPEARANCES_SHOWN", SHOWN)
+    services.retract_appearance(appearance=appearances[11], retracted_by=editor, reason="Wrong claim.")
+    services.publish_verdict(claim=claim, rating_name="False", author=editor)
+    page = client.get(reverse("claims:fact-check", args=[claim.pk]))
+    assert shown_quotes(page) == {1, 3, 6, 7, 8, 9, 10}  # the retracted one is never public
+    assert "Showing 7 of 11 appearances" in page.content.decode()
+    everything = client.get(reverse("claims:fact-check", args=[claim.pk]), {"appearances": "all"})
+    assert shown_quotes(everything) == set(range(11))
+    assert "Showing" not in everything.content.decode()
+
+
+def test_claimreview_lists_the_earliest_appearances_the_same_on_the_page_and_in_the_api(
+    client, monkeypatch, long_claim, editor
+):
+    import json
+    import re
+
+    from claims import claimreview
+    from tests.factories import make_api_key
+
+    claim, appearances, _ = long_claim
+    monkeypatch.setattr(claimreview, "CLAIMREVIEW_APPEARANCES", 3)
+    monkeypatch.setattr("claims.templatetags.claimreview.CLAIMREVIEW_APPEARANCES", 3)
+    services.publish_verdict(claim=claim, rating_name="False", author=editor)
+    html = client.get(reverse("claims:fact-check", args=[claim.pk])).content.decode()
+    embedded = json.loads(re.search(r'application/ld\+json">\s*(.*?)\s*</script>', html, re.S).group(1))
+    _, key = make_api_key()
+    served = client.get(f"/api/v1/claims/{claim.pk}/claimreview/", HTTP_AUTHORIZATION=f"Api-Key {key}").json()
+    listed = [work["datePublished"] for work in embedded["itemReviewed"]["appearance"]]
+    # The denial (number 1) is not an appearance of the claim.
+    assert listed == [appearances[n].seen_at.isoformat() for n in (0, 2, 3)]
+    assert embedded["itemReviewed"] == served["itemReviewed"]
+    assert embedded["itemReviewed"]["firstAppearance"]["datePublished"] == appearances[0].seen_at.isoformat()
