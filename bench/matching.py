@@ -1,14 +1,15 @@
-"""Matching + stance time per document with 10,000 tracked claims.
+"""Matching + stance time per document with 10,000 tracked claims (or --claims N).
 
-    DATABASE_URL=postgres://… python bench/matching.py     (or no DATABASE_URL: SQLite)
+    DATABASE_URL=postgres://… python bench/matching.py [--claims 100000]    (or no DATABASE_URL: SQLite)
 
 Claims: every distinct FNC-1 headline and Emergent claim (real claims, ~2,300) plus generated ones
-up to 10,000 (fixed seed). Documents: 1,000 real FNC-1 article bodies. Everything is written inside
+up to 10,000 or --claims (fixed seed). Documents: 1,000 real FNC-1 article bodies. Everything is written inside
 one transaction that is rolled back at the end, so the database is left as it was. Times cover what
 claims.matching.match_document does for one stored article: analysing the text, the full-text
 candidate query, the classifier on every candidate and the evidence sentences; not the fetch.
 """
 
+import argparse
 import os
 import random
 import statistics
@@ -104,12 +105,17 @@ class Rollback(Exception):
     pass
 
 
-def main():
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, default=CLAIMS, help=f"tracked claims (default {CLAIMS:,})")
+    claims = parser.parse_args(argv).claims
+    if claims < 1:
+        parser.error("--claims must be at least 1")
     data = shared_data_dir()
     stances = read_fnc_stances(data / "fnc1" / "train_stances.csv")
     bodies = read_fnc_bodies(data / "fnc1" / "train_bodies.csv")
     emergent, _bodies, _ids = read_emergent(data / "emergent" / "url-versions-2015-06-14-clean-train.csv")
-    texts = generated_claims(sorted({p.headline for p in stances} | {p.headline for p in emergent}), CLAIMS)
+    texts = generated_claims(sorted({p.headline for p in stances} | {p.headline for p in emergent}), claims)
     documents = [bodies[k] for k in sorted(bodies, key=int)][:DOCUMENTS]
     model = load_model()
     print(f"database: {connection.vendor}; stance model: {'yes' if model else 'none (needs review)'}")

@@ -1,9 +1,10 @@
 """Full-text search of tracked claims, the first step of matching a document to claims.
 
-The database does the searching: on PostgreSQL a GIN index on to_tsvector('english', text) (made by
-migration 0005), on SQLite an FTS5 table kept in step with claims_claim by triggers. Either way the
-question is "which non-archived, unmerged claims share the most (stemmed) words with these words", ranked by
-the database's own relevance function. Other databases fall back to a scan in Python.
+The database does the searching: on PostgreSQL a GIN index on the stored column text_search_vector,
+generated as to_tsvector('english', text) (migration 0018; not a model field), on SQLite an FTS5
+table kept in step with claims_claim by triggers. Either way the question is "which non-archived,
+unmerged claims share the most (stemmed) words with these words", ranked by the database's own
+relevance function. Other databases fall back to a scan in Python.
 
 SQLite's triggers live on the claims_claim table, and Django's SQLite schema editor rebuilds a table
 (dropping its triggers) for some later migrations; so they are (re)created, and the FTS table rebuilt,
@@ -33,11 +34,12 @@ SQLITE_SETUP = [
     "INSERT INTO claims_claim_fts(claims_claim_fts) VALUES ('rebuild')",
 ]
 
-# Uses the GIN index claims_claim_text_search (migration 0005): the same expression, so keep them equal.
+# Uses the GIN index claims_claim_text_search_vector on the stored vector (migration 0018): the bitmap
+# recheck and ts_rank read the row's vector instead of re-parsing the text of every claim sharing a word.
 POSTGRESQL_QUERY = """
     SELECT id FROM claims_claim
-    WHERE NOT is_archived AND merged_into_id IS NULL AND to_tsvector('english', text) @@ to_tsquery('english', %s)
-    ORDER BY ts_rank(to_tsvector('english', text), to_tsquery('english', %s)) DESC, id DESC
+    WHERE NOT is_archived AND merged_into_id IS NULL AND text_search_vector @@ to_tsquery('english', %s)
+    ORDER BY ts_rank(text_search_vector, to_tsquery('english', %s)) DESC, id DESC
     LIMIT %s
 """
 SQLITE_QUERY = """

@@ -1,9 +1,12 @@
 """Claim search on PostgreSQL goes through indexes (migration 0017) and still finds substrings and
-prefixes in every script."""
+prefixes in every script; matching's candidate query reads the stored, indexed search vector
+(migration 0018) and ranks as re-analysing every claim's text did."""
 
 import pytest
 from django.db import connection
 
+from claims import search
+from claims.models import Claim
 from claims.selectors import filtered_claim_list
 from tests.factories import make_claim
 
@@ -52,3 +55,53 @@ def test_websearch_syntax_is_still_accepted_with_the_id_list():
     make_claim(text="Police said federal roads were closed")
     assert list(filtered_claim_list(query='"federal police"')) == [phrase]
     assert list(filtered_claim_list(query="police -federal")) == []
+
+
+def test_matching_searches_a_stored_generated_vector_through_its_index():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attgenerated, pg_get_expr(adbin, adrelid) FROM pg_attribute"
+            " JOIN pg_attrdef ON adrelid = attrelid AND adnum = attnum"
+            " WHERE attrelid = 'claims_claim'::regclass AND attname = 'text_search_vector'"
+        )
+        [(generated, expression)] = cursor.fetchall()
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'claims_claim'")
+        indexes = dict(cursor.fetchall())
+    assert generated == "s"  # stored
+    assert expression == "to_tsvector('english'::regconfig, text)"
+    assert "gin (text_search_vector)" in indexes["claims_claim_text_search_vector"]
+    assert "claims_claim_text_search" not in indexes  # 0005's expression index, replaced
+
+
+def test_the_candidate_query_uses_the_vector_index():
+    make_claim(text="Federal police withdrew from Kirkuk")
+    Claim.objects.bulk_create(Claim(text=f"Fuel prices rose in Basra ({n})", slug=f"fuel-{n}") for n in range(500))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE claims_claim")  # so that the planner knows the words are rare
+        cursor.execute("SET LOCAL enable_seqscan = off")  # still a small table
+        cursor.execute("EXPLAIN " + search.POSTGRESQL_QUERY, ["police | kirkuk", "police | kirkuk", 20])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "claims_claim_text_search_vector" in plan
+    assert "to_tsvector" not in plan
+
+
+def test_candidates_rank_as_when_every_claims_text_was_analysed_at_query_time():
+    texts = [
+        "Federal police withdrew from Kirkuk",
+        "Police police police in Kirkuk",
+        "Kirkuk checkpoints were empty on Friday",
+        "The army withdrew troops from Mosul",
+        "Police withdrew from the checkpoints of Kirkuk and Erbil",
+        "Erbil SC signed a new striker",
+        "Federal police withdrew from Kirkuk",  # a tie: the newer claim first
+    ]
+    for text in texts:
+        make_claim(text=text)
+    words = ["police", "kirkuk", "withdrawn", "checkpoints", "federal"]
+    query = " | ".join(words)
+    reanalysed = search.POSTGRESQL_QUERY.replace("text_search_vector", "to_tsvector('english', text)")
+    with connection.cursor() as cursor:
+        cursor.execute(reanalysed, [query, query, 5])
+        expected = [row[0] for row in cursor.fetchall()]
+    assert len(expected) == 5
+    assert search.candidate_claim_ids(words, limit=5) == expected
