@@ -245,7 +245,25 @@ class Appearance(models.Model):
 
     class Meta:
         ordering = ["claim", "seen_at", "id"]
-        indexes = [models.Index(fields=["claim", "seen_at"], name="appearance_claim_time_idx")]
+        indexes = [
+            models.Index(fields=["claim", "seen_at"], name="appearance_claim_time_idx"),
+            # A source's page: its appearances newest first, and their count, from the index alone.
+            models.Index(fields=["source", "-seen_at", "-id"], include=["claim"], name="appearance_by_source_newest"),
+            # The review queue and the desk: what waits for review, newest first.
+            models.Index(
+                fields=["-seen_at", "-id"],
+                include=["claim", "origin"],
+                condition=models.Q(review_state="pending"),
+                name="appearance_pending_newest",
+            ),
+            # The sources directory's counts (selectors.with_source_counts), from the index alone.
+            models.Index(
+                fields=["source", "claim"],
+                include=["stance"],
+                condition=models.Q(review_state="accepted", retracted_at__isnull=True),
+                name="appearance_counted_by_source",
+            ),
+        ]
         constraints = [
             # Matching proposes a (claim, document) pair at most once: a rejected suggestion stays
             # rejected. (The service also skips pairs that have a manual appearance.)
