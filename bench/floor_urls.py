@@ -1,103 +1,190 @@
 """The benchmark's URLconf: the product's URLs plus the floor views `bench/api.py` compares them with.
 
 The floor is the same page served the same way — the same WSGI handler, all middleware, the same
-API-key authentication, permission and throttle (it is a DRF APIView with the project's defaults)
-— but built by one raw SQL query and `json.dumps` instead of the ORM, serializers, pagination and
-renderer. Mounted under /api/v1/ so path-based middleware treats it as an API request. Only the
-benchmark uses this module (`settings.ROOT_URLCONF` is pointed at it there).
+API-key authentication, permission and throttle (it is a DRF APIView with the project's defaults),
+the same ETag (Django's ConditionalGetMiddleware on the detail, as `claimtrack.api.conditional.
+with_etag` puts it on the API's) — but built by one raw SQL query (PostgreSQL: the JSON objects are
+assembled by the database, times formatted as DRF writes them) and one `json.dumps` with DRF's
+JSONRenderer options, instead of the ORM, serializers, pagination and renderer. Its body is byte
+for byte the API's for the same data (tests/test_bench_floors.py checks it), for:
+
+- /api/v1/bench-floor/claims/ and its `?cursor=` pages (as given in `next` links) standing for
+  /api/v1/claims/ (no filters, default page size);
+- /api/v1/bench-floor/claims/<id>/ (and `?include_retracted=true`) standing for
+  /api/v1/claims/<id>/ of a claim that was not merged into another (that one redirects).
+
+Mounted under /api/v1/ so path-based middleware treats it as an API request. Only the benchmark
+and its test use this module (`settings.ROOT_URLCONF` is pointed at it there).
 """
 
 import json
+from base64 import b64decode, b64encode
+from urllib.parse import parse_qs, urlencode
 
+from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import path
+from django.utils.decorators import method_decorator
+from rest_framework.exceptions import ValidationError
 from rest_framework.views import APIView
 
+from claimtrack.api.conditional import conditional_get
+from claimtrack.api.fields import include_retracted
 from claimtrack.urls import urlpatterns as product_urlpatterns
 
-FLOOR_LIST_SQL = """
-SELECT c.id, c.slug, c.text, c.summary, c.status, c.status_changed_at, c.first_seen_at, c.last_activity_at,
-       c.language, c.places, c.asserts_count, c.denies_count, c.reports_count, c.is_archived,
-       ARRAY(SELECT t.name FROM claims_claim_tags ct JOIN claims_tag t ON t.id = ct.tag_id
-             WHERE ct.claim_id = c.id ORDER BY t.name) AS tags,
-       (SELECT json_build_object('rating_value', v.rating_value, 'rating_name', v.rating_name,
-               'best_rating', v.best_rating, 'worst_rating', v.worst_rating, 'summary', v.summary,
-               'published_at', v.published_at)
-          FROM claims_verdict v WHERE v.claim_id = c.id ORDER BY v.published_at DESC, v.id DESC LIMIT 1) AS verdict
-FROM claims_claim c ORDER BY c.id DESC LIMIT 51
+
+def _iso(column: str) -> str:
+    """SQL for a timestamptz as claimtrack.api.fields.iso writes it: ISO 8601 in UTC with Z, the
+    microseconds only when there are any; NULL stays NULL."""
+    utc = f"({column} AT TIME ZONE 'UTC')"
+    return (
+        f"""(to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS') """
+        f"|| CASE WHEN mod(date_part('microseconds', {utc})::bigint, 1000000) = 0 THEN '' "
+        f"ELSE to_char({utc}, '.US') END || 'Z')"
+    )
+
+
+# One claim as the API's claim_data writes it; %(api)s and %(page)s are the absolute URLs of the
+# API's claim list and of the claim pages.
+_CLAIM_FIELDS = f"""
+    'id', c.id,
+    'url', %(api)s::text || c.id || '/',
+    'page_url', %(page)s::text || c.id || '/',
+    'slug', c.slug,
+    'text', c.text,
+    'summary', c.summary,
+    'status', c.status,
+    'status_changed_at', {_iso("c.status_changed_at")},
+    'first_seen_at', {_iso("c.first_seen_at")},
+    'last_activity_at', {_iso("c.last_activity_at")},
+    'updated_at', {_iso("c.updated_at")},
+    'language', c.language,
+    'tags', COALESCE((SELECT json_agg(t.name ORDER BY t.name COLLATE "C")
+                      FROM claims_claim_tags ct JOIN claims_tag t ON t.id = ct.tag_id
+                      WHERE ct.claim_id = c.id), '[]'::json),
+    'places', COALESCE(c.places::json, '[]'::json),
+    'stance_counts', json_build_object('asserts', c.asserts_count, 'denies', c.denies_count,
+                                       'reports', c.reports_count),
+    'verdict', (SELECT json_build_object('id', v.id, 'rating_value', v.rating_value, 'rating_name', v.rating_name,
+                                         'best_rating', v.best_rating, 'worst_rating', v.worst_rating,
+                                         'summary', v.summary, 'published_at', {_iso("v.published_at")})
+                FROM claims_verdict v WHERE v.claim_id = c.id
+                ORDER BY v.published_at DESC, v.id DESC LIMIT 1),
+    'is_archived', c.is_archived"""
+
+FLOOR_LIST_SQL = f"""
+SELECT c.id, json_build_object({_CLAIM_FIELDS}
+)
+FROM claims_claim c
+WHERE c.merged_into_id IS NULL AND (%(before)s::bigint IS NULL OR c.id < %(before)s::bigint)
+ORDER BY c.id DESC LIMIT %(limit)s
 """
 
-FLOOR_DETAIL_SQL = FLOOR_LIST_SQL.replace("ORDER BY c.id DESC LIMIT 51", "WHERE c.id = %s").replace(
-    "AS verdict\n",
-    """AS verdict,
-       (SELECT json_agg(json_build_object('id', a.id, 'claim', a.claim_id,
-               'source', json_build_object('id', s.id, 'name', s.name, 'kind', s.kind),
-               'document', NULL, 'stance', a.stance, 'quote', a.quote, 'seen_at', a.seen_at,
-               'origin', a.origin, 'review_state', a.review_state, 'retracted', false,
-               'retracted_at', NULL, 'retraction_reason', '') ORDER BY a.seen_at, a.id)
-          FROM claims_appearance a JOIN sources_source s ON s.id = a.source_id
-         WHERE a.claim_id = c.id AND a.review_state = 'accepted' AND a.retracted_at IS NULL) AS appearances,
-       (SELECT json_agg(json_build_object('id', sc.id, 'claim', sc.claim_id, 'from_status', sc.from_status,
-               'to_status', sc.to_status, 'rationale', sc.rationale, 'changed_at', sc.changed_at)
-               ORDER BY sc.changed_at, sc.id)
-          FROM claims_statuschange sc WHERE sc.claim_id = c.id) AS status_history
-""",
+FLOOR_DETAIL_SQL = f"""
+SELECT json_build_object({_CLAIM_FIELDS},
+    'appearances', COALESCE((
+        SELECT json_agg(json_build_object(
+                   'id', a.id, 'claim', a.claim_id,
+                   'source', json_build_object('id', s.id, 'name', s.name, 'kind', s.kind),
+                   'document', CASE WHEN d.id IS NULL THEN NULL ELSE json_build_object(
+                       'id', d.id, 'url', d.url, 'title', d.title, 'kind', d.kind,
+                       'published_at', {_iso("d.published_at")}) END,
+                   'stance', a.stance, 'quote', a.quote, 'seen_at', {_iso("a.seen_at")},
+                   'origin', a.origin, 'review_state', a.review_state,
+                   'retracted', a.retracted_at IS NOT NULL, 'retracted_at', {_iso("a.retracted_at")},
+                   'retraction_reason', CASE WHEN a.retracted_at IS NULL THEN '' ELSE a.retraction_reason END)
+               ORDER BY a.seen_at, a.id)
+        FROM claims_appearance a
+        JOIN sources_source s ON s.id = a.source_id
+        LEFT JOIN sources_document d ON d.id = a.document_id
+        WHERE a.claim_id = c.id AND a.review_state = 'accepted'
+          AND (%(include_retracted)s::boolean OR a.retracted_at IS NULL)), '[]'::json),
+    'status_history', COALESCE((
+        SELECT json_agg(json_build_object('id', sc.id, 'claim', sc.claim_id, 'from_status', sc.from_status,
+                                          'to_status', sc.to_status, 'rationale', sc.rationale,
+                                          'changed_at', {_iso("sc.changed_at")})
+                        ORDER BY sc.changed_at, sc.id)
+        FROM claims_statuschange sc WHERE sc.claim_id = c.id), '[]'::json)
 )
+FROM claims_claim c WHERE c.id = %(id)s AND c.merged_into_id IS NULL
+"""
 
 
-def iso(moment):
-    value = moment.isoformat()
-    return value[:-6] + "Z" if value.endswith("+00:00") else value
+def render(data) -> bytes:
+    """JSON exactly as DRF's JSONRenderer writes it with the project's settings (UNICODE_JSON,
+    COMPACT_JSON, STRICT_JSON at their defaults): UTF-8, no spaces, U+2028/U+2029 escaped."""
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode()
 
 
-def floor_claim(row, base):
-    (id_, slug, text, summary, status, status_changed_at, first_seen_at, last_activity_at, language, places,
-     asserts, denies, reports, archived, tags, verdict) = row[:16]  # fmt: skip
-    return {
-        "id": id_,
-        "url": f"{base}/api/v1/claims/{id_}/",
-        "page_url": f"{base}/claims/{id_}/",
-        "slug": slug,
-        "text": text,
-        "summary": summary,
-        "status": status,
-        "status_changed_at": iso(status_changed_at),
-        "first_seen_at": iso(first_seen_at),
-        "last_activity_at": iso(last_activity_at),
-        "language": language,
-        "tags": tags,
-        "places": places,
-        "stance_counts": {"asserts": asserts, "denies": denies, "reports": reports},
-        "verdict": verdict,
-        "is_archived": archived,
-    }
+def _json(body: bytes) -> HttpResponse:
+    return HttpResponse(body, content_type="application/json")
 
 
-def _json(data) -> HttpResponse:
-    return HttpResponse(json.dumps(data).encode(), content_type="application/json")
+def _cursor(query: str) -> str:
+    return urlencode({"cursor": b64encode(query.encode("ascii")).decode("ascii")})
+
+
+def _before(request) -> int | None:
+    """The id a `?cursor=` of the API's `next` links points below (p=<id>: keyset on the id)."""
+    encoded = request.GET.get("cursor")
+    if encoded is None:
+        return None
+    tokens = parse_qs(b64decode(encoded.encode("ascii")).decode("ascii"))
+    if set(tokens) != {"p"}:  # a `previous` link, or an offset: not what the benchmark requests
+        raise ValidationError({"cursor": ["The floor follows `next` links only."]})
+    return int(tokens["p"][0])
+
+
+def floor_list_body(cursor, request) -> bytes:
+    """The body of GET /api/v1/claims/[?cursor=…] (StableCursorPagination: newest first, one row
+    more than a page to know whether there is a next one)."""
+    api = request.build_absolute_uri("/api/v1/claims/")
+    page = request.build_absolute_uri("/claims/")
+    size = settings.API_PAGE_SIZE
+    before = _before(request)
+    cursor.execute(FLOOR_LIST_SQL, {"api": api, "page": page, "before": before, "limit": size + 1})
+    rows = cursor.fetchall()
+    results = [claim for _id, claim in rows[:size]]
+    # DRF's links: `next` points below the page's last id, `previous` (once past the first page)
+    # back above its first id.
+    next_link = f"{api}?{_cursor(f'p={rows[size - 1][0]}')}" if len(rows) > size else None
+    previous_link = None if before is None else f"{api}?{_cursor(f'r=1&p={rows[0][0] if rows else before}')}"
+    return render({"next": next_link, "previous": previous_link, "results": results})
+
+
+def floor_detail_body(cursor, request, pk: int) -> bytes | None:
+    """The body of GET /api/v1/claims/<pk>/[?include_retracted=…]; None when there is no such claim."""
+    cursor.execute(
+        FLOOR_DETAIL_SQL,
+        {
+            "api": request.build_absolute_uri("/api/v1/claims/"),
+            "page": request.build_absolute_uri("/claims/"),
+            "id": pk,
+            "include_retracted": include_retracted(request),
+        },
+    )
+    row = cursor.fetchone()
+    return None if row is None else render(row[0])
 
 
 class FloorClaimList(APIView):
     """Authentication, permission and throttling are the project's defaults, as for the real list."""
 
     def get(self, request):
-        base = f"{request.scheme}://{request.get_host()}"
         with connection.cursor() as cursor:
-            cursor.execute(FLOOR_LIST_SQL)
-            rows = cursor.fetchall()
-        results = [floor_claim(row, base) for row in rows[:50]]
-        return _json({"next": "…" if len(rows) > 50 else None, "previous": None, "results": results})
+            return _json(floor_list_body(cursor, request))
 
 
+@method_decorator(conditional_get, name="get")  # the API's detail ETag and 304 (with_etag)
 class FloorClaimDetail(APIView):
     def get(self, request, pk):
         with connection.cursor() as cursor:
-            cursor.execute(FLOOR_DETAIL_SQL, [pk])
-            row = cursor.fetchone()
-        data = floor_claim(row, f"{request.scheme}://{request.get_host()}")
-        data["appearances"], data["status_history"] = row[16] or [], row[17] or []
-        return _json(data)
+            body = floor_detail_body(cursor, request, pk)
+        if body is None:
+            raise Http404("No Claim matches the given query.")
+        return _json(body)
 
 
 urlpatterns = [
