@@ -122,7 +122,11 @@ def claim_timeline(
         appearances = appearances.filter(pk__in=appearance_ids)
     appearances = appearances.select_related(
         "source", "document", "recorded_by", "reviewed_by", "retracted_by"
-    ).prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("retracted_by")))
+    ).prefetch_related(
+        # Into a list (to_attr): prefetching into the related manager clones the queryset once per
+        # appearance (0.4 s for a claim with 1,000 appearances).
+        Prefetch("evidence", queryset=Evidence.objects.select_related("retracted_by"), to_attr="evidence_files")
+    )
     if not include_pending:
         appearances = appearances.exclude(review_state=Appearance.ReviewState.PENDING)
         appearances = appearances.exclude(review_state=Appearance.ReviewState.REJECTED)
