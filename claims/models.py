@@ -14,6 +14,8 @@ from simple_history.models import HistoricalRecords
 
 from audit.models import AuditFields
 
+from .permalinks import permalink_suffix
+
 
 class ClaimStatus(models.TextChoices):
     # Codes are fixed (partners and archives depend on them); labels may be translated.
@@ -280,6 +282,10 @@ class Appearance(models.Model):
 
     def __str__(self):
         return f"{self.source} {self.stance or 'needs review'} claim {self.claim_id}"
+
+    def get_absolute_url(self):
+        """Its permalink on the claim page, which includes it however long the timeline."""
+        return reverse("claims:detail", args=[self.claim_id]) + permalink_suffix("appearance", self.pk)
 
     @property
     def needs_stance(self):

@@ -42,7 +42,7 @@ from .models import (
     StatusChange,
     Verdict,
 )
-from .selectors import permalink_suffix
+from .permalinks import permalink_suffix
 
 logger = logging.getLogger(__name__)
 

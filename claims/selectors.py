@@ -38,6 +38,7 @@ from .models import (
     StatusProposal,
     Verdict,
 )
+from .permalinks import anchor, permalink_suffix
 from .ratings import false_rating_names
 
 
@@ -87,22 +88,6 @@ class TimelineEvent:
         return permalink_suffix(self.kind, self.item.pk)
 
 
-def anchor(kind: str, pk: int) -> str:
-    """The fragment of an item's permalink on the claim page: `appearance-12`, `status-change-3`,
-    `evidence-7`."""
-    return f"{kind.replace('_', '-')}-{pk}"
-
-
-def permalink_suffix(kind: str, pk: int) -> str:
-    """What follows the claim page's address in an item's permalink. An appearance (or its
-    evidence) may be outside the newest ones a long timeline shows (claim_page_timeline): its
-    permalink names it in the query too, which the server sees, so the page includes it."""
-    fragment = anchor(kind, pk)
-    if kind in ("appearance", "evidence"):
-        return f"?event={fragment}#{fragment}"
-    return f"#{fragment}"
-
-
 def claim_timeline(
     claim: Claim,
     *,
@@ -134,6 +119,10 @@ def claim_timeline(
         appearances = appearances.filter(retracted_at__isnull=True)
     appearances = list(appearances)
     document_ids = {a.document_id for a in appearances if a.document_id}
+    if appearance_ids is not None:
+        # A rewrite of an article is news even when its appearance is older than those shown: the
+        # documents of every appearance of the claim (a subquery; always one query).
+        document_ids = Appearance.objects.filter(claim=claim, document__isnull=False).values("document_id")
     events = [TimelineEvent("appearance", a.seen_at, a) for a in appearances]
     # The claim's own status changes and those of the duplicates merged into it, in one query; the
     # merges themselves are read only when there are such duplicates.
@@ -156,7 +145,7 @@ def claim_timeline(
         for v in Verdict.objects.filter(claim=claim).select_related("author")
     ]
     events += [TimelineEvent("edit", e.edited_at, _described_edit(e)) for e in claim_edits(claim)]
-    if document_ids:
+    if appearance_ids is not None or document_ids:
         # The first revision is the document as first seen; later ones are rewrites.
         # Not their text: the timeline shows a rewrite's title and links to the document's diff.
         revisions = (
@@ -544,9 +533,6 @@ def current_verdict(claim: Claim) -> Verdict | None:
 # activity order looking for 25 matches (2 s at 100,000 claims instead of a few ms). A word in more
 # claims than this is common enough for that walk to find a page quickly.
 SEARCH_ID_LIST_LIMIT = 5_000
-# A query with anything but words and spaces, or with the word OR, may be websearch syntax
-# ("a phrase", either OR other, -word).
-_PLAIN_WORDS = re.compile(r"[\w\s]*")
 
 
 def search_claims(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
@@ -563,13 +549,12 @@ def search_claims(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
         matching &= Q(text__icontains=word) | Q(summary__icontains=word)
     if connection.vendor != "postgresql":
         return claims.filter(matching)
-    searched = claims
-    if not _PLAIN_WORDS.fullmatch(query) or any(word.lower() == "or" for word in words):
-        # Plain words are already found as substrings, which a whole-word match never adds to.
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+    # Even for plain words: the substring match compares UPPER() and the full-text one lowercases,
+    # which differ ("istanbul" finds "İstanbul" only by the latter), and the parser splits on "_".
+    from django.contrib.postgres.search import SearchQuery, SearchVector
 
-        searched = claims.annotate(search_vector=SearchVector("text", "summary", config="simple"))
-        matching |= Q(search_vector=SearchQuery(query, config="simple", search_type="websearch"))
+    searched = claims.annotate(search_vector=SearchVector("text", "summary", config="simple"))
+    matching |= Q(search_vector=SearchQuery(query, config="simple", search_type="websearch"))
     ids = list(searched.filter(matching).order_by().values_list("id", flat=True)[: SEARCH_ID_LIST_LIMIT + 1])
     if len(ids) <= SEARCH_ID_LIST_LIMIT:
         return claims.filter(id__in=ids)

@@ -242,6 +242,7 @@ def _live_context(request, claim: Claim) -> dict:
         "timeline_window": window,
         "timeline_query": urlencode(timeline_query),
         "timeline_window_size": selectors.TIMELINE_APPEARANCES_SHOWN,
+        "timeline_shows_all": timeline_query.get("timeline") == "all",
         "assignments": selectors.current_assignments(timeline),
         "current_verdict": selectors.current_verdict(claim),
         "chart": charts.stance_chart(selectors.stance_chart_rows(claim), status_changes, now=timezone.now()),

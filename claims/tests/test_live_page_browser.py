@@ -50,3 +50,38 @@ def test_a_colleagues_appearance_appears_on_an_open_claim_page_without_a_reload(
     watcher.locator("#claim-timeline", has_text="The dam is intact.").wait_for(timeout=10_000)
     assert "1 denying" in watcher.locator("#claim-stance-counts").inner_text()
     assert watcher.evaluate("window.notReloaded") is True  # swapped in, not reloaded
+
+
+@pytest.fixture
+def long_claim_and_browser(db, monkeypatch):
+    """A claim of six appearances a timeline window of three shows in part; then the browser."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from playwright.sync_api import sync_playwright
+
+    from claims import selectors
+
+    monkeypatch.setattr(selectors, "TIMELINE_APPEARANCES_SHOWN", 3)
+    factories.JournalistFactory(username="jo")
+    claim = factories.make_claim(text="The Mosul dam has been breached")
+    start = timezone.now() - timedelta(days=2)
+    appearances = [
+        factories.make_appearance(claim=claim, seen_at=start + timedelta(hours=n), quote=f"Quote {n}") for n in range(6)
+    ]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            yield claim.pk, appearances[0].pk, browser
+        finally:
+            browser.close()
+
+
+def test_an_old_link_to_an_appearance_outside_a_long_timeline_still_lands_on_it(long_claim_and_browser, live_server):
+    claim_id, oldest_id, browser = long_claim_and_browser
+    page = browser.new_context(locale="en").new_page()
+    log_in(page, live_server.url, "jo")
+    # A link from before the window existed: the fragment alone, which the server never sees.
+    page.goto(f"{live_server.url}/claims/{claim_id}/#appearance-{oldest_id}")
+    page.wait_for_url(f"**/claims/{claim_id}/?event=appearance-{oldest_id}#appearance-{oldest_id}")
+    assert "Quote 0" in page.locator(f"#appearance-{oldest_id}").inner_text()

@@ -105,3 +105,11 @@ def test_candidates_rank_as_when_every_claims_text_was_analysed_at_query_time():
         expected = [row[0] for row in cursor.fetchall()]
     assert len(expected) == 5
     assert search.candidate_claim_ids(words, limit=5) == expected
+
+
+def test_plain_words_still_find_what_only_the_full_text_match_finds():
+    # UPPER('i') is 'I' but UPPER('İ') is 'İ': the substring match misses, the full-text one does not.
+    turkish = make_claim(text="İstanbul police deny the report")
+    joined = make_claim(text="Checkpoint road_12 closed")
+    assert list(filtered_claim_list(query="istanbul")) == [turkish]
+    assert list(filtered_claim_list(query="road 12")) == [joined]

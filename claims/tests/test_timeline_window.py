@@ -178,3 +178,29 @@ def test_claimreview_lists_the_earliest_appearances_the_same_on_the_page_and_in_
     assert listed == [appearances[n].seen_at.isoformat() for n in (0, 2, 3)]
     assert embedded["itemReviewed"] == served["itemReviewed"]
     assert embedded["itemReviewed"]["firstAppearance"]["datePublished"] == appearances[0].seen_at.isoformat()
+
+
+def test_links_to_appearances_from_the_source_page_and_the_desk_land_on_them(as_editor, long_claim):
+    claim, appearances, _ = long_claim
+    old = appearances[2]
+    source_page = as_editor.get(old.source.get_absolute_url()).content.decode()
+    assert f'href="{old.get_absolute_url()}"' in source_page
+    assert f'id="appearance-{old.pk}"'.encode() in as_editor.get(old.get_absolute_url()).content
+    official = appearances[1]
+    assert f'href="{official.get_absolute_url()}"' in as_editor.get(reverse("claims:desk")).content.decode()
+
+
+def test_a_rewrite_of_an_article_shows_on_the_default_timeline_even_when_its_appearance_does_not(
+    as_journalist, claim, journalist
+):
+    from sources import services as source_services
+
+    document = factories.DocumentFactory(title="Police withdraw from Kirkuk")
+    factories.DocumentRevisionFactory(document=document)
+    old = factories.make_appearance(claim=claim, source=document.source, document=document, seen_at=START)
+    for n in range(SHOWN + 2):
+        factories.make_appearance(claim=claim, seen_at=START + timedelta(hours=n + 1))
+    source_services.record_revision(document=document, title="Iraq denies police withdrawal", text="Rewritten body.")
+    html = as_journalist.get(claim.get_absolute_url()).content.decode()
+    assert f'id="appearance-{old.pk}"' not in html
+    assert "Iraq denies police withdrawal" in html

@@ -13,6 +13,14 @@
   if (!page || !window.fetch || !("content" in document.createElement("template"))) {
     return;
   }
+  // An older link to an appearance (#appearance-12, without ?event=) whose appearance is not among
+  // those a long timeline shows: ask the server for the page that includes it.
+  var linked = window.location.hash.slice(1);
+  if (/^(appearance|evidence)-\d+$/.test(linked) && !document.getElementById(linked) &&
+      !/[?&]event=/.test(window.location.search)) {
+    window.location.replace(window.location.pathname + "?event=" + linked + "#" + linked);
+    return;
+  }
   var url = page.getAttribute("data-live-url");
   var etag = page.getAttribute("data-live-etag");
   var every = parseInt(page.getAttribute("data-live-every"), 10) || 5000;
