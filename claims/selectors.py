@@ -173,10 +173,16 @@ class TimelineWindow:
     events: list[TimelineEvent]
     appearances_shown: int
     appearances_total: int
+    shows_all: bool  # asked for (?timeline=all)
 
     @property
     def is_complete(self) -> bool:
         return self.appearances_shown == self.appearances_total
+
+    @property
+    def could_be_cut(self) -> bool:
+        """Everything shown on request, of a timeline the default view would cut."""
+        return self.shows_all and self.appearances_total > TIMELINE_APPEARANCES_SHOWN
 
 
 def claim_page_timeline(claim: Claim, *, show_all: bool = False, event: str = "") -> TimelineWindow:
@@ -188,7 +194,7 @@ def claim_page_timeline(claim: Claim, *, show_all: bool = False, event: str = ""
     `show_all`)."""
     total = Appearance.objects.filter(claim=claim).count()
     if show_all:
-        return TimelineWindow(claim_timeline(claim, include_newsroom=True), total, total)
+        return TimelineWindow(claim_timeline(claim, include_newsroom=True), total, total, shows_all=True)
     also = None
     linked = _APPEARANCE_ANCHOR.fullmatch(event or "")
     if linked:
@@ -196,10 +202,13 @@ def claim_page_timeline(claim: Claim, *, show_all: bool = False, event: str = ""
         also = Q(pk=pk) if kind == "appearance" else Q(evidence__pk=pk)
     shown = _newest_and_official(Appearance.objects.filter(claim=claim), TIMELINE_APPEARANCES_SHOWN, also=also)
     events = claim_timeline(claim, include_newsroom=True, appearance_ids=shown)
-    return TimelineWindow(events, len(shown), total)
+    return TimelineWindow(events, len(shown), total, shows_all=False)
 
 
-_OFFICIAL = Q(source__kind=Source.Kind.OFFICIAL_BODY) | Q(document__kind=Document.Kind.OFFICIAL_STATEMENT)
+# An official statement: by an official body, or in a document that is one (Appearance.is_official).
+_BY_OFFICIAL_BODY = Q(source__kind=Source.Kind.OFFICIAL_BODY)
+_IN_OFFICIAL_STATEMENT = Q(document__kind=Document.Kind.OFFICIAL_STATEMENT)
+_OFFICIAL = _BY_OFFICIAL_BODY | _IN_OFFICIAL_STATEMENT
 
 
 def _newest_and_official(appearances: QuerySet[Appearance], newest: int, *, also: Q | None = None) -> set[int]:
@@ -227,13 +236,9 @@ def fact_check_appearances(claim: Claim, *, show_all: bool = False) -> tuple[lis
 
 
 def published_claim(claim_id: int) -> Claim | None:
-    """A claim with a published verdict (verdicts prefetched newest first), not merged away; or None."""
-    return (
-        Claim.objects.filter(pk=claim_id, merged_into__isnull=True)
-        .filter(Exists(Verdict.objects.filter(claim=OuterRef("pk"))))
-        .prefetch_related(_verdicts_newest_first())
-        .first()
-    )
+    """A claim with a published verdict (verdicts prefetched newest first), not merged away; or None.
+    Its appearances are fact_check_appearances's or claimreview_appearances's business."""
+    return _claims_with_a_verdict().filter(pk=claim_id).first()
 
 
 def stance_chart_rows(claim: Claim) -> list[tuple[str, datetime, datetime]]:
@@ -504,12 +509,19 @@ def claimreview_appearances(claim: Claim, limit: int) -> list[Appearance]:
     return earliest
 
 
+def _claims_with_a_verdict() -> QuerySet[Claim]:
+    """Claims that have a published verdict (prefetched newest first), not merged into another
+    (the survivor's ClaimReview stands for both)."""
+    claims = Claim.objects.filter(merged_into__isnull=True)
+    return claims.filter(Exists(Verdict.objects.filter(claim=OuterRef("pk")))).prefetch_related(
+        _verdicts_newest_first()
+    )
+
+
 def published_claimreviews() -> QuerySet[Claim]:
     """Claims that have a published verdict, ready for claims.claimreview.claimreview_jsonld; not
     those merged into another (the survivor's ClaimReview stands for both)."""
-    claims = Claim.objects.filter(merged_into__isnull=True)
-    return claims.filter(Exists(Verdict.objects.filter(claim=OuterRef("pk")))).prefetch_related(
-        _verdicts_newest_first(),
+    return _claims_with_a_verdict().prefetch_related(
         Prefetch(
             "appearances",
             queryset=published_appearances().order_by("seen_at", "id"),
@@ -672,7 +684,7 @@ def official_statements(limit: int) -> list[Appearance]:
     )
     newest = ("-seen_at", "-id")
     ids = set()
-    for official in (Q(source__kind=Source.Kind.OFFICIAL_BODY), Q(document__kind=Document.Kind.OFFICIAL_STATEMENT)):
+    for official in (_BY_OFFICIAL_BODY, _IN_OFFICIAL_STATEMENT):
         ids.update(accepted.filter(official).order_by(*newest).values_list("id", flat=True)[:limit])
     return list(
         Appearance.objects.filter(id__in=ids).select_related("claim", "source", "document").order_by(*newest)[:limit]
@@ -832,13 +844,13 @@ def _current_verdicts() -> QuerySet[Verdict]:
     return Verdict.objects.exclude(Exists(newer_verdict))
 
 
-def _claims_rated_false(claim_id: str = "claim_id") -> Q:
-    """A condition on a row's claim (`claim_id`: the field holding its id): the claim is rated
-    false (FALSE_STATUSES, or a current verdict on the false side of the scale). As two sets of
-    claim ids, which PostgreSQL hashes once, rather than a newest-verdict lookup per row."""
+def _claims_rated_false() -> Q:
+    """A condition on an appearance: its claim is rated false (FALSE_STATUSES, or a current verdict
+    on the false side of the scale). As two sets of claim ids, which PostgreSQL hashes once, rather
+    than a newest-verdict lookup per appearance."""
     false_verdicts = _current_verdicts().filter(rating_name__in=false_rating_names())
-    return Q(**{f"{claim_id}__in": Claim.objects.filter(status__in=FALSE_STATUSES).values("pk")}) | Q(
-        **{f"{claim_id}__in": false_verdicts.values("claim_id")}
+    return Q(claim_id__in=Claim.objects.filter(status__in=FALSE_STATUSES).values("pk")) | Q(
+        claim_id__in=false_verdicts.values("claim_id")
     )
 
 

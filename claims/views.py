@@ -241,8 +241,6 @@ def _live_context(request, claim: Claim) -> dict:
         "timeline": timeline,
         "timeline_window": window,
         "timeline_query": urlencode(timeline_query),
-        "timeline_window_size": selectors.TIMELINE_APPEARANCES_SHOWN,
-        "timeline_shows_all": timeline_query.get("timeline") == "all",
         "assignments": selectors.current_assignments(timeline),
         "current_verdict": selectors.current_verdict(claim),
         "chart": charts.stance_chart(selectors.stance_chart_rows(claim), status_changes, now=timezone.now()),
@@ -410,7 +408,6 @@ def fact_check(request, pk):
         "updated_at": selectors.edited_since(claim, verdict.published_at),
         "appearances": appearances,
         "appearances_total": appearances_total,
-        "appearances_shown_all": show_all,
         "organisation": settings.CLAIMTRACK_ORGANISATION,
         # This page, or the newsroom's own article when it publishes there (one ClaimReview, one
         # canonical address for search engines).
