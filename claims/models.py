@@ -196,6 +196,10 @@ class Appearance(models.Model):
         MANUAL = "manual", _("Recorded by a journalist")
         SUGGESTED = "suggested", _("Suggested by ingestion")
         PARTNER = "partner", _("Submitted by a partner")
+        # A re-check of a rewritten document found that it no longer says what an accepted
+        # appearance recorded ("story changed"): it waits for review, and accepting it supersedes
+        # that appearance.
+        REVISION = "revision", _("Story changed")
 
     class ReviewState(models.TextChoices):
         PENDING = "pending", _("Pending review")
@@ -207,6 +211,20 @@ class Appearance(models.Model):
     document = models.ForeignKey(
         "sources.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="appearances"
     )
+    # The revision of the document the appearance was judged on (suggestions and story changes).
+    revision = models.ForeignKey(
+        "sources.DocumentRevision", on_delete=models.PROTECT, null=True, blank=True, related_name="appearances"
+    )
+    # A story change: the accepted appearance this one replaces once accepted. The earlier one is
+    # never edited: it only gets superseded_at, and stops being counted.
+    supersedes = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseding", editable=False
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A story change: the SHA-256 of what its revision says about the claim (the sentences that
+    # share its words), so the same passage is never raised twice for one appearance, whatever
+    # else on the page (a timestamp, a sidebar) changed.
+    passage_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     # Blank only on a suggestion the classifier could not give a stance ("needs review": no model
     # installed); a journalist sets it when accepting.
     stance = models.CharField(max_length=16, choices=Stance.choices, blank=True)
@@ -274,8 +292,16 @@ class Appearance(models.Model):
                 condition=models.Q(origin="suggested"),
                 name="appearance_one_suggestion_per_claim_document",
             ),
+            # A story change is raised once per passage of the appearance it would replace: a
+            # rejected one stays rejected through later re-checks.
+            models.UniqueConstraint(
+                fields=["supersedes", "passage_sha256"],
+                condition=models.Q(origin="revision"),
+                name="appearance_one_story_change_per_passage",
+            ),
             models.CheckConstraint(
-                condition=~models.Q(stance="") | (models.Q(origin="suggested") & ~models.Q(review_state="accepted")),
+                condition=~models.Q(stance="")
+                | (models.Q(origin__in=["suggested", "revision"]) & ~models.Q(review_state="accepted")),
                 name="appearance_stance_unless_unreviewed_suggestion",
             ),
         ]
@@ -297,6 +323,13 @@ class Appearance(models.Model):
         return self.source.kind == "official_body" or (
             self.document_id is not None and self.document.kind == "official_statement"
         )
+
+
+# What a claim's stance counts count: accepted appearances neither retracted nor superseded by a
+# story change (a superseded one stays on the timeline as what the source said then).
+COUNTED_APPEARANCES = models.Q(
+    review_state=Appearance.ReviewState.ACCEPTED, retracted_at__isnull=True, superseded_at__isnull=True
+)
 
 
 class Verdict(models.Model):
