@@ -1,14 +1,15 @@
-"""The lossless archive: the whole record as NDJSON per table plus evidence files.
+"""The lossless archive: the whole record as NDJSON per table plus the files rows name.
 
 Format (version 1), a folder:
   manifest.json           format name and version, and for every table its row count and the
-                          SHA-256 of its file; for every evidence file its SHA-256
+                          SHA-256 of its file; for every file its SHA-256
   tables/<app>.<model>.ndjson
                           one JSON object per row, ordered by primary key, keys sorted:
                           {"model": "claims.claim", "pk": 1, "fields": {...}} as Django's
                           serializers produce it (foreign keys by primary key; users' groups and
                           permissions by natural key)
-  files/<path in storage> evidence files, byte for byte
+  files/<path in storage> every file a row names (evidence files, preserved snapshots' WARC
+                          records), byte for byte
 
 Everything is deterministic (no timestamps of the export itself), so exporting a restored
 database gives identical files.
@@ -44,7 +45,8 @@ ARCHIVED_APPS = ("sources", "claims", "partners")
 # Users' second factors (django-otp's TOTP devices, with their secrets): without them a restore
 # would silently turn two-factor login off.
 USER_APPS = ("otp_totp",)
-EXCLUDED_MODELS = {"outbox.outboxmessage"}
+# Stored reports are derived from the record (computed again by the beat).
+EXCLUDED_MODELS = {"outbox.outboxmessage", "claims.storedreport"}
 
 Progress = Callable[[str, int], None]
 

@@ -205,6 +205,7 @@ def load(claims: int, per_claim: int) -> None:
                     yield (
                         i, rng.randint(1, sources), None, rng.choice(STANCES), sentence(rng, 15),
                         at + timedelta(minutes=n), "manual", "accepted", None, None, at, None, None, None, None, None, "", "", "",
+                        "",
                     )  # fmt: skip
 
         copy_rows(
@@ -230,6 +231,7 @@ def load(claims: int, per_claim: int) -> None:
                 "retraction_reason",
                 "submitted_document_title",
                 "submitted_document_url",
+                "passage_sha256",
             ],  # fmt: skip
             appearance_rows(),
             claims * per_claim,

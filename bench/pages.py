@@ -7,9 +7,11 @@ loader if missing) plus the 1,000-appearance claim and the users of bench/claim_
 (kept between runs, detected on later runs) with bulk INSERT ... SELECT: 10,000 pending suggestions
 (origin "suggested", each on its own document), a source with 50,000 appearances, 2,000 Arabic
 claims (1% containing "والشرطة"), a word in 1% of the claims ("checkpoint"), a rare word in 5
-claims ("zanzibarite") and 2,000 notifications for bench-journalist.
+claims ("zanzibarite"), 2,000 notifications for bench-journalist, story changes (1 in 500 accepted
+assertions superseded by a denial or a report), 20,000 rulings and 20,000 verdicts over the last 26
+weeks (for /reports/), then fills the claims' clocks as migration 0021 does.
 
-Then, logged in as bench-journalist (the desk: bench-editor; force_login) with django.test.Client, it requests every page
+Then, logged in as bench-journalist (the desk, /reports/ and its CSV downloads: bench-editor; force_login) with django.test.Client, it requests every page
 round-robin for `--requests` rounds (after one warm-up round) and prints per page the median and
 p95 in ms, the ratio of the median to the stack baseline (/notifications/settings/, an empty
 authenticated page) and the number of queries of one request (CaptureQueriesContext). Every
@@ -56,11 +58,14 @@ def ensure_loaded():
         print(f"loaded in {time.perf_counter() - started:.0f} s")
 
 
-def add_extras(journalist):
+def add_extras(journalist, editor):
     """The rows the pages need beyond bench/api.py's and bench/claim_page.py's, each added once."""
+    import importlib
+
+    from django.apps import apps
     from django.db import connection, transaction
 
-    from claims.models import Appearance, Claim, Notification
+    from claims.models import Appearance, Claim, Notification, StatusChange
     from sources.models import Source
 
     added = []
@@ -71,10 +76,10 @@ def add_extras(journalist):
             cursor.execute(
                 """
                 INSERT INTO sources_document (url, canonical_url, title, first_seen_at, kind, language, author,
-                    checks_done, source_id, last_check_error, etag, last_modified)
+                    checks_done, source_id, last_check_error, etag, last_modified, snapshot_error)
                 SELECT 'https://bench.example/pages/suggestion/' || n, 'https://bench.example/pages/suggestion/' || n,
                     'Suggested document ' || n, now() - n * interval '1 minute', 'article', 'en', '', 0,
-                    1 + n %% 2000, '', '', ''
+                    1 + n %% 2000, '', '', '', ''
                 FROM generate_series(1, %s) n
                 """,
                 [SUGGESTIONS],
@@ -83,10 +88,10 @@ def add_extras(journalist):
                 """
                 INSERT INTO claims_appearance (claim_id, source_id, document_id, stance, quote, seen_at, origin,
                     review_state, confidence, recorded_at, retraction_reason, submitted_document_title,
-                    submitted_document_url)
+                    submitted_document_url, passage_sha256)
                 SELECT 1 + (d.id * 7) %% 100000, d.source_id, d.id, (ARRAY['asserts', 'denies', 'reports', ''])[1 + d.id %% 4],
                     'The best supporting sentence of ' || d.title, d.first_seen_at, 'suggested', 'pending',
-                    0.5 + (d.id %% 50) / 100.0, d.first_seen_at, '', '', ''
+                    0.5 + (d.id %% 50) / 100.0, d.first_seen_at, '', '', '', ''
                 FROM sources_document d WHERE d.canonical_url LIKE %s
                 """,
                 ["https://bench.example/pages/suggestion/%"],
@@ -97,10 +102,10 @@ def add_extras(journalist):
             cursor.execute(
                 """
                 INSERT INTO claims_appearance (claim_id, source_id, stance, quote, seen_at, origin, review_state,
-                    recorded_at, retraction_reason, submitted_document_title, submitted_document_url)
+                    recorded_at, retraction_reason, submitted_document_title, submitted_document_url, passage_sha256)
                 SELECT 1 + (n * 2) %% 100000, %s, (ARRAY['asserts', 'denies', 'reports'])[1 + n %% 3],
                     'Quote ' || n, timestamptz '2025-01-01' + n * interval '1 minute', 'manual', 'accepted',
-                    timestamptz '2025-01-01' + n * interval '1 minute', '', '', ''
+                    timestamptz '2025-01-01' + n * interval '1 minute', '', '', '', ''
                 FROM generate_series(1, 50000) n
                 """,
                 [source.pk],
@@ -154,8 +159,58 @@ def add_extras(journalist):
                 [journalist.pk, NOTIFICATIONS],
             )
             added.append(f"{NOTIFICATIONS:,} notifications")
+        if not Appearance.objects.filter(origin="revision").exists():
+            # Story changes for the corrections report: 1 in 500 accepted assertions superseded by the
+            # same outlet's denial or report, 1 to 72 hours later (as claims.services._supersede leaves them).
+            cursor.execute(
+                """
+                INSERT INTO claims_appearance (claim_id, source_id, stance, quote, seen_at, origin, review_state,
+                    recorded_at, retraction_reason, submitted_document_title, submitted_document_url,
+                    supersedes_id, passage_sha256)
+                SELECT a.claim_id, a.source_id, (ARRAY['denies', 'reports'])[1 + a.id % 2], 'Corrected: ' || a.quote,
+                    a.seen_at + (1 + a.id % 72) * interval '1 hour', 'revision', 'accepted',
+                    a.seen_at + (1 + a.id % 72) * interval '1 hour', '', '', '', a.id, md5(a.id::text)
+                FROM claims_appearance a
+                WHERE a.stance = 'asserts' AND a.origin = 'manual' AND a.review_state = 'accepted'
+                    AND a.retracted_at IS NULL AND a.id % 500 = 0
+                """
+            )
+            cursor.execute(
+                "UPDATE claims_appearance old SET superseded_at = new.seen_at FROM claims_appearance new "
+                "WHERE new.supersedes_id = old.id AND new.origin = 'revision'"
+            )
+            added.append("story changes (1 in 500 assertions)")
+        if not StatusChange.objects.filter(rationale="Bench ruling.").exists():
+            # Rulings and verdicts over the last 26 weeks, so that every week of the reports has some.
+            cursor.execute(
+                """
+                INSERT INTO claims_statuschange (claim_id, from_status, to_status, rationale, changed_by_id, changed_at)
+                SELECT n * 5, 'unverified', (ARRAY['false', 'confirmed', 'disputed', 'misleading'])[1 + n %% 4],
+                    'Bench ruling.', %s, now() - (n %% 180) * interval '1 day' - interval '1 hour'
+                FROM generate_series(1, 20000) n
+                """,
+                [editor.pk],
+            )
+            cursor.execute(
+                "UPDATE claims_claim c SET status = s.to_status, status_changed_at = s.changed_at "
+                "FROM claims_statuschange s WHERE s.claim_id = c.id AND s.rationale = 'Bench ruling.'"
+            )
+            cursor.execute(
+                """
+                INSERT INTO claims_verdict (claim_id, rating_value, rating_name, best_rating, worst_rating, summary,
+                    author_id, published_at)
+                SELECT n * 5 + 2, 1, 'False', 5, 1, 'Bench verdict.', %s, now() - (n %% 180) * interval '1 day'
+                FROM generate_series(1, 19999) n
+                """,
+                [editor.pk],
+            )
+            added.append("20,000 rulings and 20,000 verdicts over the last 26 weeks")
         if added:
             cursor.execute("ANALYZE")
+    if added or not Claim.objects.filter(first_appearance_at__isnull=False).exists():
+        # The claims' clocks, as migration 0021 backfills them (the loaders insert rows directly).
+        importlib.import_module("claims.migrations.0021_claim_clock").backfill_clocks(apps, None)
+        added.append("the claims' clocks")
     return added
 
 
@@ -170,7 +225,6 @@ def main():
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django.urls import Resolver404, resolve
 
     from bench.claim_page import big_claim, user
     from claims import roles
@@ -180,8 +234,16 @@ def main():
     journalist = user("bench-journalist", roles.JOURNALIST)
     editor = user("bench-editor", roles.EDITOR)
     big = big_claim(journalist, editor)
-    for line in add_extras(journalist):
+    for line in add_extras(journalist, editor):
         print(f"added {line}")
+    # As the beat does every 10 minutes: the reports kept as computed (claims.reports.STORED_REPORTS).
+    from claims import services
+    from claims.reports import STORED_REPORTS
+
+    for name in STORED_REPORTS:
+        started = time.perf_counter()
+        services.refresh_stored_report(name=name)
+        print(f"stored report {name} computed in {(time.perf_counter() - started) * 1000:.0f} ms (by the beat)")
     small = Claim.objects.exclude(pk=big.pk).filter(merged_into__isnull=True).order_by("pk")[5000]
     big_source = Source.objects.get(name=BIG_SOURCE_NAME)
     print(
@@ -209,11 +271,10 @@ def main():
         "notifications": "/notifications/",
         "claims/mine": "/claims/mine/",
     }
-    try:
-        resolve("/reports/")
-        pages["reports"] = "/reports/"
-    except Resolver404:
-        print("/reports/ does not resolve: not timed")
+    # The editors' reports and their downloads (each a constant number of queries, claims.reports).
+    pages["reports (editor)"] = "/reports/"
+    for name in ("claims-by-status", "time-to-verdict", "sources-rated-false", "corrections"):
+        pages[f"{name}.csv (editor)"] = f"/reports/{name}.csv"
 
     client, editor_client = Client(), Client()
     client.force_login(journalist)

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
-from sources.signals import revision_recorded
+from sources.signals import availability_changed, revision_recorded
 
 
 def _ensure_claim_search(sender, using, **kwargs):
@@ -25,3 +25,7 @@ class ClaimsConfig(AppConfig):
 
         # Every new document revision is matched to the tracked claims.
         revision_recorded.connect(receivers.queue_matching_of_new_revision, dispatch_uid="claims-match-new-revision")
+        # A page removed or moved is news on the timelines of the claims citing it.
+        availability_changed.connect(
+            receivers.touch_claims_citing_document, dispatch_uid="claims-document-availability"
+        )

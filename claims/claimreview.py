@@ -7,10 +7,14 @@ Export mapping:
   `author`: our organisation (settings.CLAIMTRACK_ORGANISATION);
 - `reviewRating`: the verdict's value on the configured scale, with `alternateName` the rating's
   name ("Unproven", "False", …) and `reviewBody` the verdict's summary when there is one;
-- `itemReviewed`: a Claim whose `author` is the first source that asserted it, and whose
-  `appearance` lists the published appearances that assert or report it (a denial is not an
-  appearance of the claim), the earliest CLAIMREVIEW_APPEARANCES of them, each a CreativeWork with
-  the document's URL when there is one; `firstAppearance` is the earliest asserting one.
+- `itemReviewed`: a Claim whose `author` is the first source that asserted it. Its appearances
+  come from the record, so no one types them: `appearance` lists the earliest
+  CLAIMREVIEW_APPEARANCES published appearances with a document that assert or report it (a denial
+  is not an appearance of the claim) and still stand (one superseded by a story change is what a
+  rewritten article no longer says), each a CreativeWork with the document's url, datePublished
+  (the document's publication time, else when it was seen) and author (the source);
+  `firstAppearance` is the earliest asserting one with a document (superseded or not: it is where
+  the claim first appeared), else the earliest reporting one.
 """
 
 import json
@@ -49,15 +53,16 @@ def _person_or_organisation(source: Source) -> dict:
 
 
 def _creative_work(appearance: Appearance) -> dict:
+    """An appearance with a document as the CreativeWork the claim appeared in."""
+    document = appearance.document
     work = {
         "@type": "CreativeWork",
-        "datePublished": appearance.seen_at.isoformat(),
+        "url": document.url,
+        "datePublished": (document.published_at or appearance.seen_at).isoformat(),
         "author": _person_or_organisation(appearance.source),
     }
-    if appearance.document_id is not None:
-        work["url"] = appearance.document.url
-        if appearance.document.title:
-            work["headline"] = appearance.document.title
+    if document.title:
+        work["headline"] = document.title
     return work
 
 
@@ -74,18 +79,21 @@ def claimreview_url(claim: Claim, request) -> str:
 
 def claimreview_jsonld(*, claim: Claim, verdict: Verdict, appearances, claim_url: str) -> dict:
     """The ClaimReview of a claim's verdict. `appearances`: the claim's published appearances
-    (accepted, unretracted, with source and document loaded) in time order, or at least the earliest
-    CLAIMREVIEW_APPEARANCES asserting or reporting ones and the earliest asserting one
-    (selectors.claimreview_appearances)."""
+    (accepted, unretracted, with source and document loaded) in time order, or at least those
+    selectors.claimreview_appearances reads."""
     spreading = [a for a in appearances if a.stance in (Stance.ASSERTS, Stance.REPORTS) and a.retracted_at is None]
     asserting = [a for a in spreading if a.stance == Stance.ASSERTS]
+    in_documents = [a for a in spreading if a.document_id is not None]
+    first = next((a for a in in_documents if a.stance == Stance.ASSERTS), in_documents[0] if in_documents else None)
+    standing = [a for a in in_documents if a.superseded_at is None]
     item_reviewed = {"@type": "Claim"}
     if asserting:
         item_reviewed["author"] = _person_or_organisation(asserting[0].source)
         item_reviewed["datePublished"] = asserting[0].seen_at.isoformat()
-        item_reviewed["firstAppearance"] = _creative_work(asserting[0])
-    if spreading:
-        item_reviewed["appearance"] = [_creative_work(a) for a in spreading[:CLAIMREVIEW_APPEARANCES]]
+    if first is not None:
+        item_reviewed["firstAppearance"] = _creative_work(first)
+    if standing:
+        item_reviewed["appearance"] = [_creative_work(a) for a in standing[:CLAIMREVIEW_APPEARANCES]]
     organisation = settings.CLAIMTRACK_ORGANISATION
     review = {
         "@context": SCHEMA_CONTEXT,

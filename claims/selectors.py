@@ -11,16 +11,21 @@ from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from audit.selectors import AuditEntry, history_entries
-from sources.models import Document, DocumentRevision, Source
+from sources.models import DocumentAvailabilityChange, DocumentRevision, Source
 
 from . import roles
 from .models import (
+    BY_OFFICIAL_BODY,
+    CLOCK_FIELDS,
+    COUNTED_APPEARANCES,
+    IN_OFFICIAL_STATEMENT,
+    OFFICIAL_APPEARANCES,
     Appearance,
     Assignment,
     Claim,
@@ -52,10 +57,11 @@ def claim_list(*, include_archived: bool = True) -> QuerySet[Claim]:
 
 # The kinds of event on a claim's timeline, in the order events of the same instant are listed.
 # "merged_from": a duplicate claim merged into this one (its ClaimMerge); "merged_status_change": a
-# status change of that duplicate, shown as its history; "edit": an edit of the claim itself.
+# status change of that duplicate, shown as its history; "edit": an edit of the claim itself;
+# "availability": a cited document's page removed, moved or back (sources' DocumentAvailabilityChange).
 TIMELINE_EVENT_KINDS = (
-    "status_change", "appearance", "revision", "verdict", "edit", "merged_from", "merged_status_change",
-    "assignment", "unassignment", "note",
+    "status_change", "appearance", "revision", "availability", "verdict", "edit", "merged_from",
+    "merged_status_change", "assignment", "unassignment", "note",
 )  # fmt: skip
 # The newsroom's own work on a claim (its discussion, who is on it): on the claim page, never on
 # what partners see (the API's timeline).
@@ -100,13 +106,14 @@ def claim_timeline(
     claim itself, the revisions of documents the claim appears in, and for each duplicate merged
     into it a "merged from" event and the duplicate's status changes; with `include_newsroom` (the
     claim page, never partners) also its notes and assignments. With `appearance_ids`, only those
-    appearances (and the revisions of their documents): see claim_page_timeline. Seven queries,
-    one more for a claim others were merged into, three more with the newsroom's."""
+    appearances (and the revisions and availability changes of their documents): see
+    claim_page_timeline. Eight queries, one more for a claim others were merged into, three more
+    with the newsroom's."""
     appearances = Appearance.objects.filter(claim=claim)
     if appearance_ids is not None:
         appearances = appearances.filter(pk__in=appearance_ids)
     appearances = appearances.select_related(
-        "source", "document", "recorded_by", "reviewed_by", "retracted_by"
+        "source", "document", "recorded_by", "reviewed_by", "retracted_by", "supersedes"
     ).prefetch_related(
         # Into a list (to_attr): prefetching into the related manager clones the queryset once per
         # appearance (0.4 s for a claim with 1,000 appearances).
@@ -156,6 +163,10 @@ def claim_timeline(
             if revision.document_id in seen_documents:
                 events.append(TimelineEvent("revision", revision.fetched_at, revision))
             seen_documents.add(revision.document_id)
+        changes = DocumentAvailabilityChange.objects.filter(document_id__in=document_ids).select_related(
+            "document__source"
+        )
+        events += [TimelineEvent("availability", change.checked_at, change) for change in changes]
     if include_newsroom:
         events += newsroom_events(claim)
     events.sort(key=lambda e: (e.at, TIMELINE_EVENT_KINDS.index(e.kind), e.item.pk))
@@ -205,10 +216,10 @@ def claim_page_timeline(claim: Claim, *, show_all: bool = False, event: str = ""
     return TimelineWindow(events, len(shown), total, shows_all=False)
 
 
-# An official statement: by an official body, or in a document that is one (Appearance.is_official).
-_BY_OFFICIAL_BODY = Q(source__kind=Source.Kind.OFFICIAL_BODY)
-_IN_OFFICIAL_STATEMENT = Q(document__kind=Document.Kind.OFFICIAL_STATEMENT)
-_OFFICIAL = _BY_OFFICIAL_BODY | _IN_OFFICIAL_STATEMENT
+# An official statement (claims.models: one rule for the desk, the windows and the clock).
+_BY_OFFICIAL_BODY = BY_OFFICIAL_BODY
+_IN_OFFICIAL_STATEMENT = IN_OFFICIAL_STATEMENT
+_OFFICIAL = OFFICIAL_APPEARANCES
 
 
 def _newest_and_official(appearances: QuerySet[Appearance], newest: int, *, also: Q | None = None) -> set[int]:
@@ -243,10 +254,10 @@ def published_claim(claim_id: int) -> Claim | None:
 
 def stance_chart_rows(claim: Claim) -> list[tuple[str, datetime, datetime]]:
     """For the chart (claims.charts.stance_chart): a row per source and stance among the claim's
-    accepted, unretracted appearances, with when that source was first and last seen taking it.
+    counted appearances (COUNTED_APPEARANCES: a story change replaces what it supersedes), with when that source was first and last seen taking it.
     One aggregate query, whatever the number of appearances."""
     rows = (
-        Appearance.objects.filter(claim=claim, review_state=Appearance.ReviewState.ACCEPTED, retracted_at__isnull=True)
+        Appearance.objects.filter(COUNTED_APPEARANCES, claim=claim)
         .values("stance", "source_id")
         .annotate(first_seen_at=Min("seen_at"), last_seen_at=Max("seen_at"))
         .order_by()
@@ -385,6 +396,7 @@ def with_tags_and_verdicts(rows: list[dict]) -> list[dict]:
 # The columns of an appearance and a status change that the claim detail shows.
 APPEARANCE_ROW_FIELDS = (
     "id", "claim_id", "stance", "quote", "seen_at", "origin", "review_state", "retracted_at", "retraction_reason",
+    "supersedes_id", "superseded_at",
     "source_id", "source__name", "source__kind",
     "document_id", "document__url", "document__title", "document__kind", "document__published_at",
 )  # fmt: skip
@@ -401,7 +413,8 @@ _DETAIL_CLAIM_SQL = """
 SELECT c.id, c.slug, c.text, c.summary, c.status, c.status_changed_at, c.first_seen_at, c.last_activity_at,
        c.language, c.places, c.asserts_count, c.denies_count, c.reports_count, c.is_archived, c.updated_at,
        v.id, v.rating_value, v.rating_name, v.best_rating, v.worst_rating, v.summary, v.published_at,
-       c.merged_into_id
+       c.merged_into_id,
+       c.first_appearance_at, c.first_denial_at, c.first_official_at, c.first_status_change_at, c.first_verdict_at
 FROM claims_claim c
 LEFT JOIN claims_verdict v ON v.id = (
     SELECT newest.id FROM claims_verdict newest WHERE newest.claim_id = c.id
@@ -414,7 +427,8 @@ SELECT t.name FROM claims_claim_tags ct JOIN claims_tag t ON t.id = ct.tag_id WH
 """
 _DETAIL_APPEARANCES_SQL = """
 SELECT a.id, a.claim_id, a.stance, a.quote, a.seen_at, a.origin, a.review_state, a.retracted_at,
-       a.retraction_reason, s.id, s.name, s.kind, d.id, d.url, d.title, d.kind, d.published_at
+       a.retraction_reason, a.supersedes_id, a.superseded_at, s.id, s.name, s.kind,
+       d.id, d.url, d.title, d.kind, d.published_at
 FROM claims_appearance a
 JOIN sources_source s ON s.id = a.source_id
 LEFT JOIN sources_document d ON d.id = a.document_id
@@ -441,7 +455,8 @@ def published_claim_detail_row(claim_id: int, *, include_retracted: bool = False
     """The claim as a row of CLAIM_ROW_FIELDS plus `tags` (sorted), `verdict` (the current one, a
     dict of VERDICT_ROW_FIELDS or None), `appearances` (published, in time order; rows of
     APPEARANCE_ROW_FIELDS), `status_history` (in time order; rows of STATUS_CHANGE_ROW_FIELDS) and
-    `merged_into_id` (the claim it was merged into, or None); None when there is no such claim. Four queries: the same content as published_claim_detail()."""
+    `merged_into_id` (the claim it was merged into, or None), `clock` (the claim's CLOCK_FIELDS); None when
+    there is no such claim. Four queries: the same content as published_claim_detail()."""
     with connection.cursor() as cursor:
         cursor.execute(_DETAIL_CLAIM_SQL, [claim_id])
         found = cursor.fetchone()
@@ -457,6 +472,8 @@ def published_claim_detail_row(claim_id: int, *, include_retracted: bool = False
         row["verdict"] = None
         verdict_fields = found[verdict_at : verdict_at + len(VERDICT_ROW_FIELDS)]
         row["merged_into_id"] = found[verdict_at + len(VERDICT_ROW_FIELDS)]
+        clock_at = verdict_at + len(VERDICT_ROW_FIELDS) + 1
+        row["clock"] = {field: _aware(value) for field, value in zip(CLOCK_FIELDS, found[clock_at:], strict=True)}
         if verdict_fields[0] is not None:  # v.id: the claim has a verdict
             row["verdict"] = dict(zip(VERDICT_ROW_FIELDS, verdict_fields, strict=True))
             row["verdict"]["published_at"] = _aware(row["verdict"]["published_at"])
@@ -470,7 +487,7 @@ def published_claim_detail_row(claim_id: int, *, include_retracted: bool = False
         )
         row["appearances"] = [dict(zip(APPEARANCE_ROW_FIELDS, values, strict=True)) for values in cursor.fetchall()]
         for appearance in row["appearances"]:
-            for field in ("seen_at", "retracted_at", "document__published_at"):
+            for field in ("seen_at", "retracted_at", "superseded_at", "document__published_at"):
                 appearance[field] = _aware(appearance[field])
 
         cursor.execute(_DETAIL_STATUS_CHANGES_SQL, [claim_id])
@@ -499,14 +516,20 @@ def published_claim_detail(*, include_retracted: bool = False) -> QuerySet[Claim
 
 def claimreview_appearances(claim: Claim, limit: int) -> list[Appearance]:
     """What a claim's ClaimReview is built from (claims.claimreview.claimreview_jsonld), however
-    many appearances the claim has: its earliest `limit` published appearances that assert or
-    report it, and its earliest asserting one, in time order. Two queries."""
+    many appearances the claim has, in time order: its earliest `limit` standing (not superseded)
+    published appearances with a document that assert or report it, its earliest asserting one
+    (the claim's author), and its earliest one with a document, superseded or not, asserting if
+    any asserts (its first appearance). Three queries."""
     spreading = published_appearances().filter(claim=claim, stance__in=(Stance.ASSERTS, Stance.REPORTS))
-    earliest = list(spreading.order_by("seen_at", "id")[:limit])
-    first_asserting = list(spreading.filter(stance=Stance.ASSERTS).order_by("seen_at", "id")[:1])
-    if first_asserting and first_asserting[0] not in earliest:
-        earliest.append(first_asserting[0])
-    return earliest
+    in_documents = spreading.filter(document__isnull=False)
+    chosen = list(in_documents.filter(superseded_at__isnull=True).order_by("seen_at", "id")[:limit])
+    asserting_first = Case(When(stance=Stance.ASSERTS, then=Value(0)), default=Value(1))
+    for earliest in (
+        spreading.filter(stance=Stance.ASSERTS).order_by("seen_at", "id"),
+        in_documents.order_by(asserting_first, "seen_at", "id"),
+    ):
+        chosen += [a for a in earliest[:1] if a not in chosen]
+    return sorted(chosen, key=lambda a: (a.seen_at, a.pk))
 
 
 def _claims_with_a_verdict() -> QuerySet[Claim]:
@@ -647,7 +670,7 @@ def claim_page_extras(claim: Claim) -> dict:
 
 
 # Appearances a journalist reviews before they count: ingestion's suggestions and partners' submissions.
-REVIEWED_ORIGINS = (Appearance.Origin.SUGGESTED, Appearance.Origin.PARTNER)
+REVIEWED_ORIGINS = (Appearance.Origin.SUGGESTED, Appearance.Origin.PARTNER, Appearance.Origin.REVISION)
 
 
 def pending_appearances() -> QuerySet[Appearance]:
@@ -658,7 +681,7 @@ def pending_appearances() -> QuerySet[Appearance]:
     return (
         Appearance.objects.filter(origin__in=REVIEWED_ORIGINS, review_state=Appearance.ReviewState.PENDING)
         .exclude(claim_id__in=_merged_claim_ids())
-        .prefetch_related("claim", "source", "document")
+        .prefetch_related("claim", "source", "document", "supersedes")
         .order_by("-seen_at", "-id")
     )
 
@@ -791,16 +814,12 @@ def _current_rating(claim_ref: str = "claim_id"):
 
 def assertion_ratings(source: Source) -> dict:
     """How the claims this source asserted were rated: counts by the claim's current verdict and
-    status, counting each claim once, over all its accepted, unretracted assertions (not only
+    status, counting each claim once, over all its counted assertions (COUNTED_APPEARANCES: not one
+    the source has since rewritten; not only
     those on one page) and not the duplicates a merge left on an absorbed claim. One query, grouped
     in SQL whatever the number of appearances: a row per (status, current rating)."""
     asserted = (
-        Appearance.objects.filter(
-            source=source,
-            stance=Stance.ASSERTS,
-            review_state=Appearance.ReviewState.ACCEPTED,
-            retracted_at__isnull=True,
-        )
+        Appearance.objects.filter(COUNTED_APPEARANCES, source=source, stance=Stance.ASSERTS)
         .exclude(claim_id__in=_merged_claim_ids())
         .values("claim_id")
     )
@@ -855,17 +874,13 @@ def _claims_rated_false() -> Q:
 
 
 def with_source_counts(sources: list[Source]) -> list[Source]:
-    """Give each source `appearance_count` (its accepted, unretracted appearances) and
+    """Give each source `appearance_count` (its counted appearances: COUNTED_APPEARANCES) and
     `rated_false_count` (the claims it asserted in one of them that were rated false, the rule of
     FALSE_STATUSES and assertion_ratings).
     One query, whatever the number of sources: on PostgreSQL it reads only the index
     appearance_counted_by_source, never the appearances themselves."""
     counted = (
-        Appearance.objects.filter(
-            source__in=[source.pk for source in sources],
-            review_state=Appearance.ReviewState.ACCEPTED,
-            retracted_at__isnull=True,
-        )
+        Appearance.objects.filter(COUNTED_APPEARANCES, source__in=[source.pk for source in sources])
         # As source_appearances: not a duplicate left behind by a merge (merged claims are few).
         .exclude(claim_id__in=_merged_claim_ids())
         .values("source_id")

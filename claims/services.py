@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Value
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Greatest
 from django.utils import formats, timezone
 from django.utils.text import slugify
@@ -22,11 +22,13 @@ from django.utils.translation import gettext as _
 from audit.services import update_recorded
 from claimtrack.lib.text import storable_text
 from claimtrack.validators import validate_seen_time
-from sources.models import Document, DocumentRevision, Source, SourceMerge
+from sources.models import Document, DocumentAvailabilityChange, DocumentRevision, Source, SourceMerge
 
 from . import notifications, signals
 from .models import (
+    COUNTED_APPEARANCES,
     NOTE_MAX_LENGTH,
+    OFFICIAL_APPEARANCES,
     Appearance,
     Assignment,
     Claim,
@@ -40,6 +42,7 @@ from .models import (
     Stance,
     StatusChange,
     StatusProposal,
+    StoredReport,
     Tag,
     Verdict,
     validate_place_names,
@@ -168,6 +171,28 @@ def _touch(claim_id: int, at: datetime | None = None) -> None:
     Claim.objects.filter(pk=claim_id).update(
         last_activity_at=Greatest(F("last_activity_at"), Value(at)), timeline_version=F("timeline_version") + 1
     )
+
+
+def refresh_stored_report(*, name: str) -> None:
+    """Compute a stored report (claims.reports.STORED_REPORTS) again and keep it, replacing the last
+    one; the reports page reads it from there. Safe to run twice."""
+    from .reports import STORED_REPORTS
+
+    rows = STORED_REPORTS[name]()
+    StoredReport.objects.update_or_create(name=name, defaults={"rows": rows, "computed_at": timezone.now()})
+
+
+def touch_claims_citing(*, change_id: int) -> None:
+    """A document's page was removed, moved or came back (sources' DocumentAvailabilityChange): the
+    timelines of the claims with an accepted appearance in it show it, so their open pages update."""
+    change = DocumentAvailabilityChange.objects.filter(pk=change_id).first()
+    if change is None:
+        return
+    claim_ids = Appearance.objects.filter(
+        document_id=change.document_id, review_state=Appearance.ReviewState.ACCEPTED
+    ).values_list("claim_id", flat=True)
+    for claim_id in sorted(set(claim_ids)):
+        _touch(claim_id, change.checked_at)
 
 
 SLUG_ATTEMPTS = 5
@@ -409,6 +434,7 @@ def change_status(
     locked.status, locked.status_changed_at = to_status, changed_at
     _attribute(locked, changed_by)
     locked.save(update_fields=["status", "status_changed_at"])  # recorded in the audit trail
+    _recompute_clocks([claim_id])
     _touch(claim_id, changed_at)
     if isinstance(claim, Claim):
         claim.status, claim.status_changed_at = to_status, changed_at
@@ -435,11 +461,15 @@ def record_appearance(
     submission_key: str | None = None,
     submitted_document_url: str = "",
     submitted_document_title: str = "",
+    revision: DocumentRevision | None = None,
+    supersedes: Appearance | None = None,
+    passage_sha256: str = "",
 ) -> Appearance:
     """Record that a source spoke to a claim. Manual appearances are accepted as recorded;
-    suggestions start pending until a journalist reviews them. A suggestion may have no stance
-    yet (stance "": needs review) when no classifier is installed."""
-    stance_left_for_review = stance == "" and origin == Appearance.Origin.SUGGESTED
+    suggestions and story changes start pending until a journalist reviews them. Those may have no
+    stance yet (stance "": needs review) when no classifier is installed."""
+    awaits_review = origin in (Appearance.Origin.SUGGESTED, Appearance.Origin.REVISION)
+    stance_left_for_review = stance == "" and awaits_review
     if stance not in Stance.values and not stance_left_for_review:
         raise ValidationError({"stance": _("Stance must be asserts, denies or reports.")})
     merged_into_id = Source.objects.filter(pk=source.pk).values_list("merged_into_id", flat=True).first()
@@ -452,9 +482,7 @@ def record_appearance(
     _check_time("seen_at", seen_at)
     lock_unmerged_claim(claim.pk)
     if review_state is None:
-        review_state = (
-            Appearance.ReviewState.PENDING if origin == Appearance.Origin.SUGGESTED else Appearance.ReviewState.ACCEPTED
-        )
+        review_state = Appearance.ReviewState.PENDING if awaits_review else Appearance.ReviewState.ACCEPTED
     appearance = Appearance(
         claim=claim,
         source=source,
@@ -470,6 +498,9 @@ def record_appearance(
         submission_key=submission_key,
         submitted_document_url=submitted_document_url,
         submitted_document_title=submitted_document_title,
+        revision=revision,
+        supersedes=supersedes,
+        passage_sha256=passage_sha256,
     )
     appearance.full_clean(exclude=["submission_key"])
     _attribute(appearance, recorded_by)
@@ -477,7 +508,7 @@ def record_appearance(
     if appearance.review_state == Appearance.ReviewState.ACCEPTED:  # pending ones are not shown nor counted
         _touch(claim.pk, appearance.seen_at)
         recompute_stance_counts(claim_id=claim.pk)
-    if origin != Appearance.Origin.SUGGESTED:  # ingestion's are told once per revision, below
+    if not awaits_review:  # ingestion's are told once per revision (suggestions_recorded)
         notifications.appearance_recorded(appearance, by=recorded_by)
     return appearance
 
@@ -518,6 +549,7 @@ def suggest_appearances_for_revision(*, revision_id: int) -> list[Appearance]:
                         origin=Appearance.Origin.SUGGESTED,
                         review_state=Appearance.ReviewState.PENDING,
                         recorded_by=None,
+                        revision=revision,
                     )
                 )
         except IntegrityError:  # another worker suggested the same pair a moment ago
@@ -526,6 +558,96 @@ def suggest_appearances_for_revision(*, revision_id: int) -> list[Appearance]:
             continue
     notifications.suggestions_recorded(suggestions)
     return suggestions
+
+
+def _previous_revision(revision: DocumentRevision) -> DocumentRevision | None:
+    return (
+        DocumentRevision.objects.filter(document_id=revision.document_id)
+        .filter(Q(fetched_at__lt=revision.fetched_at) | Q(fetched_at=revision.fetched_at, pk__lt=revision.pk))
+        .order_by("-fetched_at", "-id")
+        .first()
+    )
+
+
+def _passage_sha256(passage: str) -> str:
+    return hashlib.sha256(passage.encode()).hexdigest()
+
+
+def suggest_story_changes_for_revision(*, revision_id: int) -> list[Appearance]:
+    """Re-check every standing appearance (accepted, neither retracted nor superseded) of a document
+    that was rewritten, against its claim. When what the new revision says about the claim (its
+    passage: the sentences sharing the claim's words) changed and it now supports another stance
+    than the appearance records, or the quoted words are gone, a "story changed" appearance waits
+    for review: origin revision, the new stance and evidence sentence, `supersedes` the standing one.
+
+    A page that changes elsewhere on every fetch (a timestamp, a sidebar) keeps its passage, so it
+    raises nothing; a passage is raised at most once per appearance (a unique constraint), so a
+    rejected story change stays rejected, and running this twice adds nothing."""
+    from stance.reading import passage_about, read_document, says_still
+
+    revision = DocumentRevision.objects.select_related("document").filter(pk=revision_id).first()
+    previous = _previous_revision(revision) if revision is not None else None
+    if previous is None:  # unknown, or the document as first seen: nothing was rewritten
+        return []
+    standing = list(
+        Appearance.objects.filter(
+            COUNTED_APPEARANCES, document_id=revision.document_id, claim__merged_into__isnull=True
+        )
+        .select_related("claim", "source")
+        .order_by("id")
+    )
+    if not standing:
+        return []
+    now = read_document(title=revision.title, text=revision.text)
+    before = None  # read only if some passage changed
+    story_changes = []
+    for appearance in standing:
+        if appearance.revision_id is not None and appearance.revision_id >= revision.pk:
+            continue  # judged on this revision or a later one already (an accepted story change)
+        claim_text = appearance.claim.text
+        passage = passage_about(claim_text, title=revision.title, text=revision.text)
+        if passage == passage_about(claim_text, title=previous.title, text=previous.text):
+            continue
+        # Gone only if it was there: a journalist's paraphrase or translation never was.
+        quote_gone = says_still(appearance.quote, title=previous.title, text=previous.text) and not says_still(
+            appearance.quote, title=revision.title, text=revision.text
+        )
+        stance = now.stance_on(claim_text)
+        if stance is None:  # no model installed: only a quote that is gone tells, the reviewer gives the stance
+            changed = quote_gone
+        else:
+            before = before or read_document(title=previous.title, text=previous.text)
+            # The classifier's own reading of the earlier revision, not only the journalist's: a
+            # stance it never agreed with is not news when the passage merely moved.
+            stance_before = before.stance_on(claim_text)
+            changed = quote_gone or (stance.label != appearance.stance and stance.label != stance_before.label)
+        if not changed:
+            continue
+        try:
+            with transaction.atomic():
+                story_changes.append(
+                    record_appearance(
+                        claim=appearance.claim,
+                        source=appearance.source,
+                        document=revision.document,
+                        stance=stance.label if stance else "",
+                        quote=stance.evidence if stance else "",
+                        confidence=round(stance.confidence, 4) if stance else None,
+                        seen_at=revision.fetched_at,
+                        origin=Appearance.Origin.REVISION,
+                        review_state=Appearance.ReviewState.PENDING,
+                        recorded_by=None,
+                        revision=revision,
+                        supersedes=appearance,
+                        passage_sha256=_passage_sha256(passage),
+                    )
+                )
+        except IntegrityError:  # this passage was raised before (and perhaps rejected)
+            continue
+        except ValidationError:  # merged away, or its source merged since: re-checked where it went
+            continue
+    notifications.suggestions_recorded(story_changes)
+    return story_changes
 
 
 @transaction.atomic
@@ -562,6 +684,12 @@ def retract_appearance(*, appearance: Appearance, retracted_by, reason: str) -> 
         retracted_by=retracted_by,
         reason=reason,
     )
+    if appearance.supersedes_id is not None and appearance.review_state == Appearance.ReviewState.ACCEPTED:
+        # A story change accepted by mistake: what the source said before stands (and counts) again.
+        replaced = Appearance.objects.select_for_update().get(pk=appearance.supersedes_id)
+        replaced.superseded_at = None
+        _attribute(replaced, retracted_by)
+        replaced.save(update_fields=["superseded_at"])
     recompute_stance_counts(claim_id=appearance.claim_id)
     return appearance
 
@@ -599,6 +727,7 @@ def _save_verdict(verdict: Verdict, author) -> Verdict:
     """Publish a verdict row: save it, move its claim's activity, announce it to partners."""
     _attribute(verdict, author)
     verdict.save()
+    _recompute_clocks([verdict.claim_id])
     _touch(verdict.claim_id, verdict.published_at)
     signals.verdict_published.send(sender=Verdict, verdict_id=verdict.pk)
     notifications.verdict_published(verdict)
@@ -655,9 +784,7 @@ def recompute_stance_counts(*, claim_id: int) -> Claim | None:
     appearance too, rather than overwriting the counts with a total that misses it."""
     if not list(Claim.objects.select_for_update(no_key=True).filter(pk=claim_id).values_list("pk", flat=True)):
         return None
-    counted = Appearance.objects.filter(
-        claim_id=claim_id, review_state=Appearance.ReviewState.ACCEPTED, retracted_at__isnull=True
-    )
+    counted = Appearance.objects.filter(COUNTED_APPEARANCES, claim_id=claim_id)
     counts = counted.aggregate(
         asserts=Count("source", filter=Q(stance=Stance.ASSERTS), distinct=True),
         denies=Count("source", filter=Q(stance=Stance.DENIES), distinct=True),
@@ -666,7 +793,40 @@ def recompute_stance_counts(*, claim_id: int) -> Claim | None:
     Claim.objects.filter(pk=claim_id).update(
         asserts_count=counts["asserts"], denies_count=counts["denies"], reports_count=counts["reports"]
     )
+    _recompute_clocks([claim_id])
     return Claim.objects.filter(pk=claim_id).first()
+
+
+# What the claim's clock counts: accepted, unretracted appearances. Unlike COUNTED_APPEARANCES a
+# superseded one still counts: the source did say it then.
+CLOCK_APPEARANCES = Q(review_state=Appearance.ReviewState.ACCEPTED, retracted_at__isnull=True)
+
+
+def _first(model, time_field: str, condition: Q):
+    """The earliest `time_field` among the outer claim's `model` rows matching `condition`."""
+    return Subquery(
+        model.objects.filter(condition, claim=OuterRef("pk"))
+        .order_by()
+        .values("claim")
+        .annotate(first=Min(time_field))
+        .values("first")[:1]
+    )
+
+
+def _recompute_clocks(claim_ids: list[int]) -> None:
+    """The claims' clocks (models.CLOCK_FIELDS), from scratch, in one UPDATE whatever the number of
+    appearances: called in the writing transaction by recompute_stance_counts(_of), change_status
+    and _save_verdict. The first status change is the first after the claim was logged (not the
+    initial "unverified" row); official is models.OFFICIAL_APPEARANCES."""
+    if not claim_ids:
+        return
+    Claim.objects.filter(pk__in=claim_ids).update(
+        first_appearance_at=_first(Appearance, "seen_at", CLOCK_APPEARANCES),
+        first_denial_at=_first(Appearance, "seen_at", CLOCK_APPEARANCES & Q(stance=Stance.DENIES)),
+        first_official_at=_first(Appearance, "seen_at", CLOCK_APPEARANCES & OFFICIAL_APPEARANCES),
+        first_status_change_at=_first(StatusChange, "changed_at", ~Q(from_status="")),
+        first_verdict_at=_first(Verdict, "published_at", Q()),
+    )
 
 
 @transaction.atomic
@@ -969,13 +1129,39 @@ def accept_pending_appearance(
     locked.reviewed_by = reviewed_by
     locked.reviewed_at = timezone.now()
     locked.full_clean()
+    if locked.supersedes_id is not None:
+        _supersede(locked)
     locked.save(update_fields=["document", "stance", "quote", "seen_at", "review_state", "reviewed_by", "reviewed_at"])
+    if locked.supersedes_id is not None:
+        signals.appearance_revised.send(sender=Appearance, appearance_id=locked.pk)
     # Accepting publishes it: the claim changed now (API clients syncing by updated_since see it),
     # or at the appearance's time if that is later.
     _touch(locked.claim_id, max(locked.seen_at, locked.reviewed_at))
     recompute_stance_counts(claim_id=locked.claim_id)
     notifications.appearance_recorded(locked, by=reviewed_by)
     return locked
+
+
+def _supersede(story_change: Appearance) -> None:
+    """Accepting a story change: the appearance it replaces is kept as it was, marked superseded (it
+    stays on the timeline and stops being counted); other story changes waiting to replace it are
+    settled by this decision and closed as rejected."""
+    replaced = Appearance.objects.select_for_update().get(pk=story_change.supersedes_id)
+    if replaced.superseded_at is not None:
+        raise ValidationError(_("The appearance this story change would replace was already superseded."))
+    if replaced.retracted_at is not None:
+        raise ValidationError(_("The appearance this story change would replace was retracted: reject it instead."))
+    replaced.superseded_at = story_change.reviewed_at
+    _attribute(replaced, story_change.reviewed_by)
+    replaced.save(update_fields=["superseded_at"])
+    settled = Appearance.objects.select_for_update().filter(
+        supersedes_id=replaced.pk, review_state=Appearance.ReviewState.PENDING
+    )
+    for other in settled.exclude(pk=story_change.pk):
+        other.review_state = Appearance.ReviewState.REJECTED
+        other.reviewed_by, other.reviewed_at = story_change.reviewed_by, story_change.reviewed_at
+        _attribute(other, story_change.reviewed_by)
+        other.save(update_fields=["review_state", "reviewed_by", "reviewed_at"])
 
 
 def _document_for_submission(appearance: Appearance) -> Document:
@@ -1250,20 +1436,34 @@ def _move_appearances(absorbed_id: int, into_id: int, merged_by) -> tuple[list[i
     appearance_one_suggestion_per_claim_document holds). Such a duplicate is neither deleted nor
     retracted (nobody retracted it): it stays on the absorbed claim, whose record is kept intact and
     whose pages redirect, and the merge record maps it to the survivor's appearance it duplicates
-    (`appearances_left_behind`: {duplicate id: kept id}). The one exception: when the survivor has
-    no accepted, unretracted appearance of that document and the absorbed claim has, that one moves
-    (if no suggestion of the pair is on the survivor already), so what was counted stays counted."""
+    (`appearances_left_behind`: {duplicate id: kept id}). The exceptions: when the survivor has no
+    counted appearance of that document and the absorbed claim has, that one moves (if no suggestion
+    of the pair is on the survivor already), so what was counted stays counted; and a story change
+    moves with the appearance it supersedes."""
     survivor_by_document: dict[int, list[Appearance]] = {}
     for appearance in Appearance.objects.filter(claim_id=into_id, document__isnull=False):
         survivor_by_document.setdefault(appearance.document_id, []).append(appearance)
 
     def counts(appearance):
-        return appearance.review_state == Appearance.ReviewState.ACCEPTED and appearance.retracted_at is None
+        return (
+            appearance.review_state == Appearance.ReviewState.ACCEPTED
+            and appearance.retracted_at is None
+            and appearance.superseded_at is None
+        )
 
     to_move, left_behind = [], {}
+    moved_ids = set()
     for appearance in Appearance.objects.select_for_update().filter(claim_id=absorbed_id).order_by("pk"):
         kept = survivor_by_document.get(appearance.document_id) if appearance.document_id else None
+        if appearance.supersedes_id in moved_ids:
+            # A story change goes where the appearance it replaces went, pending or accepted: its
+            # review, and what is counted, stay with that appearance.
+            to_move.append(appearance)
+            moved_ids.add(appearance.pk)
+            survivor_by_document.setdefault(appearance.document_id, []).append(appearance)
+            continue
         if not kept:
+            moved_ids.add(appearance.pk)
             to_move.append(appearance)
             if appearance.document_id:
                 survivor_by_document[appearance.document_id] = [appearance]
@@ -1273,6 +1473,7 @@ def _move_appearances(absorbed_id: int, into_id: int, merged_by) -> tuple[list[i
         )
         if counts(appearance) and not any(counts(a) for a in kept) and not suggestion_clash:
             to_move.append(appearance)
+            moved_ids.add(appearance.pk)
             kept.append(appearance)
             continue
         best = next((a for a in kept if counts(a)), kept[0])
@@ -1600,9 +1801,7 @@ def recompute_stance_counts_of(*, claim_ids: list[int]) -> None:
     list(Claim.objects.select_for_update(no_key=True).filter(pk__in=claim_ids).order_by("pk").values_list("pk"))
     counts = dict.fromkeys(claim_ids, (0, 0, 0))
     grouped = (
-        Appearance.objects.filter(
-            claim_id__in=claim_ids, review_state=Appearance.ReviewState.ACCEPTED, retracted_at__isnull=True
-        )
+        Appearance.objects.filter(COUNTED_APPEARANCES, claim_id__in=claim_ids)
         .values("claim_id")
         .annotate(
             asserts=Count("source", filter=Q(stance=Stance.ASSERTS), distinct=True),
@@ -1618,3 +1817,4 @@ def recompute_stance_counts_of(*, claim_ids: list[int]) -> None:
         if tuple(stored) != counts[claim_id]:
             asserts, denies, reports = counts[claim_id]
             Claim.objects.filter(pk=claim_id).update(asserts_count=asserts, denies_count=denies, reports_count=reports)
+    _recompute_clocks(claim_ids)

@@ -12,3 +12,5 @@ status_changed = Signal()
 verdict_published = Signal()
 # claim_merge_id: the ClaimMerge just written (a duplicate claim absorbed into another).
 claim_merged = Signal()
+# appearance_id: an accepted story change (origin revision) that superseded an earlier appearance.
+appearance_revised = Signal()

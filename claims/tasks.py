@@ -20,6 +20,21 @@ def match_document_revision(revision_id: int) -> None:
     services.suggest_appearances_for_revision(revision_id=revision_id)
 
 
+@shared_task(acks_late=True, ignore_result=True)
+def recheck_appearances_of_revision(revision_id: int) -> None:
+    # A passage is raised at most once per appearance, so a redelivered task raises nothing twice.
+    services.suggest_story_changes_for_revision(revision_id=revision_id)
+
+
+@shared_task(soft_time_limit=120, time_limit=150)
+def refresh_stored_reports() -> None:
+    """Run by beat: the reports too costly to compute per request, computed again."""
+    from .reports import STORED_REPORTS
+
+    for name in STORED_REPORTS:
+        services.refresh_stored_report(name=name)
+
+
 # Notifications (claims/notifications.py) -------------------------------------------------------
 
 

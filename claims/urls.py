@@ -4,7 +4,7 @@ source said about claims)."""
 
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "claims"
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("claims/<int:pk>/assignments/new/", views.assignment_create, name="assignment-create"),
     path("claims/assignments/<int:pk>/end/", views.assignment_end, name="assignment-end"),
     path("claims/<int:pk>/edit/", views.claim_edit, name="edit"),
+    path("claims/<int:pk>/bundle.warc.gz", views.claim_bundle, name="bundle"),
     path("claims/<int:pk>/live/", views.claim_live, name="live"),
     path("claims/<int:pk>/appearances/new/", views.appearance_create, name="appearance-create"),
     path("claims/<int:pk>/evidence/new/", views.evidence_create, name="evidence-create"),
@@ -47,6 +48,12 @@ urlpatterns = [
     path("review/<int:pk>/edit/", views.pending_appearance_edit, name="review-edit"),
     path("review/<int:pk>/reject/", views.pending_appearance_decide, {"decision": "reject"}, name="review-reject"),
     path("desk/", views.desk, name="desk"),
+    # The editors' reports, each with its CSV download.
+    path("reports/", report_views.report_list, name="reports"),
+    *(
+        path(f"reports/{name}.csv", report_views.report_csv, {"name": name}, name=f"report-{name}")
+        for name in report_views.REPORT_NAMES
+    ),
     path("fact-checks/<int:pk>/", views.fact_check, name="fact-check"),
     path("sources/", views.source_list, name="source-list"),
     path("sources/<int:pk>/", views.source_detail, name="source-detail"),

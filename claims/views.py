@@ -27,7 +27,7 @@ from sources import selectors as source_selectors
 from sources.forms import AddFeedForm, SourceFilterForm
 from sources.models import Source
 
-from . import charts, forms, notifications, selectors, services
+from . import bundle, charts, forms, notifications, selectors, services
 from .claimreview import claimreview_url
 from .models import (
     Appearance,
@@ -1129,3 +1129,23 @@ def _merge_refused(request, source, form):
         return _source_page(request, source, merge_form=form, status=400)
     messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
     return redirect("claims:source-detail", source.merged_into_id)
+
+
+@login_required
+@permission_required("claims.view_claim", raise_exception=True)
+@require_GET
+def claim_bundle(request, pk):
+    """Editors download what the claim's record rests on as one WARC file (claims.bundle)."""
+    if not can_rule(request.user):
+        raise PermissionDenied
+    claim = get_object_or_404(Claim, pk=pk)
+    try:
+        handle = bundle.build_bundle(claim=claim, claim_url=claimreview_url(claim, request))
+    except bundle.BundleRefused as error:
+        messages.error(request, _("The bundle cannot be made: %(reason)s") % {"reason": error.reason})
+        return redirect(claim)
+    response = FileResponse(
+        handle, as_attachment=True, filename=f"claim-{claim.pk}-bundle.warc.gz", content_type="application/gzip"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

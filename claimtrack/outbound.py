@@ -63,6 +63,9 @@ class OutboundResponse:
     status_code: int
     headers: httpx.Headers
     content: bytes
+    # As the server sent them (for the preserved WARC record: sources.snapshots).
+    http_version: str = "HTTP/1.1"
+    reason_phrase: str = ""
 
     @property
     def content_type(self) -> str:
@@ -383,6 +386,8 @@ def request(
                     status_code=response.status_code,
                     headers=response.headers,
                     content=body,
+                    http_version=response.http_version,
+                    reason_phrase=response.reason_phrase,
                 )
             finally:
                 response.close()

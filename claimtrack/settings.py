@@ -266,6 +266,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-webhook-deliveries": {"task": "partners.tasks.send_due_deliveries", "schedule": 30.0},
     # Queues the daily digests that are due, and immediate notification emails not sent yet.
     "send-due-notification-emails": {"task": "claims.tasks.send_due_notification_emails", "schedule": 300.0},
+    # The reports too costly to compute per request at archive scale (claims.reports.STORED_REPORTS).
+    "refresh-stored-reports": {"task": "claims.tasks.refresh_stored_reports", "schedule": 600.0},
 }
 CELERY_TIMEZONE = "UTC"
 

@@ -14,7 +14,8 @@ class PartnersConfig(AppConfig):
 
         from . import receivers
 
-        # Every status change, verdict and claim merge is fanned out to the partners' webhooks.
+        # Every status change, verdict, claim merge and accepted story change is fanned out to the
+        # partners' webhooks.
         claim_signals.status_changed.connect(
             receivers.queue_status_change_fan_out, dispatch_uid="partners-status-changed"
         )
@@ -22,3 +23,6 @@ class PartnersConfig(AppConfig):
             receivers.queue_verdict_fan_out, dispatch_uid="partners-verdict-published"
         )
         claim_signals.claim_merged.connect(receivers.queue_claim_merge_fan_out, dispatch_uid="partners-claim-merged")
+        claim_signals.appearance_revised.connect(
+            receivers.queue_appearance_revised_fan_out, dispatch_uid="partners-appearance-revised"
+        )

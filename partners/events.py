@@ -1,14 +1,15 @@
-"""Claim events that partners' webhooks receive, built from the status change, verdict or merge
-that claims announced (see receivers.py)."""
+"""Claim events that partners' webhooks receive, built from the status change, verdict, merge or
+story change that claims announced (see receivers.py)."""
 
 from django.urls import reverse
 
-from claims.models import ClaimMerge, StatusChange, Verdict
+from claims.models import Appearance, ClaimMerge, StatusChange, Verdict
 
 STATUS_CHANGED = "claim.status_changed"
 VERDICT_PUBLISHED = "claim.verdict_published"
 CLAIM_MERGED = "claim.merged"
-EVENT_TYPES = (STATUS_CHANGED, VERDICT_PUBLISHED, CLAIM_MERGED)
+APPEARANCE_REVISED = "appearance.revised"
+EVENT_TYPES = (STATUS_CHANGED, VERDICT_PUBLISHED, CLAIM_MERGED, APPEARANCE_REVISED)
 
 
 def build_event(event_type: str, object_id: int) -> dict | None:
@@ -50,6 +51,8 @@ def build_event(event_type: str, object_id: int) -> dict | None:
         }
     if event_type == CLAIM_MERGED:
         return _merge_event(object_id)
+    if event_type == APPEARANCE_REVISED:
+        return _revision_event(object_id)
     raise ValueError(f"Unknown event type {event_type!r}")
 
 
@@ -73,5 +76,39 @@ def _merge_event(claim_merge_id: int) -> dict | None:
                 "url": reverse("api:claim-detail", args=[into.pk]),
             },
             "merged_at": merge.merged_at.isoformat(),
+        },
+    }
+
+
+def _revision_event(appearance_id: int) -> dict | None:
+    """A source rewrote a document after an appearance was recorded, and a journalist accepted what it
+    now says: `data.appearance` is the new appearance, `data.superseded` the one it replaced (kept,
+    no longer counted). Both are in the API's appearance list (`?claim=`) with these ids."""
+    appearance = (
+        Appearance.objects.select_related("claim", "source", "document", "supersedes")
+        .filter(pk=appearance_id, supersedes__isnull=False)
+        .first()
+    )
+    if appearance is None:
+        return None
+    claim, replaced = appearance.claim, appearance.supersedes
+    return {
+        "id": f"appearance_revised-{appearance.pk}",
+        "type": APPEARANCE_REVISED,
+        "created_at": (appearance.reviewed_at or appearance.seen_at).isoformat(),
+        "claim": {"id": claim.pk, "slug": claim.slug, "text": claim.text},
+        "data": {
+            "claim_url": reverse("api:claim-detail", args=[claim.pk]),
+            "source": {"id": appearance.source_id, "name": appearance.source.name},
+            "document": {"id": appearance.document_id, "url": appearance.document.url},
+            "appearance": {
+                "id": appearance.pk,
+                "stance": appearance.stance,
+                "quote": appearance.quote,
+                "seen_at": appearance.seen_at.isoformat(),
+            },
+            "superseded": {"id": replaced.pk, "stance": replaced.stance, "quote": replaced.quote},
+            "from_stance": replaced.stance,
+            "to_stance": appearance.stance,
         },
     }

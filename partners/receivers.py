@@ -23,3 +23,9 @@ def queue_claim_merge_fan_out(sender, *, claim_merge_id: int, **kwargs) -> None:
     from .tasks import fan_out_event
 
     enqueue_on_commit(fan_out_event, events.CLAIM_MERGED, claim_merge_id)
+
+
+def queue_appearance_revised_fan_out(sender, *, appearance_id: int, **kwargs) -> None:
+    from .tasks import fan_out_event
+
+    enqueue_on_commit(fan_out_event, events.APPEARANCE_REVISED, appearance_id)

@@ -14,7 +14,7 @@ from audit.admin import HistoryAdmin
 from claimtrack.admin import ReadOnlyAdmin, ServiceAddAdmin, ServiceAddForm
 
 from . import ingestion, services
-from .models import Document, DocumentRevision, Feed, FeedEntry, Source
+from .models import Document, DocumentRevision, Feed, FeedEntry, Snapshot, Source
 
 
 class SourceAddForm(ServiceAddForm):
@@ -187,6 +187,8 @@ class DocumentAdmin(ServiceAddAdmin):
         "lease_until",
         "etag",
         "last_modified",
+        "snapshot_requested_at",
+        "snapshot_error",
     ]
     inlines = [RevisionInline]
 
@@ -195,6 +197,16 @@ class DocumentAdmin(ServiceAddAdmin):
 class DocumentRevisionAdmin(ReadOnlyAdmin):
     list_display = ["document", "fetched_at", "title", "content_sha256"]
     search_fields = ["title", "document__canonical_url"]
+    list_select_related = ["document"]
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(ReadOnlyAdmin):
+    """Read-only: snapshots are written by ingestion and the on-demand fetch only (sources.snapshots)."""
+
+    list_display = ["url", "fetched_at", "status", "content_type", "size", "sha256", "on_demand"]
+    list_filter = ["on_demand", "status"]
+    search_fields = ["url", "sha256", "payload_sha256", "document__canonical_url"]
     list_select_related = ["document"]
 
 

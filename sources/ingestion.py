@@ -27,11 +27,17 @@ from claimtrack import outbound, politeness
 from claimtrack.lib.backoff import backoff_seconds
 from claimtrack.lib.text import storable_text
 
-from . import robots
+from . import robots, snapshots
 from .extraction import NotAFeed, NotAnArticle, extract_article, parse_feed
-from .models import Document, Feed, FeedEntry, Source
+from .models import Document, DocumentAvailabilityChange, Feed, FeedEntry, Source
 from .selectors import document_for_url
-from .services import canonicalize_url, get_or_create_document, get_or_create_source, record_revision
+from .services import (
+    canonicalize_url,
+    get_or_create_document,
+    get_or_create_source,
+    record_availability,
+    record_revision,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +50,8 @@ MAX_BACKOFF = timedelta(hours=24)
 # A scheduled re-check that failed transiently is tried again after about this long.
 RECHECK_RETRY_AFTER = timedelta(minutes=30)
 RETRY_LATER_STATUSES = {408, 425, 429, 500, 502, 503, 504}
+# A re-check answered with these: the page was taken down.
+GONE_STATUSES = {404, 410}
 DOCUMENT_KIND_FOR_SOURCE = {
     Source.Kind.OFFICIAL_BODY: Document.Kind.OFFICIAL_STATEMENT,
     Source.Kind.SOCIAL_ACCOUNT: Document.Kind.SOCIAL_POST,
@@ -82,10 +90,11 @@ class IngestSummary:
 
 
 class _Unfetchable(Exception):
-    def __init__(self, reason: str, *, retry: bool = False):
+    def __init__(self, reason: str, *, retry: bool = False, status: int | None = None):
         super().__init__(reason)
         self.reason = reason
         self.retry = retry
+        self.status = status  # the HTTP status, when the server answered with an error
 
 
 # Claiming ----------------------------------------------------------------------------------------
@@ -135,6 +144,7 @@ def _fetch(url: str, *, accept: str, conditional: dict | None = None) -> outboun
         raise _Unfetchable(
             _("the server answered HTTP %(status)s") % {"status": response.status_code},
             retry=response.status_code in RETRY_LATER_STATUSES,
+            status=response.status_code,
         )
     return response
 
@@ -156,6 +166,7 @@ class FetchedArticle:
     url: str  # after redirects
     article: object  # extraction.Article
     validators: dict  # see _validators
+    response: outbound.OutboundResponse | None = None  # preserved with the revision (sources.snapshots)
 
 
 def _fetch_article(url: str, extract=extract_article, *, conditional: dict | None = None) -> FetchedArticle | None:
@@ -178,7 +189,7 @@ def _fetch_article(url: str, extract=extract_article, *, conditional: dict | Non
         article = extract(response.content, response.url, response.content_type)
     except NotAnArticle as error:
         raise _Unfetchable(str(error)) from None
-    return FetchedArticle(url=response.url, article=article, validators=_validators(response))
+    return FetchedArticle(url=response.url, article=article, validators=_validators(response), response=response)
 
 
 # Feeds -------------------------------------------------------------------------------------------
@@ -407,13 +418,15 @@ def fetch_entry(*, entry_id: int, extract=extract_article) -> Outcome:
             return Outcome(error=f"{entry.url}: {error.reason}", retry=will_retry)
         source = entry.feed.source
         try:
-            # One transaction (one commit) for the document, its revision and the entry's state;
-            # none is held while fetching.
-            with transaction.atomic():
+            # One transaction (one commit) for the document, its revision with its snapshot and the
+            # entry's state; none is held while fetching. The snapshot's file is written before it.
+            with snapshots.preserving(fetched.response) as snapshot, transaction.atomic():
                 document, created = _store_document(entry, source, fetched.url, fetched.article)
                 revision = record_revision(
                     document=document, title=fetched.article.title or entry.title, text=fetched.article.text
                 )
+                if revision is not None:
+                    snapshot.attach(revision)
                 _keep_validators(document, fetched)
                 _finish_entry(entry, document=document)
         except ValidationError as error:
@@ -501,10 +514,26 @@ def recheck_document(*, document_id: int, check_number: int | None = None, extra
                 else:
                     updates["next_check_at"], updates["checks_done"] = _next_check_after(document, check_number + 1)
             Document.objects.filter(pk=document_id).update(**updates)
+            if error.status in GONE_STATUSES:
+                record_availability(
+                    document=document, state=DocumentAvailabilityChange.State.REMOVED, http_status=error.status
+                )
             return Outcome(error=f"{document.url}: {error.reason}", retry=error.retry)
+        moved_to = _moved_to(document, fetched)
+        if moved_to:
+            # The address now leads to another page (a home page, another story): that page is not a
+            # revision of this document. Shown as moved; re-checks go on in case it comes back.
+            record_availability(document=document, state=DocumentAvailabilityChange.State.MOVED, location=moved_to)
+            fetched = None
+        else:  # answered at its address (200 or 304): back, if it was removed or moved
+            record_availability(document=document, state=DocumentAvailabilityChange.State.RESTORED)
         revision = None
-        if fetched is not None:  # None: 304 Not Modified, the stored revision is still the page
-            revision = record_revision(document=document, title=fetched.article.title, text=fetched.article.text)
+        if fetched is not None:  # None: 304 Not Modified (or moved), the stored revision is still the page
+            # A new revision and its snapshot in one transaction; the snapshot's file is written before.
+            with snapshots.preserving(fetched.response) as snapshot, transaction.atomic():
+                revision = record_revision(document=document, title=fetched.article.title, text=fetched.article.text)
+                if revision is not None:
+                    snapshot.attach(revision)
             _keep_validators(document, fetched)
         updates = {"last_checked_at": now, "last_check_error": ""}
         if check_number is not None:
@@ -513,6 +542,30 @@ def recheck_document(*, document_id: int, check_number: int | None = None, extra
         return Outcome(new_revision=revision is not None)
     finally:
         Document.objects.filter(pk=document_id, lease_until__isnull=False).update(lease_until=None)
+
+
+def _address(url: str) -> str:
+    """A URL as an address a page can move away from: scheme, "www." and a trailing slash aside
+    (http to https, or adding a slash, is the same page)."""
+    parts = urlsplit(canonicalize_url(url))
+    host = parts.netloc.removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}?{parts.query}"
+
+
+def _moved_to(document: Document, fetched: FetchedArticle | None) -> str:
+    """Where a re-check was redirected to, when that is another page than the document: neither its
+    address nor a page whose canonical link names it. Empty when it was not moved."""
+    if fetched is None or fetched.url == document.url:
+        return ""
+    try:
+        own = {_address(document.url), _address(document.canonical_url)}
+        if _address(fetched.url) in own:
+            return ""
+        if fetched.article.canonical_url and _address(fetched.article.canonical_url) in own:
+            return ""
+    except ValidationError:
+        pass
+    return fetched.url
 
 
 # Scheduling --------------------------------------------------------------------------------------

@@ -157,6 +157,13 @@ class Document(models.Model):
     # Cache validators of the last copy fetched, so a re-check can be a conditional GET (304).
     etag = models.CharField(max_length=500, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
+    # A journalist's "preserve this page now" (sources.snapshots.request_snapshot): set while the
+    # worker's fetch is pending; its outcome is `last_snapshot` or `snapshot_error`.
+    snapshot_requested_at = models.DateTimeField(null=True, blank=True)
+    snapshot_error = models.TextField(blank=True)
+    last_snapshot = models.ForeignKey(
+        "Snapshot", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
 
     history = HistoricalRecords(
         bases=[AuditFields],
@@ -168,6 +175,9 @@ class Document(models.Model):
             "lease_until",
             "etag",
             "last_modified",
+            "snapshot_requested_at",
+            "snapshot_error",
+            "last_snapshot",
         ],
     )
 
@@ -183,6 +193,39 @@ class Document(models.Model):
         return reverse("sources:document-detail", args=[self.pk])
 
 
+class Snapshot(models.Model):
+    """The HTTP response of a fetched page (status line, headers and body as received), preserved
+    as a gzipped WARC file holding one `response` record (sources.snapshots). One row per document
+    and distinct body: the same body fetched again for it, for a revision or on demand, reuses the
+    row. Never deleted."""
+
+    file = models.FileField(upload_to="snapshots/", max_length=300, editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)  # of the stored WARC file
+    payload_sha256 = models.CharField(max_length=64, editable=False)  # of the HTTP body
+    size = models.PositiveBigIntegerField(editable=False)  # of the stored WARC file, in bytes
+    url = models.CharField(max_length=2000, editable=False)  # WARC-Target-URI: after redirects
+    status = models.PositiveSmallIntegerField(editable=False)
+    content_type = models.CharField(max_length=200, blank=True, editable=False)
+    fetched_at = models.DateTimeField(default=timezone.now, editable=False)  # WARC-Date
+    # The document it was first preserved for (by ingestion, or on demand by `requested_by`).
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="snapshots", editable=False)
+    on_demand = models.BooleanField(default=False, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["fetched_at", "id"]
+        constraints = [
+            # The same body fetched again for a document is one snapshot; another document serving
+            # the same bytes keeps its own record (its own address and time).
+            models.UniqueConstraint(fields=["document", "payload_sha256"], name="snapshot_one_per_document_body")
+        ]
+
+    def __str__(self):
+        return f"{self.url} @ {self.fetched_at:%Y-%m-%d %H:%M} ({self.sha256[:12]})"
+
+
 class DocumentRevision(models.Model):
     """One version of a document's content. A row is written only when the content changed."""
 
@@ -191,6 +234,9 @@ class DocumentRevision(models.Model):
     title = models.CharField(max_length=1000, blank=True)
     text = models.TextField(blank=True)
     content_sha256 = models.CharField(max_length=64)
+    # The preserved HTTP response this revision was extracted from (none for revisions stored
+    # before snapshots existed, or recorded without a fetch).
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="revisions")
 
     class Meta:
         ordering = ["document", "fetched_at"]
@@ -233,3 +279,28 @@ class FeedEntry(models.Model):
 
     def __str__(self):
         return self.url
+
+
+class DocumentAvailabilityChange(models.Model):
+    """A re-check found a document's page gone (HTTP 404 or 410), moved (its address now redirects to
+    another page), or back at its address after that. Written only when the state changes;
+    append-only: claims' timelines show these as "removed" and "moved"."""
+
+    class State(models.TextChoices):
+        REMOVED = "removed", _("Removed")
+        MOVED = "moved", _("Moved")
+        RESTORED = "restored", _("Back at its address")
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="availability_changes")
+    state = models.CharField(max_length=16, choices=State.choices)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Where the address now leads, for a move (after redirects).
+    location = models.CharField(max_length=2000, blank=True)
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["document", "checked_at", "id"]
+        indexes = [models.Index(fields=["document", "-checked_at"], name="availability_latest_idx")]
+
+    def __str__(self):
+        return f"{self.document_id} {self.state} @ {self.checked_at:%Y-%m-%d %H:%M}"

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from .diff import TextDiff, word_diff
-from .models import Document, Feed, FeedEntry, Source
+from .models import Document, Feed, FeedEntry, Snapshot, Source
 from .services import canonicalize_url
 
 
@@ -87,7 +87,7 @@ def document_queryset() -> QuerySet[Document]:
 def document_history(document: Document) -> list[dict]:
     """The document's revisions, oldest first, each with its word-level changes from the previous
     (`by_paragraph` when some were too long to compare word by word: sources.diff bounds the work)."""
-    revisions = list(document.revisions.order_by("fetched_at", "id"))
+    revisions = list(document.revisions.select_related("snapshot").order_by("fetched_at", "id"))
     history, previous = [], None
     for revision in revisions:
         changes = word_diff(previous.text, revision.text) if previous else TextDiff()
@@ -102,3 +102,12 @@ def document_history(document: Document) -> list[dict]:
         )
         previous = revision
     return history
+
+
+def on_demand_snapshots(document: Document) -> list[Snapshot]:
+    """The snapshots journalists asked for of this document, oldest first, with the latest
+    request's outcome even when its body was preserved before (then the row is an older one)."""
+    snapshots = list(Snapshot.objects.filter(document=document, on_demand=True).order_by("fetched_at", "id"))
+    if document.last_snapshot_id and all(s.pk != document.last_snapshot_id for s in snapshots):
+        snapshots.append(document.last_snapshot)
+    return snapshots

@@ -14,7 +14,7 @@ from claimtrack.lib.text import storable_text
 from claimtrack.validators import validate_country_code, validate_http_url
 
 from . import signals
-from .models import Document, DocumentRevision, Feed, Source, SourceMerge
+from .models import Document, DocumentAvailabilityChange, DocumentRevision, Feed, Source, SourceMerge
 
 # Query parameters that identify a campaign or a click, never the document.
 TRACKING_PARAMETERS = {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "ref_src", "_ga"}
@@ -248,3 +248,22 @@ def record_revision(*, document: Document, title: str, text: str, fetched_at=Non
         Document.objects.filter(pk=document.pk).update(title=title.strip()[:1000])
     signals.revision_recorded.send(sender=DocumentRevision, revision_id=revision.pk)
     return revision
+
+
+@transaction.atomic
+def record_availability(*, document: Document, state: str, http_status: int | None = None, location: str = ""):
+    """Record that a re-check found the document's page removed, moved, or back: a row only when
+    the state changes (a page that stays removed is one event), and "back" only after one of the
+    other two. Returns the new row, or None."""
+    Document.objects.select_for_update().filter(pk=document.pk).first()
+    latest = document.availability_changes.order_by("-checked_at", "-id").first()
+    if state == DocumentAvailabilityChange.State.RESTORED:
+        if latest is None or latest.state == state:
+            return None
+    elif latest is not None and latest.state == state and latest.location == location:
+        return None
+    change = DocumentAvailabilityChange.objects.create(
+        document=document, state=state, http_status=http_status, location=storable_text(location)[:2000]
+    )
+    signals.availability_changed.send(sender=DocumentAvailabilityChange, change_id=change.pk)
+    return change

@@ -10,7 +10,7 @@ from django.conf import settings
 from claimtrack.lib.backoff import backoff_seconds
 from outbox.services import enqueue_on_commit
 
-from . import ingestion
+from . import ingestion, snapshots
 from .models import FeedEntry
 
 
@@ -51,3 +51,10 @@ def fetch_entry(self, entry_id):
 def recheck_document(document_id, check_number=None):
     # Transient failures of scheduled re-checks are rescheduled by the service itself.
     ingestion.recheck_document(document_id=document_id, check_number=check_number)
+
+
+@shared_task(soft_time_limit=120, time_limit=150)
+def take_snapshot(document_id, requested_by_id=None):
+    # A journalist's "preserve this page now": a failed fetch is recorded on the document, never
+    # raised; a request already answered is not fetched again.
+    snapshots.take_requested_snapshot(document_id=document_id, requested_by_id=requested_by_id)

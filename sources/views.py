@@ -5,15 +5,19 @@ the source pickers' search. The source page itself and the sources directory are
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponsePermanentRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors, services
+from . import selectors, services, snapshots
 from .forms import SourceEditForm
-from .models import Source
+from .models import Document, Snapshot, Source
+
+# A preserved page is shown inert: no script runs, nothing loads, not even from this site.
+SNAPSHOT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 @login_required
@@ -31,8 +35,94 @@ def document_detail(request, pk):
     return render(
         request,
         "sources/document_detail.html",
-        {"document": document, "history": selectors.document_history(document)},
+        {
+            "document": document,
+            "history": selectors.document_history(document),
+            "on_demand_snapshots": selectors.on_demand_snapshots(document),
+        },
     )
+
+
+@login_required
+@permission_required("sources.add_document", raise_exception=True)
+@require_POST
+def document_snapshot_request(request, pk):
+    """Preserve the document's page now: the worker fetches it (sources.snapshots)."""
+    document = get_object_or_404(Document, pk=pk)
+    if snapshots.request_snapshot(document=document, requested_by=request.user):
+        messages.success(request, _("The page is being preserved: reload this page in a moment to see the snapshot."))
+    else:
+        messages.info(request, _("Preserving this page was already requested; the worker has not answered yet."))
+    return redirect(document)
+
+
+def _preserved(snapshot: Snapshot) -> snapshots.PreservedResponse:
+    try:
+        return snapshots.read_response(snapshot)
+    except snapshots.UnreadableSnapshot as error:
+        raise Http404(_("The snapshot's WARC file cannot be read: %(reason)s") % {"reason": error}) from None
+
+
+def _inert(response: HttpResponse) -> HttpResponse:
+    response["Content-Security-Policy"] = SNAPSHOT_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@permission_required("sources.view_document", raise_exception=True)
+@require_GET
+@xframe_options_sameorigin
+def snapshot_text(request, pk):
+    """The preserved body as plain text (never as HTML), decoded with its own charset."""
+    snapshot = get_object_or_404(Snapshot, pk=pk)
+    preserved = _preserved(snapshot)
+    if preserved.is_text:
+        text = snapshots.body_text(preserved)
+        if preserved.truncated:
+            text += "\n\n" + _("[The body is longer: only its beginning is shown.]")
+    else:
+        text = _("The preserved body is %(type)s (%(size)s bytes), not text: download the WARC record to open it.") % {
+            "type": preserved.content_type or _("of no stated type"),
+            "size": len(preserved.body),
+        }
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="snapshot-{snapshot.pk}.txt"'
+    return _inert(response)
+
+
+@login_required
+@permission_required("sources.view_document", raise_exception=True)
+@require_GET
+@xframe_options_sameorigin
+def snapshot_html(request, pk):
+    """The preserved page sanitised (sources.snapshots.sanitised_html), for the document page's
+    sandboxed frame: no scripts, no remote loads, under a CSP sandbox."""
+    snapshot = get_object_or_404(Snapshot, pk=pk)
+    preserved = _preserved(snapshot)
+    if preserved.is_html or not preserved.content_type:  # sanitised, no stated type is harmless too
+        page = snapshots.sanitised_html(preserved)
+    else:
+        page = render(request, "sources/_snapshot_not_html.html", {"preserved": preserved}).content
+    return _inert(HttpResponse(page, content_type="text/html; charset=utf-8"))
+
+
+@login_required
+@permission_required("sources.change_document", raise_exception=True)
+@require_GET
+def snapshot_warc(request, pk):
+    """The snapshot's WARC file as stored (editors), for WARC tools."""
+    snapshot = get_object_or_404(Snapshot, pk=pk)
+    response = FileResponse(
+        snapshot.file.open("rb"),
+        as_attachment=True,
+        filename=f"snapshot-{snapshot.pk}-{snapshot.payload_sha256[:12]}.warc.gz",
+        content_type="application/gzip",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

@@ -9,15 +9,47 @@ it cannot be used), a claim is kept when most of its words are in the document, 
 journalist gives it when reviewing.
 """
 
+import re
 from collections import Counter
 
-from .classifier import STOP_WORDS, StanceModel, StanceResult, content_terms, load_model, stem, tokenize
+from .classifier import (
+    STOP_WORDS,
+    StanceModel,
+    StanceResult,
+    content_terms,
+    load_model,
+    split_sentences,
+    stem,
+    tokenize,
+)
 
 # Distinctive words of the document to search candidate claims with.
 SEARCH_WORDS = 20
 # Without a model: the share of a claim's words the document must contain to be kept.
 FALLBACK_MIN_OVERLAP = 0.5
 FALLBACK_MIN_SHARED_TERMS = 3
+# A sentence speaks to a claim when it shares this many of the claim's content words (or all of a
+# shorter claim's).
+PASSAGE_MIN_SHARED_TERMS = 2
+# Times and dates a page prints about itself ("Updated 10:32", "2026-12-03T10:32Z", "3 December
+# 2026", "10.32 GMT", "posted 5 minutes ago"): not what it says about a claim, so a page that
+# changes them on every fetch keeps the same passage and quote.
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
+)
+_TIME_OR_DATE = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b"
+    r"|\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\b\.?)?(?:\s*(?:gmt|utc|[a-z]{2,4}t)\b)?"
+    r"|\b\d{1,2}\.\d{2}\s*(?:[ap]\.?m\b\.?|(?:gmt|utc|[a-z]{2,4}t)\b)(?:\s*(?:gmt|utc|[a-z]{2,4}t)\b)?"
+    r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?\b"
+    # Month first: "May 2" alone is too often the verb ("may 2 units…"), so May needs its year.
+    rf"|\b(?!may\b){_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?\b"
+    r"|\bmay\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b"
+    r"|\b(?:\d+|an?|one)\s+(?:second|sec|minute|min|hour|hr|day|week|month)s?\s+ago\b",
+    re.IGNORECASE,
+)
 
 
 def read_document(*, title: str, text: str) -> "DocumentReading":
@@ -54,6 +86,15 @@ class DocumentReading:
             ranked = sorted(counts, key=lambda w: (-weight(w), w))
         return ranked[:limit]
 
+    def stance_on(self, claim_text: str) -> StanceResult | None:
+        """The document's stance towards a claim it is known to speak to (an accepted appearance
+        re-checked after a rewrite): the likeliest of asserts, denies and reports, with its evidence
+        sentence. None when no model is installed."""
+        if self.model is None:
+            return None
+        (result,) = self.model.classify_pairs([(self.model.analyse(claim_text), self.analysis)], assume_related=True)
+        return result
+
     def stances_towards(self, claim_texts: dict[int, str]) -> dict[int, StanceResult | None]:
         """The claims (by id) the document speaks to, with its stance towards each, most confident
         first; the stance is None when no model is installed."""
@@ -75,3 +116,27 @@ class DocumentReading:
             ):
                 kept[claim_id] = None
         return kept
+
+
+def passage_about(claim_text: str, *, title: str, text: str) -> str:
+    """What a document says about a claim: its sentences (the title first) that share the claim's
+    content words, in order, lower-cased, with times and dates taken out. Two revisions with the same
+    passage say the same thing about the claim, whatever else on the page changed."""
+    claim_terms = set(content_terms(tokenize(claim_text)))
+    needed = min(PASSAGE_MIN_SHARED_TERMS, len(claim_terms))
+    if not needed:
+        return ""
+    sentences = ([title.strip()] if title and title.strip() else []) + split_sentences(text)
+    kept = []
+    for sentence in sentences:
+        words = tokenize(_TIME_OR_DATE.sub(" ", sentence))
+        if len(claim_terms.intersection(content_terms(words))) >= needed:
+            kept.append(" ".join(words))
+    return "\n".join(kept)
+
+
+def says_still(quote: str, *, title: str, text: str) -> bool:
+    """Whether the document contains the quoted words (spacing, case, punctuation, and times and
+    dates it prints about itself aside)."""
+    quoted = " ".join(tokenize(_TIME_OR_DATE.sub(" ", quote)))
+    return not quoted or quoted in " ".join(tokenize(_TIME_OR_DATE.sub(" ", f"{title}\n{text}")))

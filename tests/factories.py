@@ -165,3 +165,29 @@ def ingest_article(*, title, text, source=None, url=None, published_at=None):
         published_at=published_at,
     )
     return record_revision(document=document, title=title, text=text)
+
+
+def outbound_response(body=b"<html><body><p>Preserved.</p></body></html>", *, url=None, status=200, headers=None):
+    """A claimtrack.outbound response as the fetch returns it (headers in the server's order)."""
+    import httpx
+
+    from claimtrack.outbound import OutboundResponse
+
+    if isinstance(body, str):
+        body = body.encode()
+    headers = headers if headers is not None else [("Content-Type", "text/html; charset=utf-8")]
+    return OutboundResponse(
+        url=url or f"https://news.example.org/preserved/{next(_article_numbers)}",
+        status_code=status,
+        headers=httpx.Headers(headers),
+        content=body,
+    )
+
+
+def make_snapshot(document=None, body=b"<html><body><p>Preserved.</p></body></html>", **response_options):
+    """A preserved snapshot of a page (sources.snapshots.store_snapshot), taken on demand."""
+    from sources import snapshots
+
+    document = document or DocumentFactory()
+    response = outbound_response(body, url=response_options.pop("url", document.url), **response_options)
+    return snapshots.store_snapshot(response=response, document=document, on_demand=True)

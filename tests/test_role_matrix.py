@@ -157,6 +157,18 @@ MATRIX = [
     ("sources:document-lookup", "post", None, NOT_ALLOWED),
     ("sources:document-detail", "get", "document", ALL_USERS),
     ("sources:document-detail", "post", "document", NOT_ALLOWED),
+    # Preserved snapshots: journalists ask for one (the worker fetches it) and see them inert;
+    # only editors download the WARC record, and the claim's bundle.
+    ("sources:document-snapshot-request", "get", "document", NOT_ALLOWED),
+    ("sources:document-snapshot-request", "post", "document", ALL_USERS),
+    ("sources:snapshot-text", "get", "snapshot", ALL_USERS),
+    ("sources:snapshot-text", "post", "snapshot", NOT_ALLOWED),
+    ("sources:snapshot-html", "get", "snapshot", ALL_USERS),
+    ("sources:snapshot-html", "post", "snapshot", NOT_ALLOWED),
+    ("sources:snapshot-warc", "get", "snapshot", EDITORS),
+    ("sources:snapshot-warc", "post", "snapshot", EDITORS_ELSE_405),
+    ("claims:bundle", "get", "claim", EDITORS),
+    ("claims:bundle", "post", "claim", NOT_ALLOWED),
     ("claims:source-feed-add", "get", "source", EDITORS_ELSE_405),
     # Adding a feed fetches it; the test posts an already registered feed, refused (400) by the
     # action itself once the permission check has let the editor through.
@@ -173,6 +185,17 @@ MATRIX = [
     ("claims:review-reject", "post", "suggestion", ALL_USERS),
     ("claims:desk", "get", None, EDITORS),
     ("claims:desk", "post", None, EDITORS_ELSE_405),
+    # The editors' reports and their CSV downloads: the permission of ruling on claims.
+    ("claims:reports", "get", None, EDITORS),
+    ("claims:reports", "post", None, EDITORS_ELSE_405),
+    ("claims:report-claims-by-status", "get", None, EDITORS),
+    ("claims:report-claims-by-status", "post", None, EDITORS_ELSE_405),
+    ("claims:report-time-to-verdict", "get", None, EDITORS),
+    ("claims:report-time-to-verdict", "post", None, EDITORS_ELSE_405),
+    ("claims:report-sources-rated-false", "get", None, EDITORS),
+    ("claims:report-sources-rated-false", "post", None, EDITORS_ELSE_405),
+    ("claims:report-corrections", "get", None, EDITORS),
+    ("claims:report-corrections", "post", None, EDITORS_ELSE_405),
     # Follows and notifications: every newsroom user follows claims and reads their own notifications.
     ("claims:follow", "get", "claim", NOT_ALLOWED),
     ("claims:follow", "post", "claim", ALL_USERS),
@@ -303,6 +326,7 @@ def test_matrix_covers_the_admin_and_every_role():
 def world(journalist):
     source = factories.SourceFactory(name="Rudaw")
     document = factories.ingest_article(title="Kirkuk", text="Police withdrew.", source=source).document
+    snapshot = factories.make_snapshot(document=document, body=b"<p>Police withdrew.</p>")
     claim = factories.make_claim(created_by=journalist)
     appearance = factories.make_appearance(claim=claim, source=source, document=document, recorded_by=journalist)
     evidence = factories.make_evidence(claim=claim, uploaded_by=journalist)
@@ -335,6 +359,7 @@ def world(journalist):
         "suggestion": suggestion,
         "source": source,
         "document": document,
+        "snapshot": snapshot,
         "webhook": webhook,
         "partner": partner,
         "feed": feed,

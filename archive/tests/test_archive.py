@@ -11,13 +11,14 @@ from django.core.management import CommandError, call_command
 
 from claims import roles, services
 from claims.models import Appearance, Claim, Evidence, StatusChange
-from sources.models import DocumentRevision
+from sources.models import Document, DocumentRevision, Snapshot
 from tests import factories
 from tests.factories import EditorFactory, make_appearance
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+SNAPSHOT_BODY = "<html><body><p>كركوك: لا انسحاب</p></body></html>".encode()
 
 
 def build_record():
@@ -29,6 +30,11 @@ def build_record():
     services.attach_evidence(
         content=PNG, content_type="image/png", uploaded_by=editor, claim=claim, caption="Empty post"
     )
+    # A revision's preserved response and a page preserved on demand (sources.snapshots).
+    revision = DocumentRevision.objects.order_by("pk").first()
+    preserved = factories.make_snapshot(document=revision.document, body=SNAPSHOT_BODY)
+    DocumentRevision.objects.filter(pk=revision.pk).update(snapshot=preserved)
+    Document.objects.filter(pk=revision.document_id).update(last_snapshot=preserved)
     # A partner's submission: the record names the partner, so partners are archived too.
     partner = factories.make_partner()
     factories.make_api_key("write", partner=partner)
@@ -51,7 +57,8 @@ def empty_the_database():
     roles.sync_role_groups(Group, Permission)  # as the migration would on a new database
 
 
-def test_import_into_an_empty_database_restores_everything_and_re_exports_identically(tmp_path):
+def test_import_into_an_empty_database_restores_everything_and_re_exports_identically(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
     build_record()
     before = {
         "claims": list(Claim.objects.values()),
@@ -59,13 +66,20 @@ def test_import_into_an_empty_database_restores_everything_and_re_exports_identi
         "timeline": list(StatusChange.objects.values()),
         "revisions": list(DocumentRevision.objects.values()),
         "evidence": list(Evidence.objects.values("sha256", "file", "caption")),
+        "snapshots": list(Snapshot.objects.values()),
     }
+    snapshot_bytes = Snapshot.objects.get().file.read()
     export(tmp_path / "first")
     manifest = json.loads((tmp_path / "first" / "manifest.json").read_text())
     assert manifest["tables"]["claims.statuschange"]["rows"] == 2
-    [evidence_name] = manifest["files"]
+    assert manifest["tables"]["sources.snapshot"]["rows"] == 1
+    [evidence_name] = [name for name in manifest["files"] if name.startswith("evidence/")]
+    [snapshot_name] = [name for name in manifest["files"] if name.startswith("snapshots/")]
+    assert (tmp_path / "first" / "files" / snapshot_name).read_bytes() == snapshot_bytes
+    assert manifest["files"][snapshot_name] == before["snapshots"][0]["sha256"]
 
     empty_the_database()
+    settings.MEDIA_ROOT = tmp_path / "restored-media"  # the files must come from the archive
     assert not Claim.objects.exists()
     call_command("import_archive", str(tmp_path / "first"), stdout=io.StringIO())
 
@@ -75,6 +89,10 @@ def test_import_into_an_empty_database_restores_everything_and_re_exports_identi
     assert list(DocumentRevision.objects.values()) == before["revisions"]
     assert list(Evidence.objects.values("sha256", "file", "caption")) == before["evidence"]
     assert Evidence.objects.get().file.read() == PNG
+    assert list(Snapshot.objects.values()) == before["snapshots"]
+    assert Snapshot.objects.get().file.read() == snapshot_bytes  # the WARC record, byte for byte
+    assert DocumentRevision.objects.filter(snapshot__isnull=False).count() == 1
+    assert Document.objects.filter(last_snapshot__isnull=False).count() == 1
     assert Claim.objects.get().appearances.filter(retracted_at__isnull=False).count() == 1
 
     export(tmp_path / "second")
@@ -84,6 +102,7 @@ def test_import_into_an_empty_database_restores_everything_and_re_exports_identi
         name = f"tables/{table}.ndjson"
         assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes()
     assert (tmp_path / "second" / "files" / evidence_name).read_bytes() == PNG
+    assert (tmp_path / "second" / "files" / snapshot_name).read_bytes() == snapshot_bytes
 
     # New records after a restore get fresh ids (sequences moved past the restored rows).
     services.create_claim(text="A new claim after the restore", created_by=None)

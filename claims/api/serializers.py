@@ -5,13 +5,13 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from claims import selectors
-from claims.models import MAX_PLACES, PLACE_NAME_MAX_LENGTH, Appearance, ClaimStatus, Stance
+from claims.models import CLOCK_FIELDS, MAX_PLACES, PLACE_NAME_MAX_LENGTH, Appearance, ClaimStatus, Stance
 from claims.ratings import rating_names
 from claimtrack.api.fields import iso
 from claimtrack.api.filters import MAX_ID
 from claimtrack.validators import HttpURLSerializerField, SeenTimeSerializerField
 from sources.api.serializers import SourceRefSerializer
-from sources.models import Document
+from sources.models import Document, DocumentAvailabilityChange
 
 
 class VerdictSerializer(serializers.Serializer):
@@ -139,6 +139,16 @@ class AppearanceSerializer(serializers.Serializer):
     retracted = serializers.BooleanField()
     retracted_at = serializers.DateTimeField(allow_null=True)
     retraction_reason = serializers.CharField(allow_blank=True)
+    supersedes = serializers.IntegerField(
+        allow_null=True,
+        help_text="A story change (origin revision): the appearance of the same source in the same document that "
+        "it replaced after the document was rewritten.",
+    )
+    superseded = serializers.BooleanField(
+        help_text="Replaced by a later appearance after the document was rewritten (see `supersedes` there): "
+        "kept as what the source said then, no longer counted."
+    )
+    superseded_at = serializers.DateTimeField(allow_null=True)
 
     def to_representation(self, appearance):
         return appearance_data(appearance_row(appearance))
@@ -157,6 +167,8 @@ def appearance_row(appearance) -> dict:
         "review_state": appearance.review_state,
         "retracted_at": appearance.retracted_at,
         "retraction_reason": appearance.retraction_reason,
+        "supersedes_id": appearance.supersedes_id,
+        "superseded_at": appearance.superseded_at,
         "source_id": source.pk,
         "source__name": source.name,
         "source__kind": source.kind,
@@ -191,6 +203,9 @@ def appearance_data(row: dict) -> dict:
         "retracted": row["retracted_at"] is not None,
         "retracted_at": iso(row["retracted_at"]),
         "retraction_reason": row["retraction_reason"] if row["retracted_at"] else "",
+        "supersedes": row["supersedes_id"],
+        "superseded": row["superseded_at"] is not None,
+        "superseded_at": iso(row["superseded_at"]),
     }
 
 
@@ -218,14 +233,51 @@ def status_change_data(row: dict) -> dict:
     }
 
 
+class ClaimClockSerializer(serializers.Serializer):
+    first_appearance_at = serializers.DateTimeField(
+        allow_null=True, help_text="The first accepted, unretracted appearance (a superseded one included)."
+    )
+    first_denial_at = serializers.DateTimeField(allow_null=True, help_text="The first such appearance that denies.")
+    first_official_at = serializers.DateTimeField(
+        allow_null=True, help_text="The first by an official body or in an official statement."
+    )
+    first_status_change_at = serializers.DateTimeField(
+        allow_null=True, help_text="The first status change after the claim was logged."
+    )
+    first_verdict_at = serializers.DateTimeField(allow_null=True, help_text="The first published verdict.")
+    time_to_first_denial_seconds = serializers.IntegerField(
+        allow_null=True, help_text="first_denial_at - first_appearance_at, in seconds; null when either is missing."
+    )
+    time_to_verdict_seconds = serializers.IntegerField(
+        allow_null=True, help_text="first_verdict_at - first_appearance_at, in seconds; null when either is missing."
+    )
+
+
+def clock_data(clock: dict) -> dict:
+    """A claim's clock (its CLOCK_FIELDS) as the API shows it (ClaimClockSerializer)."""
+
+    def since_first_appearance(field):
+        if clock[field] is None or clock["first_appearance_at"] is None:
+            return None
+        return int((clock[field] - clock["first_appearance_at"]).total_seconds())
+
+    return {
+        **{field: iso(clock[field]) for field in CLOCK_FIELDS},
+        "time_to_first_denial_seconds": since_first_appearance("first_denial_at"),
+        "time_to_verdict_seconds": since_first_appearance("first_verdict_at"),
+    }
+
+
 class ClaimDetailSerializer(ClaimSerializer):
     appearances = AppearanceSerializer(many=True, help_text="Published appearances, in time order.")
     status_history = StatusChangeSerializer(many=True, help_text="Every status the claim had, in time order.")
+    clock = ClaimClockSerializer(help_text="The claim's clock: its first moments, and the times to them.")
 
     def to_representation(self, claim):
         data = super().to_representation(claim)
         data["appearances"] = [AppearanceSerializer().to_representation(a) for a in claim.published_appearances]
         data["status_history"] = [StatusChangeSerializer().to_representation(s) for s in claim.status_history]
+        data["clock"] = clock_data({field: getattr(claim, field) for field in CLOCK_FIELDS})
         return data
 
 
@@ -234,6 +286,7 @@ def claim_detail_data(row: dict, urls: ClaimURLs) -> dict:
     data = claim_data(row, urls)
     data["appearances"] = [appearance_data(appearance) for appearance in row["appearances"]]
     data["status_history"] = [status_change_data(change) for change in row["status_history"]]
+    data["clock"] = clock_data(row["clock"])
     return data
 
 
@@ -262,6 +315,13 @@ class ClaimEditSerializer(serializers.Serializer):
         return {"id": edit.pk, "fields": sorted(edit.changes), "changes": edit.changes}
 
 
+class AvailabilitySerializer(serializers.Serializer):
+    document = serializers.IntegerField(help_text="The document's id.")
+    state = serializers.ChoiceField(choices=DocumentAvailabilityChange.State.choices)
+    http_status = serializers.IntegerField(allow_null=True, help_text="404 or 410 for a removed page.")
+    location = serializers.CharField(allow_blank=True, help_text="Where the address now leads, for a move.")
+
+
 class TimelineEventSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=selectors.PARTNER_TIMELINE_EVENT_KINDS)
     at = serializers.DateTimeField()
@@ -276,6 +336,9 @@ class TimelineEventSerializer(serializers.Serializer):
         "`merged_status_change` events (their `status_change.claim` is the duplicate).",
     )
     edit = ClaimEditSerializer(allow_null=True, help_text="The claim itself was edited (e.g. reworded).")
+    availability = AvailabilitySerializer(
+        allow_null=True, help_text="A document citing the claim was taken down (removed), moved, or came back."
+    )
 
     def to_representation(self, event):
         data = {
@@ -288,6 +351,7 @@ class TimelineEventSerializer(serializers.Serializer):
             "revision": None,
             "merged_from": None,
             "edit": None,
+            "availability": None,
         }
         if event.kind == "appearance":
             data["appearance"] = AppearanceSerializer().to_representation(event.item)
@@ -303,6 +367,14 @@ class TimelineEventSerializer(serializers.Serializer):
             }
         elif event.kind == "edit":
             data["edit"] = ClaimEditSerializer().to_representation(event.item)
+        elif event.kind == "availability":
+            change = event.item
+            data["availability"] = {
+                "document": change.document_id,
+                "state": change.state,
+                "http_status": change.http_status,
+                "location": change.location,
+            }
         else:
             data["revision"] = {"document": event.item.document_id, "title": event.item.title}
         return data

@@ -118,9 +118,9 @@ def test_the_live_endpoint_runs_a_fixed_number_of_queries(as_journalist, claim, 
     # Session, user, permissions (2); then the claim row and the unread count, answering 304
     # without a session write.
     assert unchanged_queries == 6
-    # ...or the claim (+ tags, verdicts), the timeline (7) and which of its appearances are shown
+    # ...or the claim (+ tags, verdicts), the timeline (8) and which of its appearances are shown
     # (3), the notes and assignments (2), the unread count (1) and the chart's aggregate (1).
-    assert full_queries == 6 + 3 + 7 + 3 + 2 + 1 + 1
+    assert full_queries == 6 + 3 + 8 + 3 + 2 + 1 + 1
 
 
 # Stance counts, with no worker running --------------------------------------------------------

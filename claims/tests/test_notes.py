@@ -347,6 +347,7 @@ def test_the_api_timeline_does_not_offer_note_or_assignment_kinds(client):
         "status_change",
         "appearance",
         "revision",
+        "availability",
         "verdict",
         "edit",
         "merged_from",

@@ -19,13 +19,14 @@ pytestmark = pytest.mark.django_db
 PER_REQUEST = 8
 # Paginator count, claims, tags, filter choices (tags, sources).
 CLAIM_LIST_QUERIES = PER_REQUEST + 6
-# Claim (+ tags, verdicts), timeline (7, edits of the claim included), page extras (2), source
-# choices, the ClaimReview JSON-LD's published appearances (1); notes (+ their mentions) and
+# Claim (+ tags, verdicts), timeline (8, edits of the claim included), page extras (2), source
+# choices, the ClaimReview JSON-LD's published appearances (3: the earliest, the claim's author,
+# its first appearance); notes (+ their mentions) and
 # assignments (3), the assign form's newsroom users (1); the merge form: pending merge proposals,
 # similar claims offered as candidates (2); whether the user follows the claim (1);
 # for editors the audit trail (7); which appearances the timeline shows (3) and the chart's
 # aggregate (1).
-CLAIM_PAGE_QUERIES = PER_REQUEST + 14 + 4 + 2 + 1 + 7 + 3 + 1
+CLAIM_PAGE_QUERIES = PER_REQUEST + 16 + 4 + 2 + 1 + 7 + 3 + 1
 
 STATUSES = [ClaimStatus.UNDER_REVIEW, ClaimStatus.DISPUTED, ClaimStatus.UNPROVEN, ClaimStatus.FALSE]
 START = datetime(2026, 1, 1, tzinfo=UTC)

@@ -24,8 +24,9 @@ def small_window(monkeypatch):
 
 @pytest.fixture
 def long_claim(claim, editor, journalist):
-    """Twelve appearances an hour apart: the second by the Defence Ministry, the fourth in an
-    official statement of an outlet, the first with evidence; a ruling and a note before them all."""
+    """Twelve appearances an hour apart, each in a document but the second, by the Defence Ministry;
+    the fourth in an official statement of an outlet, the first with evidence; a ruling and a note
+    before them all."""
     services.change_status(
         claim=claim, to_status=ClaimStatus.UNDER_REVIEW, rationale="Looking.", changed_by=editor, changed_at=START
     )
@@ -35,7 +36,8 @@ def long_claim(claim, editor, journalist):
     statement = factories.DocumentFactory(source=outlet, kind=Document.Kind.OFFICIAL_STATEMENT)
     appearances = []
     for n in range(12):
-        source, document = factories.SourceFactory(name=f"Outlet {n}"), None
+        source = factories.SourceFactory(name=f"Outlet {n}")
+        document = factories.DocumentFactory(source=source) if n != 1 else None
         if n == 1:
             source = ministry
         if n == 3:

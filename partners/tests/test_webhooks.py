@@ -8,6 +8,7 @@ import time
 import pytest
 
 from claims import services
+from claims.models import Appearance
 from partners import services as partner_services
 from partners.models import Webhook, WebhookDelivery
 from partners.tasks import fan_out_event
@@ -323,3 +324,45 @@ def test_refusing_a_webhook_never_says_what_an_internal_host_name_resolves_to(se
     for resolved in ("127.0.0.1", "::1", "127."):
         assert resolved not in response.content.decode()
     assert not Webhook.objects.exists()
+
+
+def test_an_accepted_story_change_is_posted_as_appearance_revised(
+    receiver, loopback_allowed, django_capture_on_commit_callbacks, claim, editor
+):
+    client = key_client(factories.make_api_key("read")[1])
+    received, secrets = [], {}
+    webhook = register(client, receiver.add_handler("/hooks", verifying_receiver(secrets, received)))
+    secrets["/hooks"] = webhook["secret"]
+    source = factories.SourceFactory(name="Kurdistan 24")
+    document = factories.DocumentFactory(source=source)
+    old = factories.make_appearance(claim=claim, source=source, document=document, stance="asserts")
+    revision = factories.DocumentRevisionFactory(document=document)
+    story_change = services.record_appearance(
+        claim=claim,
+        source=source,
+        document=document,
+        stance="reports",
+        recorded_by=None,
+        origin=Appearance.Origin.REVISION,
+        revision=revision,
+        supersedes=old,
+        passage_sha256="a" * 64,
+    )
+    assert received == []  # pending: nothing announced
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.accept_pending_appearance(appearance=story_change, reviewed_by=editor)
+
+    [delivery] = received
+    assert delivery["valid"] and delivery["headers"]["X-Claimtrack-Event"] == "appearance.revised"
+    event = delivery["event"]
+    assert event["id"] == f"appearance_revised-{story_change.pk}"
+    assert event["claim"]["id"] == claim.pk
+    assert (event["data"]["from_stance"], event["data"]["to_stance"]) == ("asserts", "reports")
+    assert event["data"]["superseded"]["id"] == old.pk
+    assert event["data"]["document"]["url"] == document.url
+    listed = {a["id"]: a for a in client.get(f"/api/v1/appearances/?claim={claim.pk}").json()["results"]}
+    assert listed[old.pk]["superseded"] and listed[old.pk]["superseded_at"]
+    assert listed[story_change.pk]["supersedes"] == old.pk and not listed[story_change.pk]["superseded"]
+    detail = client.get(f"/api/v1/claims/{claim.pk}/").json()
+    assert (detail["stance_counts"]["asserts"], detail["stance_counts"]["reports"]) == (0, 1)

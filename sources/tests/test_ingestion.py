@@ -311,7 +311,7 @@ def latest_revision(document):
     return document.revisions.order_by("-fetched_at", "-id").first()
 
 
-def test_validators_are_not_sent_to_a_redirect_target_so_its_304_cannot_hide_a_change(server):
+def test_validators_are_not_sent_to_a_redirect_target_and_the_other_page_is_a_move_not_a_revision(server):
     stamp = "Wed, 25 Nov 2026 10:00:00 GMT"
     document = ingested_page(server, "Original", headers={"Last-Modified": stamp})
     # The page now redirects to another one that would answer 304 to the same If-Modified-Since.
@@ -323,25 +323,27 @@ def test_validators_are_not_sent_to_a_redirect_target_so_its_304_cannot_hide_a_c
     asked_a, asked_b = server.requests[-2], server.requests[-1]
     assert asked_a[1] == "/a" and asked_a[2]["If-Modified-Since"] == stamp
     assert asked_b[1] == "/b" and "If-Modified-Since" not in asked_b[2]
-    assert outcome.new_revision
-    assert latest_revision(document).title == "A different page"
+    # The address now leads to another page: shown as moved, never stored as this document's text.
+    assert not outcome.new_revision
+    assert latest_revision(document).title == "Original"
+    assert list(document.availability_changes.values_list("state", "location")) == [("moved", server.url("/b"))]
 
 
-def test_after_a_temporary_redirect_the_next_recheck_is_unconditional_and_restores_the_page(server):
+def test_after_a_temporary_redirect_elsewhere_the_page_is_back_and_its_stored_copy_still_stands(server):
     document = ingested_page(server, "Real article", etag='"a1"')
     server.add("/consent", article("Please accept cookies", ["Consent text " * 40]))
     server.redirect("/a", server.url("/consent"))
-    assert ingestion.recheck_document(document_id=document.pk).new_revision  # the consent page, as served
+    # The consent page is not a revision of the article: the address is shown as moved.
+    assert not ingestion.recheck_document(document_id=document.pk).new_revision
     document.refresh_from_db()
-    assert document.etag == ""  # the stored copy is no longer the one "a1" describes
+    assert document.etag == '"a1"'  # still describes the stored copy, which is still the latest revision
 
     server.add("/a", article("Real article", PARAGRAPHS), etag='"a1"')
-    assert ingestion.recheck_document(document_id=document.pk).new_revision
+    assert not ingestion.recheck_document(document_id=document.pk).new_revision  # 304: unchanged
 
-    assert "If-None-Match" not in server.requests[-1][2]
+    assert server.requests[-1][2]["If-None-Match"] == '"a1"'
     assert latest_revision(document).title == "Real article"
-    document.refresh_from_db()
-    assert document.etag == '"a1"'
+    assert list(document.availability_changes.values_list("state", flat=True)) == ["moved", "restored"]
 
 
 def canonical_page(title, paragraphs, canonical):

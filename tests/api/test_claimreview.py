@@ -46,18 +46,64 @@ def test_demo_claimreview_has_every_field_partners_and_search_engines_read(demo_
     # The first asserting source: local media, on the Friday morning.
     assert item["author"] == {"@type": "Organization", "name": "Local media"}
     assert item["datePublished"] == demo.APPEARANCES[0]["seen_at"].isoformat()
-    assert item["firstAppearance"] == {
+    # Appearances come from the record: those with a document (local media and the social posts
+    # have none), so Kurdistan 24's report is the first and only one; the ministry's denial is not
+    # an appearance of the claim.
+    k24 = {
         "@type": "CreativeWork",
-        "datePublished": demo.APPEARANCES[0]["seen_at"].isoformat(),
-        "author": {"@type": "Organization", "name": "Local media"},
+        "url": demo.DOCUMENTS["k24"]["url"],
+        "datePublished": demo.DOCUMENTS["k24"]["published_at"].isoformat(),
+        "headline": demo.K24_TITLE,
+        "author": {"@type": "Organization", "name": "Kurdistan 24", "url": "https://www.kurdistan24.net/"},
     }
-    # Appearances: the two assertions and Kurdistan 24's report, in time order; the ministry's
-    # denial is not an appearance of the claim.
-    assert [a["author"]["name"] for a in item["appearance"]] == ["Local media", "Social media posts", "Kurdistan 24"]
-    k24 = item["appearance"][2]
-    assert k24["url"] == demo.DOCUMENTS["k24"]["url"]
-    assert k24["headline"] == demo.K24_TITLE
-    assert k24["author"] == {"@type": "Organization", "name": "Kurdistan 24", "url": "https://www.kurdistan24.net/"}
+    assert item["firstAppearance"] == k24
+    assert item["appearance"] == [k24]
+
+
+def test_claimreview_appearances_are_the_earliest_with_a_document_and_a_rewritten_one_only_first(read_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from claims import services
+    from claims.models import Appearance
+
+    editor = factories.EditorFactory()
+    claim = factories.make_claim()
+    start = timezone.now() - timedelta(days=2)
+    outlet = factories.SourceFactory(name="Kurdistan 24")
+    rewritten = factories.DocumentFactory(source=outlet, url="https://k24.example/story")
+    first = factories.make_appearance(
+        claim=claim, source=outlet, document=rewritten, stance="asserts", seen_at=start + timedelta(hours=1)
+    )
+    factories.make_appearance(claim=claim, stance="asserts", seen_at=start)  # no document: not listed
+    later = factories.DocumentFactory(url="https://other.example/story")
+    second = factories.make_appearance(
+        claim=claim, source=later.source, document=later, stance="reports", seen_at=start + timedelta(hours=2)
+    )
+    story_change = services.record_appearance(
+        claim=claim,
+        source=outlet,
+        document=rewritten,
+        stance="denies",
+        recorded_by=None,
+        origin=Appearance.Origin.REVISION,
+        revision=factories.DocumentRevisionFactory(document=rewritten),
+        supersedes=first,
+        passage_sha256="b" * 64,
+        seen_at=start + timedelta(hours=3),
+    )
+    services.accept_pending_appearance(appearance=story_change, reviewed_by=editor)
+    services.publish_verdict(claim=claim, rating_name="False", author=editor)
+
+    item = read_client.get(f"/api/v1/claims/{claim.pk}/claimreview/").json()["itemReviewed"]
+
+    # Where the claim first appeared, though the article was since rewritten to deny it...
+    assert item["firstAppearance"]["url"] == "https://k24.example/story"
+    assert item["firstAppearance"]["datePublished"] == first.seen_at.isoformat()
+    # ...and where it still appears (the rewritten article denies it now: not an appearance).
+    assert [work["url"] for work in item["appearance"]] == ["https://other.example/story"]
+    assert item["appearance"][0]["author"]["name"] == second.source.name
 
 
 def test_claimreview_of_a_claim_without_verdict_is_a_json_404(read_client):

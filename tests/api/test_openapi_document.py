@@ -35,6 +35,15 @@ def claim_detail_body(claim_id: int, verdict) -> bytes:
             "is_archived": False,
             "appearances": [],
             "status_history": [],
+            "clock": {
+                "first_appearance_at": None,
+                "first_denial_at": None,
+                "first_official_at": None,
+                "first_status_change_at": None,
+                "first_verdict_at": None,
+                "time_to_first_denial_seconds": None,
+                "time_to_verdict_seconds": None,
+            },
         }
     ).encode()
 

@@ -67,7 +67,9 @@ ENDPOINTS = {
 EXPECTED_QUERIES = {
     "claims": 4,  # key, claims, tags, verdicts
     "claim": 5,  # key, claim with its current verdict, tags, appearances with source and document, status changes
-    "timeline": 9,  # key, claim, appearances, their evidence, merged duplicates, status changes, verdicts, edits, revisions
+    # key, claim, appearances, their evidence, merged duplicates, status changes, verdicts, edits,
+    # revisions, pages removed or moved
+    "timeline": 10,
     "claimreview": 5,  # key, claim, claim with verdicts, verdicts, appearances
     "claimreviews": 4,  # key, claims, verdicts, appearances
     "appearances": 2,
