@@ -93,7 +93,9 @@ SELECT json_build_object({_CLAIM_FIELDS},
                    'stance', a.stance, 'quote', a.quote, 'seen_at', {_iso("a.seen_at")},
                    'origin', a.origin, 'review_state', a.review_state,
                    'retracted', a.retracted_at IS NOT NULL, 'retracted_at', {_iso("a.retracted_at")},
-                   'retraction_reason', CASE WHEN a.retracted_at IS NULL THEN '' ELSE a.retraction_reason END)
+                   'retraction_reason', CASE WHEN a.retracted_at IS NULL THEN '' ELSE a.retraction_reason END,
+                   'supersedes', a.supersedes_id, 'superseded', a.superseded_at IS NOT NULL,
+                   'superseded_at', {_iso("a.superseded_at")})
                ORDER BY a.seen_at, a.id)
         FROM claims_appearance a
         JOIN sources_source s ON s.id = a.source_id
@@ -105,7 +107,16 @@ SELECT json_build_object({_CLAIM_FIELDS},
                                           'to_status', sc.to_status, 'rationale', sc.rationale,
                                           'changed_at', {_iso("sc.changed_at")})
                         ORDER BY sc.changed_at, sc.id)
-        FROM claims_statuschange sc WHERE sc.claim_id = c.id), '[]'::json)
+        FROM claims_statuschange sc WHERE sc.claim_id = c.id), '[]'::json),
+    'clock', json_build_object(
+        'first_appearance_at', {_iso("c.first_appearance_at")},
+        'first_denial_at', {_iso("c.first_denial_at")},
+        'first_official_at', {_iso("c.first_official_at")},
+        'first_status_change_at', {_iso("c.first_status_change_at")},
+        'first_verdict_at', {_iso("c.first_verdict_at")},
+        'time_to_first_denial_seconds',
+            trunc(extract(epoch FROM c.first_denial_at - c.first_appearance_at))::bigint,
+        'time_to_verdict_seconds', trunc(extract(epoch FROM c.first_verdict_at - c.first_appearance_at))::bigint)
 )
 FROM claims_claim c WHERE c.id = %(id)s AND c.merged_into_id IS NULL
 """
