@@ -216,17 +216,13 @@ def claim_page_timeline(claim: Claim, *, show_all: bool = False, event: str = ""
     return TimelineWindow(events, len(shown), total, shows_all=False)
 
 
-# An official statement (claims.models: one rule for the desk, the windows and the clock).
-_BY_OFFICIAL_BODY = BY_OFFICIAL_BODY
-_IN_OFFICIAL_STATEMENT = IN_OFFICIAL_STATEMENT
-_OFFICIAL = OFFICIAL_APPEARANCES
-
-
 def _newest_and_official(appearances: QuerySet[Appearance], newest: int, *, also: Q | None = None) -> set[int]:
     """The ids of the `newest` latest of these appearances (one claim's), every official one among
     them, and those matching `also`. Two queries."""
     shown = set(appearances.order_by("-seen_at", "-id").values_list("pk", flat=True)[:newest])
-    shown.update(appearances.filter(_OFFICIAL | also if also else _OFFICIAL).values_list("pk", flat=True))
+    shown.update(
+        appearances.filter(OFFICIAL_APPEARANCES | also if also else OFFICIAL_APPEARANCES).values_list("pk", flat=True)
+    )
     return shown
 
 
@@ -707,7 +703,7 @@ def official_statements(limit: int) -> list[Appearance]:
     )
     newest = ("-seen_at", "-id")
     ids = set()
-    for official in (_BY_OFFICIAL_BODY, _IN_OFFICIAL_STATEMENT):
+    for official in (BY_OFFICIAL_BODY, IN_OFFICIAL_STATEMENT):
         ids.update(accepted.filter(official).order_by(*newest).values_list("id", flat=True)[:limit])
     return list(
         Appearance.objects.filter(id__in=ids).select_related("claim", "source", "document").order_by(*newest)[:limit]

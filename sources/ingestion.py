@@ -169,9 +169,8 @@ class FetchedArticle:
     response: outbound.OutboundResponse | None = None  # preserved with the revision (sources.snapshots)
 
 
-def _fetch_article(url: str, extract=extract_article, *, conditional: dict | None = None) -> FetchedArticle | None:
-    """Fetch an article page (robots.txt permitting) and extract it. With `conditional` (the
-    validators of the stored copy), None means the server answered 304 Not Modified."""
+def _fetch_page(url: str, *, conditional: dict | None = None) -> outbound.OutboundResponse:
+    """Fetch a page as an article is fetched: robots.txt permitting, in the host's turn."""
     try:
         if not robots.is_allowed(url):
             raise _Unfetchable(_("robots.txt does not allow fetching this page"))
@@ -179,7 +178,13 @@ def _fetch_article(url: str, extract=extract_article, *, conditional: dict | Non
         raise _Unfetchable(str(error), retry=True) from None
     except outbound.OutboundRequestRefused as error:
         raise _Unfetchable(_("refused: %(reason)s") % {"reason": error.reason}) from None
-    response = _fetch(url, accept=ARTICLE_ACCEPT, conditional=conditional)
+    return _fetch(url, accept=ARTICLE_ACCEPT, conditional=conditional)
+
+
+def _fetch_article(url: str, extract=extract_article, *, conditional: dict | None = None) -> FetchedArticle | None:
+    """Fetch an article page (robots.txt permitting) and extract it. With `conditional` (the
+    validators of the stored copy), None means the server answered 304 Not Modified."""
+    response = _fetch_page(url, conditional=conditional)
     # outbound sends the validators to `url` only, never on to a redirect's target.
     if response.not_modified and response.url == url and conditional and any(conditional.values()):
         return None
@@ -566,6 +571,38 @@ def _moved_to(document: Document, fetched: FetchedArticle | None) -> str:
     except ValidationError:
         pass
     return fetched.url
+
+
+# Snapshots on demand ------------------------------------------------------------------------------
+
+
+def take_requested_snapshot(*, document_id: int, requested_by_id: int | None = None):
+    """The worker's half of sources.snapshots.request_snapshot: fetch the document's page as an
+    article is fetched and preserve it. Safe to run twice (a request already answered is not fetched
+    again). A failure is recorded on the document (`snapshot_error`, shown on its page), never raised."""
+    document = Document.objects.filter(pk=document_id, snapshot_requested_at__isnull=False).first()
+    if document is None:
+        return None
+    try:
+        response = _fetch_page(document.url)
+        with snapshots.preserving(response) as pending, transaction.atomic():
+            snapshot = pending.snapshot(document=document, on_demand=True, requested_by_id=requested_by_id)
+            Document.objects.filter(pk=document_id).update(
+                snapshot_requested_at=None, snapshot_error="", last_snapshot=snapshot
+            )
+        return snapshot
+    except _Unfetchable as error:
+        reason = error.reason
+    except ValidationError as error:
+        reason = "; ".join(error.messages)
+    except Exception as error:  # the page must say it failed; the worker goes on
+        logger.exception("preserving document %s failed unexpectedly", document_id)
+        reason = f"{type(error).__name__}: {error}"
+    Document.objects.filter(pk=document_id).update(
+        snapshot_requested_at=None,
+        snapshot_error=_error_text(_("Could not preserve the page: %(reason)s") % {"reason": reason}),
+    )
+    return None
 
 
 # Scheduling --------------------------------------------------------------------------------------

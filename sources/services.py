@@ -255,12 +255,19 @@ def record_availability(*, document: Document, state: str, http_status: int | No
     """Record that a re-check found the document's page removed, moved, or back: a row only when
     the state changes (a page that stays removed is one event), and "back" only after one of the
     other two. Returns the new row, or None."""
+
+    def unchanged() -> bool:
+        latest = document.availability_changes.order_by("-checked_at", "-id").first()
+        if state == DocumentAvailabilityChange.State.RESTORED:
+            return latest is None or latest.state == state
+        return latest is not None and latest.state == state and latest.location == location
+
+    # Every successful re-check asks for "back": most documents were never removed, so that is
+    # answered without a lock; a change is decided again under the document's lock.
+    if unchanged():
+        return None
     Document.objects.select_for_update().filter(pk=document.pk).first()
-    latest = document.availability_changes.order_by("-checked_at", "-id").first()
-    if state == DocumentAvailabilityChange.State.RESTORED:
-        if latest is None or latest.state == state:
-            return None
-    elif latest is not None and latest.state == state and latest.location == location:
+    if unchanged():
         return None
     change = DocumentAvailabilityChange.objects.create(
         document=document, state=state, http_status=http_status, location=storable_text(location)[:2000]

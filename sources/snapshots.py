@@ -50,11 +50,9 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
-from claimtrack import outbound, politeness
 from claimtrack.lib.text import storable_text
 from outbox.services import enqueue_on_commit
 
-from . import robots
 from .models import Document, DocumentRevision, Snapshot
 
 logger = logging.getLogger(__name__)
@@ -236,17 +234,13 @@ def store_snapshot(*, response, document: Document, on_demand: bool = False, req
 # On demand ---------------------------------------------------------------------------------------
 
 
-def _error_text(reason) -> str:
-    return storable_text(str(reason))[:2000]
-
-
 def _request_lease() -> timedelta:
     return timedelta(seconds=settings.INGEST_LEASE_SECONDS)
 
 
 def request_snapshot(*, document: Document, requested_by) -> bool:
     """A journalist asks for the document's page to be preserved now: the worker fetches it
-    (tasks.take_snapshot). False when a request is pending already (the page says so); a request
+    (tasks.take_snapshot → ingestion.take_requested_snapshot). False when a request is pending already (the page says so); a request
     whose worker was lost longer than the ingestion lease ago may be made again."""
     from . import tasks  # tasks import ingestion, which imports this module
 
@@ -260,65 +254,6 @@ def request_snapshot(*, document: Document, requested_by) -> bool:
         if taken:
             enqueue_on_commit(tasks.take_snapshot, document.pk, getattr(requested_by, "pk", None))
     return bool(taken)
-
-
-class SnapshotFailed(Exception):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-def fetch_for_snapshot(url: str) -> outbound.OutboundResponse:
-    """Fetch a page to preserve it as ingestion fetches articles: robots.txt, the host's turn, the
-    one outbound path. Raises SnapshotFailed with a reason for the page."""
-    try:
-        if not robots.is_allowed(url):
-            raise SnapshotFailed(_("robots.txt does not allow fetching this page"))
-    except robots.RobotsUnavailable as error:
-        raise SnapshotFailed(str(error)) from None
-    except outbound.OutboundRequestRefused as error:
-        raise SnapshotFailed(_("refused: %(reason)s") % {"reason": error.reason}) from None
-    try:
-        politeness.wait_for_turn(urlsplit(url).hostname or "", max_wait=settings.CELERY_TASK_SOFT_TIME_LIMIT / 4)
-        response = outbound.request("GET", url, headers={"Accept": ARTICLE_ACCEPT})
-    except outbound.OutboundRequestRefused as error:
-        raise SnapshotFailed(_("refused: %(reason)s") % {"reason": error.reason}) from None
-    except outbound.OutboundRequestFailed as error:
-        raise SnapshotFailed(_("fetch failed: %(reason)s") % {"reason": error.reason}) from None
-    except politeness.HostBusy as error:
-        raise SnapshotFailed(str(error)) from None
-    if response.status_code >= 400:
-        raise SnapshotFailed(_("the server answered HTTP %(status)s") % {"status": response.status_code})
-    return response
-
-
-def take_requested_snapshot(*, document_id: int, requested_by_id: int | None = None) -> Snapshot | None:
-    """The worker's half of request_snapshot: fetch the document's page and preserve it. Safe to
-    run twice (a request already answered is not fetched again). A failure is recorded on the
-    document (`snapshot_error`, shown on its page) and never raised."""
-    document = Document.objects.filter(pk=document_id, snapshot_requested_at__isnull=False).first()
-    if document is None:
-        return None
-    try:
-        response = fetch_for_snapshot(document.url)
-        with preserving(response) as pending, transaction.atomic():
-            snapshot = pending.snapshot(document=document, on_demand=True, requested_by_id=requested_by_id)
-            Document.objects.filter(pk=document_id).update(
-                snapshot_requested_at=None, snapshot_error="", last_snapshot=snapshot
-            )
-        return snapshot
-    except SnapshotFailed as error:
-        reason = error.reason
-    except ValidationError as error:
-        reason = "; ".join(error.messages)
-    except Exception as error:  # the page must say it failed; the worker goes on
-        logger.exception("preserving document %s failed unexpectedly", document_id)
-        reason = f"{type(error).__name__}: {error}"
-    Document.objects.filter(pk=document_id).update(
-        snapshot_requested_at=None,
-        snapshot_error=_error_text(_("Could not preserve the page: %(reason)s") % {"reason": reason}),
-    )
-    return None
 
 
 # Reading -----------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.conf import settings
 from claimtrack.lib.backoff import backoff_seconds
 from outbox.services import enqueue_on_commit
 
-from . import ingestion, snapshots
+from . import ingestion
 from .models import FeedEntry
 
 
@@ -57,4 +57,4 @@ def recheck_document(document_id, check_number=None):
 def take_snapshot(document_id, requested_by_id=None):
     # A journalist's "preserve this page now": a failed fetch is recorded on the document, never
     # raised; a request already answered is not fetched again.
-    snapshots.take_requested_snapshot(document_id=document_id, requested_by_id=requested_by_id)
+    ingestion.take_requested_snapshot(document_id=document_id, requested_by_id=requested_by_id)

@@ -283,7 +283,7 @@ def test_a_failed_on_demand_fetch_is_shown_on_the_document_page_and_never_raised
     document = factories.DocumentFactory(url=url, canonical_url=url)
     snapshots.request_snapshot(document=document, requested_by=journalist)
 
-    assert snapshots.take_requested_snapshot(document_id=document.pk, requested_by_id=journalist.pk) is None
+    assert ingestion.take_requested_snapshot(document_id=document.pk, requested_by_id=journalist.pk) is None
 
     document.refresh_from_db()
     assert "Could not preserve the page: the server answered HTTP 410" in document.snapshot_error
