@@ -9,13 +9,22 @@ STAMP := $(VENV)/.installed
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# The interface's translation catalogues: .po in the repository, .mo built here (polib, no gettext).
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
 # Reinstall whenever the lock file changes.
 $(STAMP): requirements.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3"
 	$(BIN)/python -m pip install --quiet -r requirements.lock
+	DEBUG=1 $(BIN)/python manage.py compile_catalogues
 	touch $(STAMP)
 
-install: $(STAMP)
+# A catalogue is compiled again whenever its .po changes.
+%.mo: %.po | $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py compile_catalogues $<
+
+install: $(STAMP) $(MO_FILES)
 
 # The embedded default: SQLite in the project folder, Celery on a folder of message files.
 run: export DEBUG ?= 1

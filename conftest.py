@@ -100,3 +100,14 @@ def own_redis(tmp_path):
     with broker(server.url, REDIS_TRANSPORT_OPTIONS):
         yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_each_test():
+    """A request in Arabic leaves Arabic active in this thread (Django's LocaleMiddleware does not
+    undo it; the next request sets its own): the next test starts in the default language."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

@@ -1,7 +1,9 @@
-"""Two-factor login (TOTP, django-otp) for the roles that rule: editors and administrators."""
+"""Two-factor login (TOTP, django-otp) for the roles that rule: editors and administrators; each
+user's interface language."""
 
 import io
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -9,6 +11,8 @@ from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
+
+from .models import InterfacePreference
 
 DEVICE_NAME = "authenticator app"
 
@@ -85,3 +89,45 @@ def remember_second_factor_requirement(request, user) -> None:
 def needs_second_factor(request) -> bool:
     user = request.user
     return user.is_authenticated and request.session.get(SESSION_KEY, False) and not user.is_verified()
+
+
+# The interface language ----------------------------------------------------------------------
+
+LANGUAGE_SESSION_KEY = "interface_language"
+
+
+def interface_languages() -> dict[str, str]:
+    """The languages the interface speaks, each named in itself (settings.LANGUAGES)."""
+    return dict(settings.LANGUAGES)
+
+
+def set_interface_language(user, language: str) -> InterfacePreference:
+    """Store the user's interface language; a code that is not an interface language is refused
+    (ValidationError) and nothing is stored."""
+    if language not in interface_languages():
+        raise ValidationError({"language": _("Choose one of the languages offered.")})
+    preference, _created = InterfacePreference.objects.update_or_create(user=user, defaults={"language": language})
+    return preference
+
+
+def stored_interface_language(user) -> str:
+    """The user's stored interface language, "" when they never chose one (or chose one no longer offered)."""
+    language = InterfacePreference.objects.filter(user=user).values_list("language", flat=True).first() or ""
+    return language if language in interface_languages() else ""
+
+
+def remember_interface_language(request, user) -> None:
+    """At login, copy the user's stored language into the session (one query per login, none per
+    request): from then on the middleware reads it from there."""
+    request.session[LANGUAGE_SESSION_KEY] = stored_interface_language(user)
+
+
+def session_interface_language(request) -> str:
+    """The logged-in user's interface language for this request ("": none chosen). A session from
+    before the preference existed reads it once."""
+    if not request.user.is_authenticated:
+        return ""
+    if LANGUAGE_SESSION_KEY not in request.session:
+        remember_interface_language(request, request.user)
+    language = request.session[LANGUAGE_SESSION_KEY]
+    return language if language in interface_languages() else ""

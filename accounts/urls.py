@@ -6,4 +6,5 @@ app_name = "accounts"
 urlpatterns = [
     path("two-factor/", views.two_factor_setup, name="two-factor"),
     path("verify/", views.verify, name="verify"),
+    path("language/", views.interface_language, name="language"),
 ]

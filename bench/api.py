@@ -39,6 +39,7 @@ from urllib.parse import urlsplit, urlunsplit
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.environment import BENCH_DATABASE_URL  # noqa: E402  (sets the environment first)
+from claimtrack.lib.arabic import searchable_text  # noqa: E402
 
 
 def ensure_database(url: str) -> None:
@@ -148,9 +149,11 @@ def load(claims: int, per_claim: int) -> None:
         def claim_rows():
             for i in range(1, claims + 1):
                 at = start + timedelta(minutes=i)
+                text, summary = sentence(rng, 12), sentence(rng, 30)
                 yield (
-                    i, sentence(rng, 12), f"claim-{i}", sentence(rng, 30), json.dumps(["Kirkuk", "Iraq"]), "en",
+                    i, text, f"claim-{i}", summary, json.dumps(["Kirkuk", "Iraq"]), "en",
                     at, None, at, None, rng.choice(STATUSES), at, at + timedelta(hours=1), 2, 1, 1, "f", at, 0,
+                    searchable_text(text, summary),
                 )  # fmt: skip
 
         copy_rows(
@@ -176,6 +179,7 @@ def load(claims: int, per_claim: int) -> None:
                 "is_archived",
                 "updated_at",
                 "timeline_version",
+                "search_text",
             ],  # fmt: skip
             claim_rows(),
             claims,

@@ -63,6 +63,11 @@ _CLAIM_FIELDS = f"""
     'tags', COALESCE((SELECT json_agg(t.name ORDER BY t.name COLLATE "C")
                       FROM claims_claim_tags ct JOIN claims_tag t ON t.id = ct.tag_id
                       WHERE ct.claim_id = c.id), '[]'::json),
+    'wordings', COALESCE((SELECT json_agg(json_build_object('language', w.language, 'text', w.text,
+                                                            'is_translation', w.is_translation)
+                                          ORDER BY w.created_at, w.id)
+                          FROM claims_claimwording w
+                          WHERE w.claim_id = c.id AND w.retracted_at IS NULL), '[]'::json),
     'places', COALESCE(c.places::json, '[]'::json),
     'stance_counts', json_build_object('asserts', c.asserts_count, 'denies', c.denies_count,
                                        'reports', c.reports_count),

@@ -1,6 +1,9 @@
 """Matching + stance time per document with 10,000 tracked claims (or --claims N).
 
-    DATABASE_URL=postgres://… python bench/matching.py [--claims 100000]    (or no DATABASE_URL: SQLite)
+    DATABASE_URL=postgres://… python bench/matching.py [--claims 100000] [--arabic]    (or no DATABASE_URL: SQLite)
+
+--arabic: claims of mixed languages (a third Arabic: the ANS headlines, then generated ones; the
+rest English as below) and 1,000 Arabic documents, each five ANS rewritten headlines as paragraphs.
 
 Claims: every distinct FNC-1 headline and Emergent claim (real claims, ~2,300) plus generated ones
 up to 10,000 or --claims (fixed seed). Documents: 1,000 real FNC-1 article bodies. Everything is written inside
@@ -31,6 +34,7 @@ from django.utils import timezone  # noqa: E402
 
 from claims.matching import match_document  # noqa: E402
 from claims.models import Claim  # noqa: E402
+from claimtrack.lib.arabic import searchable_text  # noqa: E402
 from claimtrack.lib.shared_data import shared_data_dir  # noqa: E402
 from stance.classifier import load_model  # noqa: E402
 from stance.training import read_emergent, read_fnc_bodies, read_fnc_stances  # noqa: E402
@@ -88,6 +92,10 @@ PLACES = [
     "Hanoi",
 ]
 WHEN = ["", " last night", " ahead of the election", " after the floods", " despite the ceasefire", " on Friday"]
+ARABIC_PEOPLE = ["الرئيس", "وزير الصحة", "جنرال كبير", "المحافظ", "الشرطة", "الجيش", "البنك المركزي", "المعارضة"]
+ARABIC_ACTIONS = ["استقال من منصبه في", "اعتقل في", "زار سرا", "منع التظاهرات في", "سحب قواته من", "أغلق الحدود مع"]
+ARABIC_PLACES = ["كركوك", "الموصل", "أربيل", "البصرة", "بغداد", "حلب", "دمشق", "بيروت", "عمّان", "القاهرة"]
+ARABIC_WHEN = ["", " الليلة الماضية", " قبل الانتخابات", " بعد الفيضانات", " رغم وقف إطلاق النار", " يوم الجمعة"]
 
 
 def generated_claims(real: list[str], count: int) -> list[str]:
@@ -101,6 +109,27 @@ def generated_claims(real: list[str], count: int) -> list[str]:
     return claims
 
 
+def arabic_texts(data: Path, count: int) -> tuple[list[str], list[str]]:
+    """`count` Arabic claims (the ANS headlines, then generated ones) and 1,000 Arabic documents."""
+    import csv
+
+    rows = []
+    for name in ("stance_train.csv", "stance_dev.csv"):
+        with open(data / "arabic-ans" / name, newline="", encoding="utf-8") as f:
+            rows.extend(csv.DictReader(f))
+    rng = random.Random(SEED)
+    claims = list(dict.fromkeys(r["s1"] for r in rows))[:count]
+    while len(claims) < count:
+        claims.append(
+            f"{rng.choice(ARABIC_PEOPLE)} {rng.choice(ARABIC_ACTIONS)} {rng.choice(ARABIC_PLACES)}"
+            f"{rng.choice(ARABIC_WHEN)} ({rng.randrange(10_000)})"
+        )
+    headlines = [r["s2"] for r in rows]
+    rng.shuffle(headlines)
+    documents = [".\n\n".join(headlines[i * 5 : i * 5 + 5]) for i in range(DOCUMENTS)]
+    return claims, documents
+
+
 class Rollback(Exception):
     pass
 
@@ -108,7 +137,9 @@ class Rollback(Exception):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=CLAIMS, help=f"tracked claims (default {CLAIMS:,})")
-    claims = parser.parse_args(argv).claims
+    parser.add_argument("--arabic", action="store_true", help="mixed-language claims, Arabic documents")
+    arguments = parser.parse_args(argv)
+    claims = arguments.claims
     if claims < 1:
         parser.error("--claims must be at least 1")
     data = shared_data_dir()
@@ -117,14 +148,24 @@ def main(argv=None):
     emergent, _bodies, _ids = read_emergent(data / "emergent" / "url-versions-2015-06-14-clean-train.csv")
     texts = generated_claims(sorted({p.headline for p in stances} | {p.headline for p in emergent}), claims)
     documents = [bodies[k] for k in sorted(bodies, key=int)][:DOCUMENTS]
+    if arguments.arabic:
+        arabic_claims, documents = arabic_texts(data, claims // 3)
+        texts = arabic_claims + texts[: claims - len(arabic_claims)]
     model = load_model()
-    print(f"database: {connection.vendor}; stance model: {'yes' if model else 'none (needs review)'}")
+    print(
+        f"database: {connection.vendor}; stance model: {'yes' if model else 'none (needs review)'}; "
+        f"{'mixed languages, Arabic documents' if arguments.arabic else 'English'}"
+    )
     call_command("migrate", verbosity=0)
     try:
         with transaction.atomic():
             now = timezone.now()
             Claim.objects.bulk_create(
-                [Claim(text=t, slug=f"bench-{i}", first_seen_at=now) for i, t in enumerate(texts)], batch_size=1000
+                [
+                    Claim(text=t, slug=f"bench-{i}", first_seen_at=now, search_text=searchable_text(t))
+                    for i, t in enumerate(texts)
+                ],
+                batch_size=1000,
             )
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:

@@ -129,7 +129,8 @@ def add_extras(journalist, editor):
             added.append(f"{ARABIC_CLAIMS:,} Arabic claims")
         if not Claim.objects.filter(pk=100, text__icontains=COMMON_WORD).exists():
             cursor.execute(
-                "UPDATE claims_claim SET text = text || ' ' || %s WHERE id <= 100000 AND id %% 100 = 0", [COMMON_WORD]
+                "UPDATE claims_claim SET text = text || ' ' || %s, search_text = '' WHERE id <= 100000 AND id %% 100 = 0",
+                [COMMON_WORD],
             )
             added.append(f"{COMMON_WORD!r} in 1% of the claims")
         if not Claim.objects.filter(slug="bench-rare-1").exists():
@@ -207,6 +208,10 @@ def add_extras(journalist, editor):
             added.append("20,000 rulings and 20,000 verdicts over the last 26 weeks")
         if added:
             cursor.execute("ANALYZE")
+    if Claim.objects.filter(search_text="").exists():
+        # The search text of the claims inserted above, as migration 0024 fills it.
+        importlib.import_module("claims.migrations.0024_wordings_and_search_text").fill_search_text(apps, None)
+        added.append("the claims' search text")
     if added or not Claim.objects.filter(first_appearance_at__isnull=False).exists():
         # The claims' clocks, as migration 0021 backfills them (the loaders insert rows directly).
         importlib.import_module("claims.migrations.0021_claim_clock").backfill_clocks(apps, None)

@@ -113,6 +113,14 @@ def claimreview_jsonld(*, claim: Claim, verdict: Verdict, appearances, claim_url
     }
     if claim.language:
         review["inLanguage"] = claim.language
+        item_reviewed["inLanguage"] = claim.language
+    # The same claim in other languages: each wording a translation of the claim reviewed.
+    wordings = getattr(claim, "standing_wordings", None)
+    if wordings is None:
+        wordings = claim.wordings.filter(retracted_at__isnull=True).order_by("created_at", "id")
+    translations = [{"@type": "Claim", "inLanguage": w.language, "text": w.text} for w in wordings]
+    if translations:
+        item_reviewed["workTranslation"] = translations
     if verdict.summary:
         review["reviewBody"] = verdict.summary
     return review

@@ -85,7 +85,19 @@ SOURCES = {
         "homepage": "https://www.kurdistan24.net/",
     },
     "mod": {"name": "Iraq's Ministry of Defence", "kind": Source.Kind.OFFICIAL_BODY, "country": "IQ", "language": "ar"},
+    # Kurdistan 24 publishes in Sorani Kurdish too: its Kurdish-language service, registered so a
+    # new user finds a source in Arabic script (no appearance: the report quoted is the English one).
+    "k24_ckb": {
+        "name": "کوردستان ٢٤",
+        "kind": Source.Kind.NEWS_OUTLET,
+        "country": "IQ",
+        "language": "ckb",
+        "homepage": "https://www.kurdistan24.net/ckb/",
+    },
 }
+
+# The claim in Arabic, the language of the ministry's statement: the newsroom's own translation.
+CLAIM_ARABIC_WORDING = "انسحاب الشرطة الاتحادية من محافظة كركوك"
 
 DOCUMENTS = {
     "k24": {
@@ -211,6 +223,8 @@ def load_demo() -> tuple[Claim, list[DemoUser], bool]:
     accounts = {demo.username: _ensure_user(demo) for demo in users}
     existing = Claim.objects.filter(slug=CLAIM_SLUG).first()
     if existing is not None:
+        # A demo loaded before the wordings existed gets them now; otherwise nothing changes.
+        _ensure_other_languages(existing, accounts["journalist"])
         return existing, users, False
 
     journalist, editor = accounts["journalist"], accounts["editor"]
@@ -265,4 +279,11 @@ def load_demo() -> tuple[Claim, list[DemoUser], bool]:
     # The counts are also refreshed by a task after commit; compute them now so the demo is
     # complete even before a worker runs.
     services.recompute_stance_counts(claim_id=claim.pk)
+    _ensure_other_languages(claim, journalist)
     return claim, users, True
+
+
+def _ensure_other_languages(claim: Claim, journalist) -> None:
+    """The claim's Arabic wording and the Kurdish-language source, each once."""
+    services.add_claim_wording(claim_id=claim.pk, text=CLAIM_ARABIC_WORDING, language="ar", added_by=journalist)
+    get_or_create_source(**SOURCES["k24_ckb"])

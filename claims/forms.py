@@ -4,14 +4,16 @@ import re
 
 from django import forms
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from claimtrack.lib.languages import is_language_tag, language_name
 from claimtrack.lib.submissions import TOKEN_MAX_LENGTH, new_submission_token
 from claimtrack.validators import FilterDayFormField, SeenTimeFormField, validate_http_url
 from sources import selectors as source_selectors
 from sources.models import Document, Source
 
-from .models import NOTE_MAX_LENGTH, ClaimStatus, NotificationSettings, Stance
+from .models import NOTE_MAX_LENGTH, WORDING_MAX_LENGTH, ClaimStatus, NotificationSettings, Stance
 from .ratings import rating_names
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -62,7 +64,12 @@ class ClaimForm(forms.Form):
     )
     tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separate with commas"), max_length=500)
     places = forms.CharField(label=_("Places"), required=False, help_text=_("Separate with commas"), max_length=500)
-    language = forms.CharField(label=_("Language"), required=False, max_length=16, help_text=_("e.g. ar, ckb, en, tr"))
+    language = forms.CharField(
+        label=_("Language"),
+        required=False,
+        max_length=16,
+        help_text=_("e.g. ar, ckb, en, tr; left empty, it is detected from the claim's text."),
+    )
     first_seen_at = SeenTimeFormField(
         label=_("First seen"), required=False, widget=DATETIME_WIDGET, help_text=_("Leave empty for now")
     )
@@ -122,6 +129,39 @@ class SourceByNameMixin:
         return found
 
 
+def language_label(code: str) -> str:
+    """A language as a filter names it: "Central Kurdish (Sorani) (ckb)", in the page's language
+    where Django knows the language, else claimtrack.lib.languages' English name, or the code."""
+    try:
+        name = translation.get_language_info(code)["name_translated"]
+    except KeyError:
+        name = language_name(code)
+    return f"{name} ({code})" if name != code else code
+
+
+class LanguageFilterField(forms.ChoiceField):
+    """A select of the languages present (`offer`); a link may name any other language tag (no
+    rows then), but not a value that is no tag (too long, control characters): a form error."""
+
+    default_error_messages = {
+        "invalid_choice": _("Choose a language from the list, or give a language tag such as ar, ckb or en."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Language"))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def offer(self, codes, current=None):
+        codes = list(codes)
+        if isinstance(current, str) and is_language_tag(current) and current not in codes:
+            codes.append(current)
+        self.choices = [("", _("Any language"))] + [(code, language_label(code)) for code in codes]
+
+    def valid_value(self, value):
+        return is_language_tag(value) or super().valid_value(value)
+
+
 class ClaimFilterForm(SourceByNameMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status")), *ClaimStatus.choices])
@@ -137,10 +177,12 @@ class ClaimFilterForm(SourceByNameMixin, forms.Form):
     seen_until = FilterDayFormField(
         label=_("First seen until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    language = LanguageFilterField()
 
-    def __init__(self, *args, tag_names=(), **kwargs):
+    def __init__(self, *args, tag_names=(), languages=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tag"].choices = [("", _("Any tag"))] + [(name, name) for name in tag_names]
+        self.fields["language"].offer(languages, self.data.get("language"))
 
     def clean(self):
         cleaned_data = super().clean()
@@ -254,10 +296,41 @@ class VerdictForm(forms.Form):
     submission_token = SubmissionTokenField()
 
 
+class WordingForm(forms.Form):
+    text = forms.CharField(
+        label=_("The claim in another language"),
+        max_length=WORDING_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
+        help_text=_("The same claim, worded in another language: search and matching use it too."),
+    )
+    language = forms.CharField(label=_("Language"), max_length=16, help_text=_("e.g. ar, ckb, en, tr"))
+    is_translation = forms.BooleanField(
+        label=_("Our newsroom's translation"),
+        required=False,
+        initial=True,
+        help_text=_("Untick when these are the words a source used."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        # Its own element ids: the claim page's note form has a `text` field too.
+        kwargs.setdefault("auto_id", "id_wording_%s")
+        super().__init__(*args, **kwargs)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"})
     )
+
+
+class ReviewFilterForm(forms.Form):
+    """The review queue's filter: the language of the text an appearance was found in."""
+
+    language = LanguageFilterField()
+
+    def __init__(self, *args, languages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].offer(languages, self.data.get("language"))
 
 
 class DecisionForm(forms.Form):

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from claimtrack.lib import arabic
 from stance.classifier import StanceResult
 from stance.reading import read_document
 
 from . import search
-from .models import Claim
+from .models import Claim, ClaimWording
 
 
 @dataclass(frozen=True)
@@ -36,5 +37,23 @@ def match_document(*, title: str, text: str, exclude_claim_ids=()) -> list[Match
     candidate_ids = [i for i in candidate_ids if i not in excluded][: settings.CLAIMTRACK_MATCH_CANDIDATES]
     if not candidate_ids:
         return []
-    claim_texts = dict(Claim.objects.filter(pk__in=candidate_ids).values_list("id", "text"))
+    claim_texts = _closest_wordings(candidate_ids, f"{title}\n{text}")
     return [Match(claim_id, stance) for claim_id, stance in reading.stances_towards(claim_texts).items()]
+
+
+def _closest_wordings(claim_ids: list[int], document_text: str) -> dict[int, str]:
+    """Each claim's text, or the standing wording (another language, say) sharing the most words
+    with the document: an Arabic article is compared with a claim's Arabic wording. Two queries."""
+    document_terms = set(arabic.search_terms(document_text))
+    texts: dict[int, list[str]] = {}
+    for claim_id, claim_text in Claim.objects.filter(pk__in=claim_ids).values_list("id", "text"):
+        texts[claim_id] = [claim_text]
+    wordings = ClaimWording.objects.filter(claim_id__in=claim_ids, retracted_at__isnull=True).order_by("id")
+    for claim_id, wording in wordings.values_list("claim_id", "text"):
+        texts.setdefault(claim_id, []).append(wording)
+
+    def shared(candidate: str) -> int:
+        return len(document_terms.intersection(arabic.search_terms(candidate)))
+
+    # max() keeps the first of equals: the claim's own text unless a wording shares more.
+    return {claim_id: max(candidates, key=shared) for claim_id, candidates in texts.items() if candidates}

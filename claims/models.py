@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from audit.models import AuditFields
+from claimtrack.lib.arabic import searchable_text
 
 from .permalinks import permalink_suffix
 
@@ -139,8 +140,12 @@ class Claim(models.Model):
     first_official_at = models.DateTimeField(null=True, blank=True, editable=False)
     first_status_change_at = models.DateTimeField(null=True, blank=True, editable=False)
     first_verdict_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    # What search, the similar-claims warning and matching read: the text, summary and every standing
+    # wording, normalised (claimtrack.lib.arabic.searchable_text), written by save() and by the
+    # wording services. Derived: not in the audit trail. PostgreSQL indexes it (migration 0024).
+    search_text = models.TextField(blank=True, default="", db_default="", editable=False)
 
-    history = HistoricalRecords(bases=[AuditFields], excluded_fields=["timeline_version", *CLOCK_FIELDS])
+    history = HistoricalRecords(bases=[AuditFields], excluded_fields=["timeline_version", "search_text", *CLOCK_FIELDS])
 
     class Meta:
         ordering = ["-last_activity_at", "-id"]
@@ -164,10 +169,26 @@ class Claim(models.Model):
                 for f in self._meta.concrete_fields
                 if not f.primary_key and f.attname not in {"status", "status_changed_at", *CLOCK_FIELDS}
             ]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"text", "summary"} & set(update_fields):
+            self.search_text = self.searchable_text()
+            if update_fields is not None and "search_text" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "search_text"]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("claims:detail", args=[self.pk])
+
+    def searchable_text(self) -> str:
+        """The claim's search_text as it should be now: its text, summary and standing wordings."""
+        wordings = []
+        if self.pk is not None and not self._state.adding:
+            wordings = list(
+                ClaimWording.objects.filter(claim_id=self.pk, retracted_at__isnull=True)
+                .order_by("id")
+                .values_list("text", flat=True)
+            )
+        return searchable_text(self.text, self.summary, *wordings)
 
     @property
     def time_to_first_denial(self):
@@ -605,6 +626,47 @@ class Note(models.Model):
 
     def __str__(self):
         return f"note {self.pk} on claim {self.claim_id}"
+
+
+WORDING_MAX_LENGTH = 2000
+
+
+class ClaimWording(models.Model):
+    """The same claim worded in another language (or as it circulates in another form): "the same
+    claim in Arabic". Search, the similar-claims warning and matching use every standing wording
+    (through Claim.search_text); the API, ClaimReview and the public page carry them. Retracted,
+    never edited or deleted."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="wordings")
+    text = models.TextField(max_length=WORDING_MAX_LENGTH)
+    language = models.CharField(max_length=16, help_text=_("BCP 47 language tag, e.g. ar, ckb, en"))
+    # The newsroom's own translation, as against a wording found in circulation (a post, a headline).
+    is_translation = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    retraction_reason = models.TextField(max_length=2000, blank=True)
+
+    history = HistoricalRecords(bases=[AuditFields])
+
+    class Meta:
+        ordering = ["claim", "created_at", "id"]
+        constraints = [
+            # A double click, or two journalists adding the same words, make one wording.
+            models.UniqueConstraint(
+                fields=["claim", "language", "text"],
+                condition=models.Q(retracted_at__isnull=True),
+                name="one_standing_wording_per_text",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.language} wording of claim {self.claim_id}"
 
 
 class Assignment(models.Model):

@@ -4,6 +4,19 @@ it, for the verdict form, the API and the services."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+# The default scale's names (claimtrack/settings.py), for the catalogues: a rating is stored and sent
+# to partners by its name as configured (ClaimReview's alternateName), and shown translated when the
+# interface's catalogue has that name (rating_label). A newsroom's own names are shown as they are.
+DEFAULT_RATING_NAMES = [
+    gettext_noop("True"),
+    gettext_noop("Mostly true"),
+    gettext_noop("Mixed"),
+    gettext_noop("Mostly false"),
+    gettext_noop("False"),
+    gettext_noop("Unproven"),
+]
 
 
 def rating_names() -> list[str]:
@@ -28,3 +41,9 @@ def false_rating_names() -> list[str]:
     scale = settings.CLAIMTRACK_RATING_SCALE
     middle = (scale["best"] + scale["worst"]) / 2
     return [rating["name"] for rating in scale["ratings"] if rating["value"] < middle]
+
+
+def rating_label(name: str) -> str:
+    """A rating's name in the interface's language, or as configured when the catalogue has no such
+    name."""
+    return _(name) if name else name

@@ -1,8 +1,15 @@
 """The reports' pictures (claims.reports), as plain geometry for inline SVG, the way claims.charts
 draws the claim page's: templates/claims/_report_columns.html (a column per week, stacked by
-status) and _report_bars.html (a horizontal bar per source). No JavaScript; every label escaped."""
+status) and _report_bars.html (a horizontal bar per source). No JavaScript; every label escaped.
+
+Mirrored in a right-to-left interface, as the claim page's chart is: weeks run from right to left
+with the scale on the right; bars grow leftwards from their labels on the right. The SVG's
+`direction` is rtl, so the templates' logical text-anchors (start/end) anchor on the mirrored side.
+"""
 
 from dataclasses import dataclass
+
+from django.utils.translation import get_language_bidi
 
 WIDTH = 720
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 36
@@ -36,11 +43,31 @@ class ColumnChart:
     plot_right: int = WIDTH - RIGHT
     plot_top: int = TOP
     plot_bottom: int = 240 - BOTTOM
+    rtl: bool = False
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.rtl else "ltr"
+
+    @property
+    def tick_x(self) -> int:
+        """The scale's labels, outside the plot on its scale side (anchored at their end, logically)."""
+        return self.plot_right + 6 if self.rtl else self.plot_left - 6
 
 
-def column_chart(columns: list[tuple[str, list[tuple[str, float, str]]]], *, tick_text=str, height: int = 240):
+def column_chart(
+    columns: list[tuple[str, list[tuple[str, float, str]]]],
+    *,
+    tick_text=str,
+    height: int = 240,
+    rtl: bool | None = None,
+):
     """A column per (label, [(css class, value, title)]), its parts stacked from the bottom; every
-    fourth column labelled. None when every value is 0."""
+    fourth column labelled. None when every value is 0. Mirrored when `rtl` (by default: when the
+    active language is written right to left)."""
+    if rtl is None:
+        rtl = get_language_bidi()
+    plot_left, plot_right = (RIGHT, WIDTH - LEFT) if rtl else (LEFT, WIDTH - RIGHT)
     totals = [sum(value for _css, value, _title in parts) for _label, parts in columns]
     top = max(totals, default=0)
     if not top:
@@ -49,7 +76,7 @@ def column_chart(columns: list[tuple[str, list[tuple[str, float, str]]]], *, tic
     step = (WIDTH - LEFT - RIGHT) / len(columns)
     segments, labels = [], []
     for index, (label, parts) in enumerate(columns):
-        x = LEFT + index * step + step * 0.1
+        x = plot_right - (index + 1) * step + step * 0.1 if rtl else plot_left + index * step + step * 0.1
         base = plot_bottom
         for css, value, title in parts:
             if not value:
@@ -65,7 +92,16 @@ def column_chart(columns: list[tuple[str, list[tuple[str, float, str]]]], *, tic
         if text not in seen:
             seen.add(text)
             ticks.append((round(plot_bottom - plot_height * n / 4, 1), text))
-    return ColumnChart(segments=segments, x_labels=labels, y_ticks=ticks, height=height, plot_bottom=plot_bottom)
+    return ColumnChart(
+        segments=segments,
+        x_labels=labels,
+        y_ticks=ticks,
+        height=height,
+        plot_bottom=plot_bottom,
+        plot_left=plot_left,
+        plot_right=plot_right,
+        rtl=rtl,
+    )
 
 
 @dataclass
@@ -76,6 +112,7 @@ class Bar:
     value_text: str
     label_y: float
     value_x: float
+    x: float = LABEL_WIDTH
 
 
 @dataclass
@@ -85,10 +122,23 @@ class BarChart:
     height: int = 0
     label_width: int = LABEL_WIDTH
     bar_height: int = BAR_HEIGHT
+    rtl: bool = False
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.rtl else "ltr"
+
+    @property
+    def label_x(self) -> int:
+        """The labels end here (logically: text-anchor end), just before the bars start."""
+        return self.width - self.label_width + 6 if self.rtl else self.label_width - 6
 
 
-def bar_chart(rows: list[tuple[str, float, str]]) -> BarChart | None:
-    """A horizontal bar per (label, value, value text), longest first as given. None without rows."""
+def bar_chart(rows: list[tuple[str, float, str]], *, rtl: bool | None = None) -> BarChart | None:
+    """A horizontal bar per (label, value, value text), longest first as given. None without rows.
+    Mirrored when `rtl` (by default: when the active language is written right to left)."""
+    if rtl is None:
+        rtl = get_language_bidi()
     top = max((value for _label, value, _text in rows), default=0)
     if not rows or not top:
         return None
@@ -97,5 +147,9 @@ def bar_chart(rows: list[tuple[str, float, str]]) -> BarChart | None:
     for index, (label, value, text) in enumerate(rows):
         y = TOP + index * (BAR_HEIGHT + BAR_GAP)
         width = max(round(plot * value / top, 1), 1)
-        bars.append(Bar(y, width, label, text, y + BAR_HEIGHT - 5, round(LABEL_WIDTH + width + 6, 1)))
-    return BarChart(bars=bars, height=TOP * 2 + len(rows) * (BAR_HEIGHT + BAR_GAP))
+        if rtl:  # the bar grows leftwards from the labels' column on the right; its value after it
+            x = round(WIDTH - LABEL_WIDTH - width, 1)
+            bars.append(Bar(y, width, label, text, y + BAR_HEIGHT - 5, round(x - 6, 1), x=x))
+        else:
+            bars.append(Bar(y, width, label, text, y + BAR_HEIGHT - 5, round(LABEL_WIDTH + width + 6, 1)))
+    return BarChart(bars=bars, height=TOP * 2 + len(rows) * (BAR_HEIGHT + BAR_GAP), rtl=rtl)

@@ -53,12 +53,17 @@ def _week_label(start) -> str:
     return start.date().isoformat()
 
 
+def _week_axis_label(start) -> str:
+    """The chart's label of a week: its first day in the active language ("3 December", "3 ديسمبر")."""
+    return formats.date_format(start, "MONTH_DAY_FORMAT")
+
+
 def _claims_by_status(weeks) -> Report:
     statuses = ClaimStatus.choices
     counts = reports.claims_by_status(weeks)
     columns = [
         (
-            start.strftime("%m-%d"),
+            _week_axis_label(start),
             [
                 (f"status-{value}", by_status[value], f"{_week_label(start)}: {label} {by_status[value]}")
                 for value, label in statuses
@@ -84,7 +89,7 @@ def _time_to_verdict(weeks) -> Report:
     hours = [(start, median.total_seconds() / 3600 if median else 0, median, n) for start, median, n in medians]
     columns = [
         (
-            start.strftime("%m-%d"),
+            _week_axis_label(start),
             [("median", value, f"{_week_label(start)}: {human_duration(median) or '—'} ({n})")],
         )
         for start, value, median, n in hours

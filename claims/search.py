@@ -1,7 +1,9 @@
 """Full-text search of tracked claims, the first step of matching a document to claims.
 
-The database does the searching: on PostgreSQL a GIN index on the stored column text_search_vector,
-generated as to_tsvector('english', text) (migration 0018; not a model field), on SQLite an FTS5
+The database does the searching, over Claim.search_text (the text, summary and every wording,
+normalised for Arabic script and case, with Arabic prefixes stemmed: claimtrack.lib.arabic): on
+PostgreSQL a GIN index on the stored column text_search_vector, generated as
+to_tsvector('english', search_text) (migrations 0018, 0024; not a model field), on SQLite an FTS5
 table kept in step with claims_claim by triggers. Either way the question is "which non-archived,
 unmerged claims share the most (stemmed) words with these words", ranked by the database's own
 relevance function. Other databases fall back to a scan in Python.
@@ -21,17 +23,26 @@ from .models import Claim
 
 logger = logging.getLogger(__name__)
 
+# The FTS5 table indexes search_text (claimtrack.lib.arabic: text, summary and wordings, normalised,
+# Arabic prefixes stemmed). Until migration 0024 it indexed text under the name claims_claim_fts:
+# that table and its triggers are dropped.
 SQLITE_SETUP = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS claims_claim_fts USING fts5("
-    "text, content='claims_claim', content_rowid='id', tokenize='porter unicode61')",
-    "CREATE TRIGGER IF NOT EXISTS claims_claim_fts_insert AFTER INSERT ON claims_claim BEGIN "
-    "INSERT INTO claims_claim_fts(rowid, text) VALUES (new.id, new.text); END",
-    "CREATE TRIGGER IF NOT EXISTS claims_claim_fts_delete AFTER DELETE ON claims_claim BEGIN "
-    "INSERT INTO claims_claim_fts(claims_claim_fts, rowid, text) VALUES ('delete', old.id, old.text); END",
-    "CREATE TRIGGER IF NOT EXISTS claims_claim_fts_update AFTER UPDATE OF text ON claims_claim BEGIN "
-    "INSERT INTO claims_claim_fts(claims_claim_fts, rowid, text) VALUES ('delete', old.id, old.text); "
-    "INSERT INTO claims_claim_fts(rowid, text) VALUES (new.id, new.text); END",
-    "INSERT INTO claims_claim_fts(claims_claim_fts) VALUES ('rebuild')",
+    "DROP TRIGGER IF EXISTS claims_claim_fts_insert",
+    "DROP TRIGGER IF EXISTS claims_claim_fts_delete",
+    "DROP TRIGGER IF EXISTS claims_claim_fts_update",
+    "DROP TABLE IF EXISTS claims_claim_fts",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS claims_claim_search USING fts5("
+    "search_text, content='claims_claim', content_rowid='id', tokenize='porter unicode61')",
+    "CREATE TRIGGER IF NOT EXISTS claims_claim_search_insert AFTER INSERT ON claims_claim BEGIN "
+    "INSERT INTO claims_claim_search(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "CREATE TRIGGER IF NOT EXISTS claims_claim_search_delete AFTER DELETE ON claims_claim BEGIN "
+    "INSERT INTO claims_claim_search(claims_claim_search, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); END",
+    "CREATE TRIGGER IF NOT EXISTS claims_claim_search_update AFTER UPDATE OF search_text ON claims_claim BEGIN "
+    "INSERT INTO claims_claim_search(claims_claim_search, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); "
+    "INSERT INTO claims_claim_search(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "INSERT INTO claims_claim_search(claims_claim_search) VALUES ('rebuild')",
 ]
 
 # Uses the GIN index claims_claim_text_search_vector on the stored vector (migration 0018): the bitmap
@@ -43,9 +54,10 @@ POSTGRESQL_QUERY = """
     LIMIT %s
 """
 SQLITE_QUERY = """
-    SELECT claims_claim.id FROM claims_claim_fts JOIN claims_claim ON claims_claim.id = claims_claim_fts.rowid
-    WHERE claims_claim_fts MATCH %s AND NOT claims_claim.is_archived AND claims_claim.merged_into_id IS NULL
-    ORDER BY bm25(claims_claim_fts), claims_claim.id DESC
+    SELECT claims_claim.id FROM claims_claim_search
+    JOIN claims_claim ON claims_claim.id = claims_claim_search.rowid
+    WHERE claims_claim_search MATCH %s AND NOT claims_claim.is_archived AND claims_claim.merged_into_id IS NULL
+    ORDER BY bm25(claims_claim_search), claims_claim.id DESC
     LIMIT %s
 """
 
@@ -86,7 +98,7 @@ def candidate_claim_ids(words: list[str], *, limit: int) -> list[int]:
 
 
 def _sqlite_has_search() -> bool:
-    return "claims_claim_fts" in connection.introspection.table_names()
+    return "claims_claim_search" in connection.introspection.table_names()
 
 
 def _scan_candidates(words: list[str], limit: int) -> list[int]:
@@ -94,7 +106,7 @@ def _scan_candidates(words: list[str], limit: int) -> list[int]:
     wanted = word_stems(" ".join(words))
     scored = []
     for claim_id, text in (
-        Claim.objects.filter(is_archived=False, merged_into__isnull=True).values_list("id", "text").iterator()
+        Claim.objects.filter(is_archived=False, merged_into__isnull=True).values_list("id", "search_text").iterator()
     ):
         shared = len(wanted & word_stems(text))
         if shared:

@@ -3,6 +3,7 @@
 Every selector runs a fixed number of queries, whatever the number of rows it returns.
 """
 
+import contextlib
 import json
 import re
 from collections import Counter
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
@@ -17,7 +19,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from audit.selectors import AuditEntry, history_entries
-from sources.models import DocumentAvailabilityChange, DocumentRevision, Source
+from claimtrack.lib import arabic
+from claimtrack.lib.languages import primary_language
+from sources.models import Document, DocumentAvailabilityChange, DocumentRevision, Source
 
 from . import roles
 from .models import (
@@ -32,6 +36,7 @@ from .models import (
     ClaimEdit,
     ClaimMerge,
     ClaimStatus,
+    ClaimWording,
     Evidence,
     Follow,
     MergeProposal,
@@ -373,18 +378,24 @@ def published_claim_rows() -> QuerySet:
 
 
 def with_tags_and_verdicts(rows: list[dict]) -> list[dict]:
-    """Add `tags` (sorted names) and `verdict` (the current verdict, a dict or None) to claim rows. Two
-    queries, whatever the number of rows."""
+    """Add `tags` (sorted names), `wordings` (standing, oldest first: dicts of WORDING_ROW_FIELDS) and
+    `verdict` (the current verdict, a dict or None) to claim rows. Three queries, whatever the number
+    of rows."""
     ids = [row["id"] for row in rows]
     tags: dict[int, list[str]] = {claim_id: [] for claim_id in ids}
     for claim_id, name in Claim.tags.through.objects.filter(claim_id__in=ids).values_list("claim_id", "tag__name"):
         tags[claim_id].append(name)
+    wordings: dict[int, list[dict]] = {claim_id: [] for claim_id in ids}
+    standing = ClaimWording.objects.filter(claim_id__in=ids, retracted_at__isnull=True).order_by("created_at", "id")
+    for wording in standing.values("claim_id", *WORDING_ROW_FIELDS):
+        wordings[wording.pop("claim_id")].append(wording)
     verdicts: dict[int, dict] = {}
     newest_first = Verdict.objects.filter(claim_id__in=ids).order_by("claim_id", "-published_at", "-id")
     for verdict in newest_first.values("claim_id", *VERDICT_ROW_FIELDS):
         verdicts.setdefault(verdict.pop("claim_id"), verdict)
     for row in rows:
         row["tags"] = sorted(tags[row["id"]])
+        row["wordings"] = wordings[row["id"]]
         row["verdict"] = verdicts.get(row["id"])
     return rows
 
@@ -397,6 +408,7 @@ APPEARANCE_ROW_FIELDS = (
     "document_id", "document__url", "document__title", "document__kind", "document__published_at",
 )  # fmt: skip
 STATUS_CHANGE_ROW_FIELDS = ("id", "claim_id", "from_status", "to_status", "rationale", "changed_at")
+WORDING_ROW_FIELDS = ("language", "text", "is_translation")
 
 
 # The claim detail is the API's hottest single-object read. Built with the ORM, compiling its
@@ -420,6 +432,10 @@ WHERE c.id = %s
 """
 _DETAIL_TAGS_SQL = """
 SELECT t.name FROM claims_claim_tags ct JOIN claims_tag t ON t.id = ct.tag_id WHERE ct.claim_id = %s
+"""
+_DETAIL_WORDINGS_SQL = """
+SELECT w.language, w.text, w.is_translation FROM claims_claimwording w
+WHERE w.claim_id = %s AND w.retracted_at IS NULL ORDER BY w.created_at, w.id
 """
 _DETAIL_APPEARANCES_SQL = """
 SELECT a.id, a.claim_id, a.stance, a.quote, a.seen_at, a.origin, a.review_state, a.retracted_at,
@@ -451,8 +467,9 @@ def published_claim_detail_row(claim_id: int, *, include_retracted: bool = False
     """The claim as a row of CLAIM_ROW_FIELDS plus `tags` (sorted), `verdict` (the current one, a
     dict of VERDICT_ROW_FIELDS or None), `appearances` (published, in time order; rows of
     APPEARANCE_ROW_FIELDS), `status_history` (in time order; rows of STATUS_CHANGE_ROW_FIELDS) and
-    `merged_into_id` (the claim it was merged into, or None), `clock` (the claim's CLOCK_FIELDS); None when
-    there is no such claim. Four queries: the same content as published_claim_detail()."""
+    `merged_into_id` (the claim it was merged into, or None), `clock` (the claim's CLOCK_FIELDS),
+    `wordings` (standing, oldest first); None when there is no such claim. Five queries: the same
+    content as published_claim_detail()."""
     with connection.cursor() as cursor:
         cursor.execute(_DETAIL_CLAIM_SQL, [claim_id])
         found = cursor.fetchone()
@@ -476,6 +493,11 @@ def published_claim_detail_row(claim_id: int, *, include_retracted: bool = False
 
         cursor.execute(_DETAIL_TAGS_SQL, [claim_id])
         row["tags"] = sorted(name for (name,) in cursor.fetchall())
+        cursor.execute(_DETAIL_WORDINGS_SQL, [claim_id])
+        row["wordings"] = [
+            {"language": language, "text": text, "is_translation": bool(is_translation)}
+            for language, text, is_translation in cursor.fetchall()
+        ]
 
         retracted = "" if include_retracted else "AND a.retracted_at IS NULL"
         cursor.execute(
@@ -497,7 +519,7 @@ def published_claim_detail_row(claim_id: int, *, include_retracted: bool = False
 
 def published_claim_detail(*, include_retracted: bool = False) -> QuerySet[Claim]:
     """published_claims plus the published appearances (`published_appearances`, in time order) and
-    the status changes (`status_history`). Five queries."""
+    the status changes (`status_history`) and the standing wordings (`standing_wordings`). Six queries."""
     return published_claims().prefetch_related(
         Prefetch(
             "appearances",
@@ -506,6 +528,11 @@ def published_claim_detail(*, include_retracted: bool = False) -> QuerySet[Claim
         ),
         Prefetch(
             "status_changes", queryset=StatusChange.objects.order_by("changed_at", "id"), to_attr="status_history"
+        ),
+        Prefetch(
+            "wordings",
+            queryset=ClaimWording.objects.filter(retracted_at__isnull=True).order_by("created_at", "id"),
+            to_attr="standing_wordings",
         ),
     )
 
@@ -546,6 +573,11 @@ def published_claimreviews() -> QuerySet[Claim]:
             queryset=published_appearances().order_by("seen_at", "id"),
             to_attr="published_appearances",
         ),
+        Prefetch(
+            "wordings",
+            queryset=ClaimWording.objects.filter(retracted_at__isnull=True).order_by("created_at", "id"),
+            to_attr="standing_wordings",
+        ),
     )
 
 
@@ -568,24 +600,32 @@ SEARCH_ID_LIST_LIMIT = 5_000
 
 def search_claims(claims: QuerySet[Claim], query: str) -> QuerySet[Claim]:
     """The claims matching a search, for the claim list page and the API's `q` alike: every word
-    must occur in the claim's text or summary. Substring matching works in any
-    script (Arabic and Kurdish words often carry attached prefixes such as و or ال, which whole-word
-    matching would miss); on PostgreSQL a websearch full-text match (phrases, OR, -word) is
-    accepted as well, with the script-neutral 'simple' configuration."""
-    words = [w for w in re.split(r"\s+", query.strip()) if w][:12]
-    if not words:
+    must occur in the claim's text, summary or one of its wordings, all read through
+    Claim.search_text. The query is normalised and stemmed as the stored text is
+    (claimtrack.lib.arabic): "إنسحاب" finds "انسحاب", "والشرطة" finds "الشرطة", "istanbul" finds
+    "İstanbul". Substring matching works in any script (a stemmed word still finds the words it is
+    part of); on PostgreSQL a websearch full-text match (phrases, OR, -word) of the normalised query
+    is accepted as well, with the script-neutral 'simple' configuration."""
+    terms = []
+    for word in query.split()[:12]:
+        if word.startswith("-") or '"' in word or not arabic.words(word):
+            # Websearch syntax ("a phrase", -word) or only punctuation: as typed, normalised; the
+            # substring match then finds nothing, and on PostgreSQL the websearch match decides.
+            terms.append(arabic.normalise(word))
+        else:
+            terms.extend(arabic.search_terms(word))
+    terms = [t for t in terms if t]
+    if not terms:
         return claims
     matching = Q()
-    for word in words:
-        matching &= Q(text__icontains=word) | Q(summary__icontains=word)
+    for term in terms:
+        matching &= Q(search_text__contains=term)
     if connection.vendor != "postgresql":
         return claims.filter(matching)
-    # Even for plain words: the substring match compares UPPER() and the full-text one lowercases,
-    # which differ ("istanbul" finds "İstanbul" only by the latter), and the parser splits on "_".
     from django.contrib.postgres.search import SearchQuery, SearchVector
 
-    searched = claims.annotate(search_vector=SearchVector("text", "summary", config="simple"))
-    matching |= Q(search_vector=SearchQuery(query, config="simple", search_type="websearch"))
+    searched = claims.annotate(search_vector=SearchVector("search_text", config="simple"))
+    matching |= Q(search_vector=SearchQuery(arabic.normalise(query), config="simple", search_type="websearch"))
     ids = list(searched.filter(matching).order_by().values_list("id", flat=True)[: SEARCH_ID_LIST_LIMIT + 1])
     if len(ids) <= SEARCH_ID_LIST_LIMIT:
         return claims.filter(id__in=ids)
@@ -600,8 +640,10 @@ def filtered_claim_list(
     source_id: int | None = None,
     seen_from: datetime | None = None,
     seen_until: datetime | None = None,
+    language: str = "",
 ) -> QuerySet[Claim]:
-    """The claim list page: newest activity first, filtered. The date range is on first seen."""
+    """The claim list page: newest activity first, filtered. The date range is on first seen; the
+    language is the claim's, exactly (claim_languages lists those present)."""
     claims = claim_list()
     if query:
         claims = search_claims(claims, query)
@@ -617,21 +659,63 @@ def filtered_claim_list(
         claims = claims.filter(first_seen_at__gte=seen_from)
     if seen_until:
         claims = claims.filter(first_seen_at__lt=seen_until)
+    if language:
+        claims = claims.filter(language=language)
     return claims
 
 
-_SIMILARITY_WORD = re.compile(r"\w{4,}")
+# The filters' lists of languages present are read from every row (a DISTINCT no index serves: 70 ms
+# over 100,000 claims on PostgreSQL), so the cache keeps them this long: a claim in a new language
+# joins the select within minutes (a link naming its tag filters at once).
+LANGUAGES_CACHE_SECONDS = 300
+
+
+def _cached(key: str, compute, seconds: int):
+    """compute() through the cache; computed directly when the cache is out of reach (Redis down)."""
+    try:
+        found = cache.get(key)
+    except Exception:  # any cache backend's error: the page still works
+        return compute()
+    if found is None:
+        found = compute()
+        with contextlib.suppress(Exception):
+            cache.set(key, found, seconds)
+    return found
+
+
+def claim_languages() -> list[str]:
+    """The languages claims are in (detected when logged, or the journalist's), for the list's
+    filter; cached for LANGUAGES_CACHE_SECONDS."""
+
+    def present():
+        return list(
+            Claim.objects.filter(merged_into__isnull=True)
+            .exclude(language="")
+            .order_by("language")
+            .values_list("language", flat=True)
+            .distinct()
+        )
+
+    return _cached("claims:claim-languages", present, LANGUAGES_CACHE_SECONDS)
+
+
+_SIMILARITY_MIN_LENGTH = 4
 
 
 def similar_claims(text: str, *, limit: int = 5, exclude_id: int | None = None) -> list[Claim]:
     """Existing claims sharing the most distinctive words with the text, best first: shown before
-    a new claim is saved so duplicates are not created. One query."""
-    words = sorted({w.lower() for w in _SIMILARITY_WORD.findall(text or "")}, key=len, reverse=True)[:8]
+    a new claim is saved so duplicates are not created. Compares with the claims' text, summary and
+    every wording (Claim.search_text), Arabic script normalised and stemmed alike. One query."""
+    words = sorted(
+        {w for w in arabic.search_terms(text or "") if len(w) >= _SIMILARITY_MIN_LENGTH and not w.isdigit()},
+        key=len,
+        reverse=True,
+    )[:8]
     if not words:
         return []
     any_word = Q()
     for word in words:
-        any_word |= Q(text__icontains=word)
+        any_word |= Q(search_text__contains=word)
     # Only what ranking and the list of candidates show: 200 full claims with their tags and
     # creators cost more than the search itself (40 ms on every claim page at 100,000 claims).
     candidates = list(
@@ -639,12 +723,11 @@ def similar_claims(text: str, *, limit: int = 5, exclude_id: int | None = None) 
         .filter(any_word)
         .exclude(pk=exclude_id or 0)
         .order_by("-last_activity_at", "-id")
-        .only("id", "text", "slug", "status", "last_activity_at")[:200]
+        .only("id", "text", "slug", "status", "last_activity_at", "search_text")[:200]
     )
 
     def shared_words(claim):
-        lowered = claim.text.lower()
-        return sum(1 for w in words if w in lowered)
+        return sum(1 for w in words if w in claim.search_text)
 
     needed = 1 if len(words) <= 2 else 2
     ranked = [c for c in candidates if shared_words(c) >= needed]
@@ -654,8 +737,9 @@ def similar_claims(text: str, *, limit: int = 5, exclude_id: int | None = None) 
 
 def claim_page_extras(claim: Claim) -> dict:
     """What the claim page shows beside the timeline: evidence attached to the claim itself and
-    pending status proposals. Two queries."""
+    pending status proposals, and its standing wordings in other languages. Three queries."""
     return {
+        "wordings": claim_wordings(claim),
         "claim_evidence": list(
             Evidence.objects.filter(claim=claim, appearance__isnull=True).select_related("uploaded_by", "retracted_by")
         ),
@@ -665,21 +749,51 @@ def claim_page_extras(claim: Claim) -> dict:
     }
 
 
+def claim_wordings(claim: Claim) -> list[ClaimWording]:
+    """The claim's standing wordings (other languages, other forms), oldest first. One query."""
+    return list(ClaimWording.objects.filter(claim=claim, retracted_at__isnull=True).order_by("created_at", "id"))
+
+
 # Appearances a journalist reviews before they count: ingestion's suggestions and partners' submissions.
 REVIEWED_ORIGINS = (Appearance.Origin.SUGGESTED, Appearance.Origin.PARTNER, Appearance.Origin.REVISION)
 
 
-def pending_appearances() -> QuerySet[Appearance]:
+def pending_appearances(*, language: str = "") -> QuerySet[Appearance]:
     """Waiting for review, on claims still worked on (a duplicate left behind by a merge is not).
     The page's rows are read alone, newest first from the index appearance_pending_newest, and
     their claims, sources and documents by id (four queries): joined in one query, the planner
-    joins every pending appearance before sorting (60 ms with 10,000 waiting)."""
+    joins every pending appearance before sorting (60 ms with 10,000 waiting).
+
+    `language`: the language of the text the appearance was found in, that is its document
+    revision's (detected at ingestion), or, for an appearance naming no revision (a partner's
+    submission), its document's ("ar" finds a document declared "ar-IQ" too). An appearance
+    without a document has no language."""
+    pending = Appearance.objects.filter(origin__in=REVIEWED_ORIGINS, review_state=Appearance.ReviewState.PENDING)
+    if language:
+        in_revision = DocumentRevision.objects.filter(pk=OuterRef("revision_id"), language=language)
+        in_document = Document.objects.filter(pk=OuterRef("document_id")).filter(
+            Q(language=language) | Q(language__startswith=f"{language}-")
+        )
+        pending = pending.filter(Exists(in_revision) | (Q(revision__isnull=True) & Exists(in_document)))
     return (
-        Appearance.objects.filter(origin__in=REVIEWED_ORIGINS, review_state=Appearance.ReviewState.PENDING)
-        .exclude(claim_id__in=_merged_claim_ids())
+        pending.exclude(claim_id__in=_merged_claim_ids())
         .prefetch_related("claim", "source", "document", "supersedes")
         .order_by("-seen_at", "-id")
     )
+
+
+def pending_languages() -> list[str]:
+    """The languages of the appearances waiting for review (as pending_appearances reads them),
+    for the queue's filter; cached for a minute (the queue moves faster than the claim list)."""
+
+    def present():
+        pending = Appearance.objects.filter(origin__in=REVIEWED_ORIGINS, review_state=Appearance.ReviewState.PENDING)
+        found = set(pending.exclude(revision=None).values_list("revision__language", flat=True).distinct())
+        declared = pending.filter(revision=None).exclude(document=None).values_list("document__language", flat=True)
+        found.update(primary_language(tag) for tag in declared.distinct())
+        return sorted(found - {""})
+
+    return _cached("claims:pending-languages", present, 60)
 
 
 def pending_proposals() -> QuerySet[StatusProposal]:

@@ -7,6 +7,7 @@ django.core.exceptions.ValidationError with a message a person can act on.
 
 import functools
 import hashlib
+import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from audit.services import update_recorded
+from claimtrack.lib.languages import detect_language
 from claimtrack.lib.text import storable_text
 from claimtrack.validators import validate_seen_time
 from sources.models import Document, DocumentAvailabilityChange, DocumentRevision, Source, SourceMerge
@@ -29,12 +31,14 @@ from .models import (
     COUNTED_APPEARANCES,
     NOTE_MAX_LENGTH,
     OFFICIAL_APPEARANCES,
+    WORDING_MAX_LENGTH,
     Appearance,
     Assignment,
     Claim,
     ClaimEdit,
     ClaimMerge,
     ClaimStatus,
+    ClaimWording,
     Evidence,
     Follow,
     MergeProposal,
@@ -222,6 +226,9 @@ def create_claim(
         raise ValidationError({"text": _("Say what the claim is.")})
     _check_time("first_seen_at", first_seen_at)
     first_seen_at = first_seen_at or timezone.now()
+    language = (language or "").strip()
+    if not language:  # left blank: the language the text is in (the journalist can change it)
+        language = detect_language(text)
     claim = Claim(
         text=text,
         slug=slug or "",
@@ -341,8 +348,9 @@ def update_claim(
 
     Under the claim's row lock, so two edits at once are applied one after the other and each
     records what it really changed. A claim merged away is not edited (MergedAway). Search
-    and matching read the text from the claim row (PostgreSQL's expression index, SQLite's FTS
-    table kept by a trigger on UPDATE OF text), so they follow the new text in the same commit."""
+    and matching read the claim row's search_text, which Claim.save() rewrites with the text
+    (PostgreSQL's generated vector and indexes, SQLite's FTS table kept by a trigger on UPDATE OF
+    search_text), so they follow the new text in the same commit."""
     locked = lock_unmerged_claim(claim_id)
     wanted = {}
     if text is not None:
@@ -1291,6 +1299,72 @@ def retract_note(*, note: Note, retracted_by, reason: str) -> Note:
     return note
 
 
+# Wordings ------------------------------------------------------------------------------------
+
+_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
+
+
+def _refresh_search_text(claim: Claim) -> None:
+    claim.search_text = claim.searchable_text()
+    claim.save(update_fields=["search_text"])
+
+
+@transaction.atomic
+def add_claim_wording(*, claim_id: int, text: str, language: str, added_by=None, is_translation: bool = True):
+    """Add the claim worded in another language ("the same claim in Arabic"), or as it circulates:
+    search, the similar-claims warning and matching then use it (Claim.search_text, refreshed in
+    the same transaction); the API, ClaimReview and the public page carry it. The same words in the
+    same language twice (a double click) make one wording: the existing one is returned."""
+    text = storable_text(text).strip()
+    language = storable_text(language).strip().lower()
+    errors = {}
+    if not text:
+        errors["text"] = _("Write the claim's wording first: it is empty.")
+    elif len(text) > WORDING_MAX_LENGTH:
+        errors["text"] = _("A wording has at most %(limit)d characters (this one has %(length)d).") % {
+            "limit": WORDING_MAX_LENGTH,
+            "length": len(text),
+        }
+    if not _LANGUAGE_TAG.match(language) or len(language) > 16:
+        errors["language"] = _("Give the wording's language as a language tag, e.g. ar, ckb, en.")
+    if errors:
+        raise ValidationError(errors, code="invalid_wording")
+    claim = lock_unmerged_claim(claim_id)
+    existing = ClaimWording.objects.filter(
+        claim_id=claim.pk, language=language, text=text, retracted_at__isnull=True
+    ).first()
+    if existing is not None:
+        return existing
+    wording = ClaimWording(
+        claim_id=claim.pk, text=text, language=language, is_translation=is_translation, created_by=added_by
+    )
+    _attribute(wording, added_by)
+    try:
+        with transaction.atomic():
+            wording.save()
+    except IntegrityError:
+        # Added by someone else between our look and our write: theirs stands.
+        return ClaimWording.objects.get(claim_id=claim.pk, language=language, text=text, retracted_at__isnull=True)
+    _refresh_search_text(claim)
+    _touch(claim.pk, wording.created_at)
+    return wording
+
+
+@transaction.atomic
+def retract_claim_wording(*, wording: ClaimWording, retracted_by, reason: str) -> ClaimWording:
+    """Retract (never delete or edit) a wording: search and matching stop using it; it stays in the
+    audit trail with the reason."""
+    _mark_retracted(
+        wording,
+        what=_("wording"),
+        missing_reason=_("Say why the wording is retracted."),
+        retracted_by=retracted_by,
+        reason=reason,
+    )
+    _refresh_search_text(Claim.objects.get(pk=wording.claim_id))
+    return wording
+
+
 def _check_newsroom_user(user) -> None:
     from .selectors import newsroom_users
 
@@ -1618,6 +1692,18 @@ def merge_claims(
     moved["notes"] = _move(
         Note.objects.select_for_update().filter(claim_id=absorbed_id).order_by("pk"), into_id, merged_by
     )
+    # Standing wordings move, but for those the survivor already has (the same words, language).
+    survivor_wordings = set(
+        ClaimWording.objects.filter(claim_id=into_id, retracted_at__isnull=True).values_list("language", "text")
+    )
+    absorbed_wordings = ClaimWording.objects.select_for_update().filter(claim_id=absorbed_id, retracted_at__isnull=True)
+    moved["wordings"] = _move(
+        [w for w in absorbed_wordings.order_by("pk") if (w.language, w.text) not in survivor_wordings],
+        into_id,
+        merged_by,
+    )
+    if moved["wordings"]:
+        _refresh_search_text(survivor)
     moved["follows"], moved["follows_activated"] = _move_follows(absorbed_id, into_id)
     moved["assignments"], moved["assignments_ended"] = _move_assignments(absorbed_id, into_id, merged_by, at)
     pending_status = StatusProposal.objects.filter(claim_id=absorbed_id, state=StatusProposal.State.PENDING)

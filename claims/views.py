@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseNotModified, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.http import parse_etags, quote_etag, url_has_allowed_host_and_scheme
@@ -33,6 +33,7 @@ from .models import (
     Appearance,
     Assignment,
     Claim,
+    ClaimWording,
     Evidence,
     Follow,
     MergeProposal,
@@ -79,7 +80,11 @@ def _start_of_day(day) -> datetime:
 @permission_required("claims.view_claim", raise_exception=True)
 @require_GET
 def claim_list(request):
-    filter_form = forms.ClaimFilterForm(request.GET or None, tag_names=Tag.objects.values_list("name", flat=True))
+    filter_form = forms.ClaimFilterForm(
+        request.GET or None,
+        tag_names=Tag.objects.values_list("name", flat=True),
+        languages=selectors.claim_languages(),
+    )
     claims = selectors.claim_list()
     searched = False
     if filter_form.is_bound and filter_form.is_valid():
@@ -92,6 +97,7 @@ def claim_list(request):
             source_id=data["source"],
             seen_from=_start_of_day(data["seen_from"]) if data["seen_from"] else None,
             seen_until=_start_of_day(data["seen_until"] + timedelta(days=1)) if data["seen_until"] else None,
+            language=data["language"],
         )
     paginator = BoundedCountPaginator(claims, CLAIMS_PER_PAGE) if searched else Paginator(claims, CLAIMS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
@@ -274,6 +280,8 @@ def _claim_page(request, claim_id: int, *, status: int = 200, **bound_forms):
         context["verdict_form"] = bound_forms.get("verdict_form") or forms.VerdictForm()
     if user.has_perm("claims.add_note"):
         context["note_form"] = bound_forms.get("note_form") or forms.NoteForm()
+    if user.has_perm("claims.change_claim") and claim.merged_into_id is None:
+        context["wording_form"] = bound_forms.get("wording_form") or forms.WordingForm()
     if user.has_perm("claims.add_assignment"):
         context["assign_form"] = bound_forms.get("assign_form") or forms.AssignForm(users=selectors.newsroom_users())
         context["assigned_to_me"] = any(a.user_id == user.pk for a in context["assignments"])
@@ -408,12 +416,27 @@ def fact_check(request, pk):
         "updated_at": selectors.edited_since(claim, verdict.published_at),
         "appearances": appearances,
         "appearances_total": appearances_total,
+        "wordings": selectors.claim_wordings(claim),
         "organisation": settings.CLAIMTRACK_ORGANISATION,
         # This page, or the newsroom's own article when it publishes there (one ClaimReview, one
         # canonical address for search engines).
         "canonical_url": claimreview_url(claim, request),
     }
-    return render(request, "claims/fact_check.html", context)
+    language = _interface_language_of(claim.language)
+    if language is None:
+        return render(request, "claims/fact_check.html", context)
+    # Written for the claim's readers: the page speaks the claim's language when the interface does.
+    with translation.override(language):
+        response = render(request, "claims/fact_check.html", context)
+    response.headers["Content-Language"] = language
+    return response
+
+
+def _interface_language_of(tag: str) -> str | None:
+    """The interface language of a claim's BCP 47 language tag ("ar-IQ" → "ar"), None when the
+    interface does not speak its primary language."""
+    primary = (tag or "").strip().replace("_", "-").split("-")[0].lower()
+    return primary if primary in dict(settings.LANGUAGES) else None
 
 
 @login_required
@@ -683,6 +706,54 @@ def note_retract(request, pk):
     )
 
 
+# Wordings --------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("claims.change_claim", raise_exception=True)
+@require_POST
+def wording_create(request, pk):
+    claim = get_object_or_404(Claim, pk=pk)
+    form = forms.WordingForm(request.POST)
+    if form.is_valid():
+        try:
+            wording = services.add_claim_wording(
+                claim_id=claim.pk,
+                text=form.cleaned_data["text"],
+                language=form.cleaned_data["language"],
+                is_translation=form.cleaned_data["is_translation"],
+                added_by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Wording added: search and matching use it now."))
+            return redirect(f"{claim.get_absolute_url()}#wording-{wording.pk}")
+    return _claim_page(request, claim.pk, status=400, wording_form=form)
+
+
+@login_required
+@permission_required("claims.change_claim", raise_exception=True)
+@require_POST
+def wording_retract(request, pk):
+    wording = get_object_or_404(ClaimWording, pk=pk)
+    if not may_retract(request.user, wording):
+        raise PermissionDenied
+    form = forms.ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the wording is retracted."))
+    else:
+        try:
+            services.retract_claim_wording(
+                wording=wording, retracted_by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Wording retracted."))
+    return redirect(wording.claim)
+
+
 @login_required
 @permission_required("claims.add_assignment", raise_exception=True)
 @require_POST
@@ -817,6 +888,7 @@ CLAIM_PAGE_ACTIONS = {
     "verdict": verdict_publish,
     "proposal": proposal_create,
     "note": note_create,
+    "wording": wording_create,
     "assignment": assignment_create,
     "merge": claim_merge,
 }
@@ -829,8 +901,18 @@ CLAIM_PAGE_ACTIONS = {
 @permission_required("claims.review_appearance", raise_exception=True)
 @require_GET
 def review_queue(request):
-    page = Paginator(selectors.pending_appearances(), CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "claims/review_queue.html", {"page": page})
+    filter_form = forms.ReviewFilterForm(request.GET or None, languages=selectors.pending_languages())
+    language = filter_form.cleaned_data["language"] if filter_form.is_bound and filter_form.is_valid() else ""
+    page = Paginator(selectors.pending_appearances(language=language), CLAIMS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    return render(
+        request,
+        "claims/review_queue.html",
+        {"page": page, "filter_form": filter_form, "query_without_page": query_without_page.urlencode()},
+    )
 
 
 def _pending_appearance(pk) -> Appearance:

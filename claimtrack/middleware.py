@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claimtrack.api.errors import API_PREFIX, error_body
-from claimtrack.lib.text import has_unstorable_characters
+from claimtrack.lib.text import has_unstorable_characters, storable_text
 
 
 class NewsroomTimeZoneMiddleware:
@@ -102,19 +102,21 @@ class MalformedRequestInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        problem = self._problem(request)
+        problem, field = self._problem(request)
         if problem:
-            return self._refuse(request, problem)
+            return self._refuse(request, problem, field)
         return self.get_response(request)
 
-    def _problem(self, request) -> str:
+    def _problem(self, request) -> tuple[str, str | None]:
+        """What is wrong, and the query parameter it is in (None: a header or the body)."""
         for name, values in request.GET.lists():
             if has_unstorable_characters(name) or any(has_unstorable_characters(value) for value in values):
-                return f"The query parameter {name.replace(chr(0), '')!r} contains a character that is not allowed."
+                shown = storable_text(name)
+                return f"The query parameter {shown!r} contains a character that is not allowed.", shown or "query"
         # Cookies are left out: a malformed session cookie is no session (claimtrack/sessions.py).
         for name, value in request.META.items():
             if name.startswith("HTTP_") and name != "HTTP_COOKIE" and has_unstorable_characters(str(value)):
-                return "A request header contains a character that is not allowed."
+                return "A request header contains a character that is not allowed.", None
         if request.content_type in _FORM_TYPES and "charset" in request.content_params:
             charset = request.content_params["charset"]
             try:
@@ -122,10 +124,12 @@ class MalformedRequestInputMiddleware:
             except LookupError:
                 text_encoding = False
             if not text_encoding:
-                return "The form's charset is not a known text encoding; send UTF-8."
-        return ""
+                return "The form's charset is not a known text encoding; send UTF-8.", None
+        return "", None
 
-    def _refuse(self, request, problem: str):
+    def _refuse(self, request, problem: str, field: str | None):
         if request.path.startswith(API_PREFIX):
-            return JsonResponse(error_body(400, problem), status=400)
+            # The API names the parameter, as a serializer's or a filter's refusal does.
+            fields = {field: [problem]} if field is not None else None
+            return JsonResponse(error_body(400, problem, fields=fields), status=400)
         return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")

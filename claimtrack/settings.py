@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The interface language a logged-in user chose (stored per user), over LocaleMiddleware's guess.
+    "accounts.middleware.UserLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -96,6 +98,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {{ moment|when }}: a date and time in the interface's language (accounts.templatetags.moments).
+            "builtins": ["accounts.templatetags.moments"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -180,8 +184,13 @@ LOGOUT_REDIRECT_URL = "login"
 # Internationalisation ------------------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("ar", "العربية"), ("ku", "Kurdî"), ("tr", "Türkçe")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The interface languages (each named in itself), not the languages of claims or sources, which are
+# free BCP 47 tags. Arabic and Central Kurdish are written right to left: base.html sets dir="rtl".
+LANGUAGES = [("en", "English"), ("ar", "العربية"), ("ckb", "کوردی")]
+LOCALE_PATHS = [BASE_DIR / "locale"]  # .mo files built by `make install` (manage.py compile_catalogues)
+# The language a visitor chose with the header's switcher (logged-in users' is stored per user too).
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"  # storage and processing; pages show NEWSROOM_TIME_ZONE

@@ -428,7 +428,10 @@ def fetch_entry(*, entry_id: int, extract=extract_article) -> Outcome:
             with snapshots.preserving(fetched.response) as snapshot, transaction.atomic():
                 document, created = _store_document(entry, source, fetched.url, fetched.article)
                 revision = record_revision(
-                    document=document, title=fetched.article.title or entry.title, text=fetched.article.text
+                    document=document,
+                    title=fetched.article.title or entry.title,
+                    text=fetched.article.text,
+                    page_language=fetched.article.language,
                 )
                 if revision is not None:
                     snapshot.attach(revision)
@@ -536,7 +539,12 @@ def recheck_document(*, document_id: int, check_number: int | None = None, extra
         if fetched is not None:  # None: 304 Not Modified (or moved), the stored revision is still the page
             # A new revision and its snapshot in one transaction; the snapshot's file is written before.
             with snapshots.preserving(fetched.response) as snapshot, transaction.atomic():
-                revision = record_revision(document=document, title=fetched.article.title, text=fetched.article.text)
+                revision = record_revision(
+                    document=document,
+                    title=fetched.article.title,
+                    text=fetched.article.text,
+                    page_language=fetched.article.language,
+                )
                 if revision is not None:
                     snapshot.attach(revision)
             _keep_validators(document, fetched)

@@ -234,6 +234,9 @@ class DocumentRevision(models.Model):
     title = models.CharField(max_length=1000, blank=True)
     text = models.TextField(blank=True)
     content_sha256 = models.CharField(max_length=64)
+    # BCP 47 primary subtag detected from the title and text (claimtrack.lib.languages), else the
+    # language the page declared; blank when neither tells (revisions stored before 0012 too).
+    language = models.CharField(max_length=16, blank=True)
     # The preserved HTTP response this revision was extracted from (none for revisions stored
     # before snapshots existed, or recorded without a fetch).
     snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, null=True, blank=True, related_name="revisions")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import update_recorded
+from claimtrack.lib.languages import detect_language, primary_language
 from claimtrack.lib.text import storable_text
 from claimtrack.validators import validate_country_code, validate_http_url
 
@@ -228,8 +229,13 @@ def content_sha256(title: str, text: str) -> str:
 
 
 @transaction.atomic
-def record_revision(*, document: Document, title: str, text: str, fetched_at=None) -> DocumentRevision | None:
-    """Store the content as a new revision only when it differs from the latest one."""
+def record_revision(
+    *, document: Document, title: str, text: str, fetched_at=None, page_language: str = ""
+) -> DocumentRevision | None:
+    """Store the content as a new revision only when it differs from the latest one. Its language
+    is detected from its title and text (claimtrack.lib.languages), else the one the page declared
+    (`page_language`, or the document's), as a primary subtag; a document without a language takes
+    its revision's."""
     title, text = storable_text(title), storable_text(text)
     digest = content_sha256(title, text)
     # Lock the document so two workers fetching it at once cannot both append the same change.
@@ -237,15 +243,24 @@ def record_revision(*, document: Document, title: str, text: str, fetched_at=Non
     latest_digest = document.revisions.order_by("-fetched_at", "-id").values_list("content_sha256", flat=True).first()
     if latest_digest == digest:
         return None
+    language = (
+        detect_language(f"{title.strip()}\n{text.strip()}")
+        or primary_language(page_language)
+        or primary_language(document.language)
+    )
     revision = DocumentRevision.objects.create(
         document=document,
         title=title.strip(),
         text=text.strip(),
         content_sha256=digest,
         fetched_at=fetched_at or timezone.now(),
+        language=language,
     )
     if title.strip() and document.title != title.strip():
         Document.objects.filter(pk=document.pk).update(title=title.strip()[:1000])
+    if language and not document.language:
+        Document.objects.filter(pk=document.pk, language="").update(language=language)
+        document.language = language
     signals.revision_recorded.send(sender=DocumentRevision, revision_id=revision.pk)
     return revision
 

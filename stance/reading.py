@@ -12,6 +12,8 @@ journalist gives it when reviewing.
 import re
 from collections import Counter
 
+from claimtrack.lib import arabic
+
 from .classifier import (
     STOP_WORDS,
     StanceModel,
@@ -52,6 +54,12 @@ _TIME_OR_DATE = re.compile(
 )
 
 
+def _searchable(word: str) -> str:
+    if not arabic.is_arabic_script(word):
+        return word
+    return arabic.stem(arabic.normalise(word))
+
+
 def read_document(*, title: str, text: str) -> "DocumentReading":
     return DocumentReading(title=title, text=text, model=load_model())
 
@@ -84,7 +92,8 @@ class DocumentReading:
                 return (1.0 + counts[word] ** 0.5) * (model.idf[i] if i is not None else top_idf)
 
             ranked = sorted(counts, key=lambda w: (-weight(w), w))
-        return ranked[:limit]
+        # Arabic-script words as claims' search_text stores them: normalised, prefixes off.
+        return list(dict.fromkeys(_searchable(word) for word in ranked[:limit]))
 
     def stance_on(self, claim_text: str) -> StanceResult | None:
         """The document's stance towards a claim it is known to speak to (an accepted appearance

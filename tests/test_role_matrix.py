@@ -91,6 +91,9 @@ MATRIX = [
     ("accounts:two-factor", "post", None, web(403, OK)),
     ("accounts:verify", "get", None, web(OK, OK, outsider=OK)),  # any account enters its code
     ("accounts:verify", "post", None, web(OK, OK, outsider=OK)),
+    # The header's language switcher: anyone, logged in or not (a cookie; a logged-in user's is stored).
+    ("accounts:language", "get", None, everyone(405)),
+    ("accounts:language", "post", None, everyone(OK)),
     ("claims:list", "get", None, ALL_USERS),
     ("claims:list", "post", None, NOT_ALLOWED),
     ("claims:create", "get", None, ALL_USERS),
@@ -138,6 +141,11 @@ MATRIX = [
     ("claims:note-create", "post", "claim", ALL_USERS),
     ("claims:note-retract", "get", "note", NOT_ALLOWED),
     ("claims:note-retract", "post", "note", ALL_USERS),
+    # The claim in other languages; the journalist added this wording.
+    ("claims:wording-create", "get", "claim", NOT_ALLOWED),
+    ("claims:wording-create", "post", "claim", ALL_USERS),
+    ("claims:wording-retract", "get", "wording", NOT_ALLOWED),
+    ("claims:wording-retract", "post", "wording", ALL_USERS),
     ("claims:assignment-create", "get", "claim", NOT_ALLOWED),
     ("claims:assignment-create", "post", "claim", ALL_USERS),
     ("claims:assignment-end", "get", "assignment", NOT_ALLOWED),
@@ -344,12 +352,16 @@ def world(journalist):
     feed = factories.FeedFactory(source=source)
     webhook = partner_services.register_webhook(partner=partner, url="https://93.184.215.14/hooks/existing")
     note = services.add_note(claim_id=claim.pk, author=journalist, text="Called the ministry, no answer yet.")
+    wording = services.add_claim_wording(
+        claim_id=claim.pk, text="انسحاب الشرطة الاتحادية من كركوك", language="ar", added_by=journalist
+    )
     assignment = services.assign_claim(claim_id=claim.pk, user=journalist, assigned_by=journalist)
     notification = Notification.objects.create(
         recipient=journalist, claim=claim, kind=Notification.Kind.DENIAL, appearance=appearance
     )
     return {
         "note": note,
+        "wording": wording,
         "assignment": assignment,
         "notification": notification,
         "claim": claim,
@@ -391,6 +403,7 @@ def body_for(route, world) -> dict:
     """A valid submission, so an allowed role reaches the action itself."""
     claim, source = world["claim"], world["source"]
     bodies = {
+        "accounts:language": {"language": "ar", "next": "/claims/"},
         "claims:create": {"text": "A bridge in Mosul collapsed this morning."},
         "claims:appearance-create": {"source": source.pk, "stance": "asserts", "quote": "It collapsed."},
         "claims:evidence-create": {"file": SimpleUploadedFile("a.png", factories.PNG_BYTES, "image/png")},
@@ -403,6 +416,8 @@ def body_for(route, world) -> dict:
         "claims:evidence-retract": {"reason": "Duplicate."},
         "claims:note-create": {"text": "Ministry spokesman called back: denies it."},
         "claims:note-retract": {"reason": "Wrong claim."},
+        "claims:wording-create": {"text": "الشرطة الاتحادية غادرت كركوك", "language": "ar"},
+        "claims:wording-retract": {"reason": "Wrong claim."},
         "claims:assignment-create": {"user": world["journalist"].pk},
         "claims:merge": {"into": world["ruled_claim"].pk, "reason": "The same rumour, logged twice."},
         "claims:source-feed-add": {"url": world["feed"].url},

@@ -17,10 +17,10 @@ def rss(items, title="Test feed"):
     ).encode()
 
 
-def article(title, paragraphs):
+def article(title, paragraphs, lang="en"):
     body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
     return (
-        f'<!doctype html><html lang="en"><head><title>{escape(title)}</title></head><body>'
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title></head><body>'
         f"<nav>Home | World | Sport</nav><article><h1>{escape(title)}</h1>{body}</article>"
         f"<footer>Copyright the newsroom</footer></body></html>"
     ).encode()

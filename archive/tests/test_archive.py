@@ -87,6 +87,7 @@ def test_import_into_an_empty_database_restores_everything_and_re_exports_identi
     assert list(Appearance.objects.values()) == before["appearances"]
     assert list(StatusChange.objects.values()) == before["timeline"]
     assert list(DocumentRevision.objects.values()) == before["revisions"]
+    assert {r["language"] for r in before["revisions"]} - {""}  # revisions' detected languages travel too
     assert list(Evidence.objects.values("sha256", "file", "caption")) == before["evidence"]
     assert Evidence.objects.get().file.read() == PNG
     assert list(Snapshot.objects.values()) == before["snapshots"]
@@ -160,6 +161,24 @@ def test_an_archive_with_a_time_out_of_range_is_refused_naming_the_row_and_nothi
     with pytest.raises(CommandError, match=f"tables/{table}.ndjson line 1: {field} .* is not between 1900-01-01"):
         call_command("import_archive", str(tmp_path / "archive"), stdout=io.StringIO())
     assert not Claim.objects.exists()
+
+
+def test_an_archive_from_before_revisions_had_a_language_imports_them_without_one(tmp_path):
+    revision = factories.ingest_article(title="", text="Iraq's interior ministry denied reports from Kirkuk.")
+    assert revision.language == "en"
+    export(tmp_path / "archive")
+    path = tmp_path / "archive" / "tables" / "sources.documentrevision.ndjson"
+    row = json.loads(path.read_text())
+    del row["fields"]["language"]  # as exported before sources 0012
+    path.write_text(json.dumps(row, sort_keys=True) + "\n")
+    manifest_path = tmp_path / "archive" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["tables"]["sources.documentrevision"]["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    manifest_path.write_text(json.dumps(manifest))
+    empty_the_database()
+    call_command("import_archive", str(tmp_path / "archive"), stdout=io.StringIO())
+    assert DocumentRevision.objects.get().language == ""
+    assert DocumentRevision.objects.get().text == revision.text
 
 
 def test_two_factor_login_stays_on_after_a_restore(tmp_path, client):

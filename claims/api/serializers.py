@@ -60,6 +60,10 @@ def claim_data(row: dict, urls: ClaimURLs) -> dict:
         "updated_at": iso(row["updated_at"]),
         "language": row["language"],
         "tags": row["tags"],
+        "wordings": [
+            {"language": w["language"], "text": w["text"], "is_translation": w["is_translation"]}
+            for w in row["wordings"]
+        ],
         "places": list(row["places"] or []),
         "stance_counts": {
             "asserts": row["asserts_count"],
@@ -76,6 +80,10 @@ def claim_row(claim) -> dict:
     row = {field: getattr(claim, field) for field in selectors.CLAIM_ROW_FIELDS}
     verdict = selectors.current_verdict(claim)
     row["tags"] = sorted(tag.name for tag in claim.tags.all())
+    row["wordings"] = [
+        {"language": w.language, "text": w.text, "is_translation": w.is_translation}
+        for w in claim.wordings.filter(retracted_at__isnull=True).order_by("created_at", "id")
+    ]
     row["verdict"] = None if verdict is None else {f: getattr(verdict, f) for f in selectors.VERDICT_ROW_FIELDS}
     return row
 
@@ -84,6 +92,14 @@ class StanceCountsSerializer(serializers.Serializer):
     asserts = serializers.IntegerField(help_text="Distinct sources asserting the claim.")
     denies = serializers.IntegerField()
     reports = serializers.IntegerField()
+
+
+class WordingSerializer(serializers.Serializer):
+    language = serializers.CharField(help_text="BCP 47 language tag of this wording.")
+    text = serializers.CharField()
+    is_translation = serializers.BooleanField(
+        help_text="The newsroom's own translation (false: the words a source used in that language)."
+    )
 
 
 class ClaimSerializer(serializers.Serializer):
@@ -106,6 +122,9 @@ class ClaimSerializer(serializers.Serializer):
     )
     language = serializers.CharField(allow_blank=True)
     tags = serializers.ListField(child=serializers.CharField())
+    wordings = WordingSerializer(
+        many=True, help_text="The same claim in other languages (or as sources worded it), oldest first."
+    )
     places = serializers.ListField(child=serializers.CharField())
     stance_counts = StanceCountsSerializer()
     verdict = VerdictSerializer(allow_null=True, help_text="The current verdict: the newest published.")

@@ -16,7 +16,7 @@ from claims.claimreview import claimreview_jsonld, claimreview_url
 from claims.models import Appearance, Claim, ClaimStatus, Stance, StatusChange
 from claimtrack.api.conditional import with_etag
 from claimtrack.api.fields import include_retracted
-from claimtrack.api.filters import ID_PATTERN, IdFilter, SinceFilter
+from claimtrack.api.filters import ID_PATTERN, IdFilter, LanguageFilter, SinceFilter
 from claimtrack.api.pagination import AscendingCursorPagination
 from claimtrack.api.permissions import CanReadOrSubmit, IsEditorSession, api_client
 from claimtrack.api.views import APIViewSet
@@ -145,7 +145,12 @@ class MayPublishVerdict(IsEditorSession):
 
 class ClaimFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=ClaimStatus.choices)
-    q = filters.CharFilter(method="search", help_text="Words in the claim's text or summary.")
+    q = filters.CharFilter(
+        method="search",
+        help_text="Words in the claim's text, summary or wordings (any language). Arabic script is normalised "
+        "(alef and hamza forms, taa marbuta, diacritics, digits) and attached prefixes (و ف ب ل ك ال) are "
+        "ignored, as in the newsroom's search.",
+    )
     tag = filters.CharFilter(field_name="tags__name", help_text="A tag name.")
     source = IdFilter(method="with_source", help_text="Claims a source (by id) spoke to.")
     updated_since = SinceFilter(
@@ -153,7 +158,11 @@ class ClaimFilter(filters.FilterSet):
         lookup_expr="gte",
         help_text="Claims with any event at or after this time, an edit of the claim's text or other fields included.",
     )
-    language = filters.CharFilter()
+    language = LanguageFilter(
+        help_text="Claims in this language, a BCP 47 tag matched exactly (ar, ckb, en, fa, ku, tr): the one a "
+        "journalist gave, or the one detected from the claim's text when none was given (Sorani Kurdish is ckb, "
+        "Latin-script Kurmanji ku)."
+    )
 
     class Meta:
         model = Claim

@@ -18,6 +18,8 @@ def claimreview_jsonld_script(context, claim):
     appearances = selectors.claimreview_appearances(claim, CLAIMREVIEW_APPEARANCES)
     if verdict is None:
         return ""
+    if "wordings" in context and not hasattr(claim, "standing_wordings"):
+        claim.standing_wordings = context["wordings"]  # the claim page has read them already
     data = claimreview_jsonld(
         claim=claim,
         verdict=verdict,

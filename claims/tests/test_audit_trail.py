@@ -112,6 +112,6 @@ def test_editors_see_the_claims_full_history_on_its_page(client, claim, editor, 
     client.force_login(editor)
     page = client.get(claim.get_absolute_url()).content.decode()
     assert 'id="audit-trail"' in page
-    assert 'unverified</span> → <span dir="auto">disputed' in page
+    assert 'unverified</span> <span class="arrow">→</span> <span dir="auto">disputed' in page
     client.force_login(journalist)
     assert 'id="audit-trail"' not in client.get(claim.get_absolute_url()).content.decode()

@@ -100,3 +100,18 @@ def test_loaddemo_never_changes_an_existing_user_named_like_a_demo_user():
     # The absent demo user was created, with the printed password.
     journalist = get_user_model().objects.get(username="journalist")
     assert journalist.check_password(lines["journalist"].split()[-1])
+
+
+def test_the_demo_speaks_arabic_too_an_arabic_search_finds_the_claim_and_a_kurdish_source_is_there(client):
+    from claims.demo import CLAIM_ARABIC_WORDING, CLAIM_SLUG
+    from claims.selectors import filtered_claim_list
+
+    call_command("loaddemo", stdout=io.StringIO())
+    claim = Claim.objects.get(slug=CLAIM_SLUG)
+    [wording] = claim.wordings.all()
+    assert (wording.language, wording.text, wording.is_translation) == ("ar", CLAIM_ARABIC_WORDING, True)
+    # Another alef form and a prefix, as an Arabic-speaking journalist might type them.
+    assert list(filtered_claim_list(query="إنسحاب والشرطة")) == [claim]
+    assert Source.objects.filter(language="ckb").exists()
+    call_command("loaddemo", stdout=io.StringIO())  # again: nothing added twice
+    assert claim.wordings.count() == 1 and Source.objects.filter(language="ckb").count() == 1

@@ -1,6 +1,6 @@
-"""Claim search on PostgreSQL goes through indexes (migration 0017) and still finds substrings and
-prefixes in every script; matching's candidate query reads the stored, indexed search vector
-(migration 0018) and ranks as re-analysing every claim's text did."""
+"""Claim search on PostgreSQL goes through indexes on Claim.search_text (migrations 0017, 0024) and
+still finds substrings and prefixes in every script; matching's candidate query reads the stored,
+indexed search vector (migrations 0018, 0024) and ranks as re-analysing every claim's search text did."""
 
 import pytest
 from django.db import connection
@@ -8,6 +8,7 @@ from django.db import connection
 from claims import search
 from claims.models import Claim
 from claims.selectors import filtered_claim_list
+from claimtrack.lib import arabic
 from tests.factories import make_claim
 
 pytestmark = [
@@ -15,7 +16,7 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL indexes"),
 ]
 
-SEARCH_INDEXES = ("claims_claim_text_trgm", "claims_claim_summary_trgm", "claims_claim_simple_search")
+SEARCH_INDEXES = ("claims_claim_search_text_trgm", "claims_claim_search_text_simple")
 
 
 def test_the_search_indexes_exist():
@@ -68,7 +69,7 @@ def test_matching_searches_a_stored_generated_vector_through_its_index():
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'claims_claim'")
         indexes = dict(cursor.fetchall())
     assert generated == "s"  # stored
-    assert expression == "to_tsvector('english'::regconfig, text)"
+    assert expression == "to_tsvector('english'::regconfig, search_text)"
     assert "gin (text_search_vector)" in indexes["claims_claim_text_search_vector"]
     assert "claims_claim_text_search" not in indexes  # 0005's expression index, replaced
 
@@ -99,7 +100,7 @@ def test_candidates_rank_as_when_every_claims_text_was_analysed_at_query_time():
         make_claim(text=text)
     words = ["police", "kirkuk", "withdrawn", "checkpoints", "federal"]
     query = " | ".join(words)
-    reanalysed = search.POSTGRESQL_QUERY.replace("text_search_vector", "to_tsvector('english', text)")
+    reanalysed = search.POSTGRESQL_QUERY.replace("text_search_vector", "to_tsvector('english', search_text)")
     with connection.cursor() as cursor:
         cursor.execute(reanalysed, [query, query, 5])
         expected = [row[0] for row in cursor.fetchall()]
@@ -113,3 +114,20 @@ def test_plain_words_still_find_what_only_the_full_text_match_finds():
     joined = make_claim(text="Checkpoint road_12 closed")
     assert list(filtered_claim_list(query="istanbul")) == [turkish]
     assert list(filtered_claim_list(query="road 12")) == [joined]
+
+
+def test_the_search_of_a_rare_word_reads_the_trigram_index_of_the_search_text():
+    make_claim(text="انسحاب الشرطة الاتحادية من كركوك")
+    Claim.objects.bulk_create(
+        Claim(text=f"Fuel prices rose in Basra ({n})", slug=f"fuel-{n}", search_text=f"fuel prices rose in basra ({n})")
+        for n in range(500)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE claims_claim")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        # The first step of search_claims: the ids of the matches.
+        matches = Claim.objects.filter(search_text__contains=arabic.search_terms("والشرطة")[0]).order_by().values("id")
+        sql, params = matches.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "claims_claim_search_text_trgm" in plan

@@ -5,6 +5,7 @@ from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 
+from claimtrack.lib.languages import LANGUAGE_TAG_MAX_LENGTH, LANGUAGE_TAG_PATTERN, is_language_tag
 from claimtrack.validators import validate_seen_time
 
 # Ids are positive and fit the databases' 64-bit integers; anything else is a 400, not a crash.
@@ -26,6 +27,35 @@ class IdFilter(filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+class LanguageTagField(forms.CharField):
+    """A language tag (ar, ckb, en-GB; claimtrack.lib.languages): anything else, too long or with
+    control characters, is a 400 naming the parameter."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", LANGUAGE_TAG_MAX_LENGTH)
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not is_language_tag(value):
+            raise forms.ValidationError("Enter a language tag such as ar, ckb or en.", code="invalid")
+
+
+LANGUAGE_TAG_SCHEMA = {"type": "string", "pattern": f"^{LANGUAGE_TAG_PATTERN}$", "maxLength": LANGUAGE_TAG_MAX_LENGTH}
+
+
+@extend_schema_field(LANGUAGE_TAG_SCHEMA)
+class LanguageFilter(filters.CharFilter):
+    """`field = tag`, exactly: "ar" does not find "ar-IQ"."""
+
+    field_class = LanguageTagField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.extra.get("help_text"):  # a schema override drops help_text: carry it in the override
+            extend_schema_field({**LANGUAGE_TAG_SCHEMA, "description": self.extra["help_text"]})(self)
 
 
 class UTCIsoDateTimeField(IsoDateTimeField):

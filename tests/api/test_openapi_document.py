@@ -29,6 +29,7 @@ def claim_detail_body(claim_id: int, verdict) -> bytes:
             "updated_at": "2026-01-01T00:00:00Z",
             "language": "en",
             "tags": [],
+            "wordings": [],
             "places": [],
             "stance_counts": {"asserts": 0, "denies": 0, "reports": 0},
             "verdict": verdict,

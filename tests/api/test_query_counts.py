@@ -65,13 +65,14 @@ ENDPOINTS = {
 
 # One of them is the API key's lookup.
 EXPECTED_QUERIES = {
-    "claims": 4,  # key, claims, tags, verdicts
-    "claim": 5,  # key, claim with its current verdict, tags, appearances with source and document, status changes
+    "claims": 5,  # key, claims, tags, wordings, verdicts
+    # key, claim with its current verdict, tags, wordings, appearances with source and document, status changes
+    "claim": 6,
     # key, claim, appearances, their evidence, merged duplicates, status changes, verdicts, edits,
     # revisions, pages removed or moved
     "timeline": 10,
-    "claimreview": 5,  # key, claim, claim with verdicts, verdicts, appearances
-    "claimreviews": 4,  # key, claims, verdicts, appearances
+    "claimreview": 6,  # key, claim, claim with verdicts, verdicts, appearances, wordings
+    "claimreviews": 5,  # key, claims, verdicts, appearances, wordings
     "appearances": 2,
     "status-changes": 2,
     "sources": 2,
