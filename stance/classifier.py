@@ -11,6 +11,13 @@ back to suggesting matches with no stance ("needs review").
 
 The same `StanceModel.features` is used to train and to classify, so evaluate_stance measures exactly
 what the product runs.
+
+Arabic: a pair whose claim and document are both mostly in Arabic script goes to a model of its own
+(`ArabicPairModel`, file `arabic.npz`), trained on ANS headline pairs: a logistic regression over the
+words and character n-grams that one text has and the other lacks (a changed fact, an antonym, a
+negation) and a few overlap measures, on text normalised by `claimtrack.lib.arabic`. It knows
+asserts, denies and unrelated (ANS has no "reports"). A long document is compared sentence by
+sentence: the sentence (the title first) sharing most of the claim's words is the one classified.
 """
 
 import json
@@ -24,6 +31,8 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+
+from claimtrack.lib import arabic
 
 logger = logging.getLogger(__name__)
 
@@ -160,6 +169,8 @@ class TextAnalysis:
     sentence_tokens: list[list[str]]
     sentence_vectors: list[SparseVector]
     cue_counts: np.ndarray  # refuting, hedging, confirming, negating, key cues…
+    # The text as the Arabic model reads it, when it is mostly in Arabic script.
+    arabic: "ArabicText | None" = None
 
 
 @dataclass(frozen=True)
@@ -237,6 +248,7 @@ class StanceModel:
         lead_vocabulary: list[str] = (),
         boosters: dict | None = None,
         meta=None,
+        arabic: "ArabicPairModel | None" = None,
     ):
         self.vocabulary = {term: i for i, term in enumerate(vocabulary)}
         # Words of the document's first sentence (a headline, a post) that are features of their own.
@@ -246,6 +258,8 @@ class StanceModel:
         self.topic_basis = topic_basis.astype(np.float32)  # (terms, topics)
         self.boosters = boosters or {}
         self.meta = meta or {}
+        # The model for pairs in Arabic script (None: those pairs go to the models above).
+        self.arabic = arabic
 
     # --- text analysis -------------------------------------------------------------------------
 
@@ -274,6 +288,7 @@ class StanceModel:
         tokens = [t for st in sentence_tokens for t in st]
         terms = content_terms(tokens)
         vector = self.vectorize(terms)
+        is_arabic = self.arabic is not None and is_arabic_text(f"{title}\n{text}")
         return TextAnalysis(
             tokens=tokens,
             terms=set(terms),
@@ -284,6 +299,7 @@ class StanceModel:
             sentence_tokens=sentence_tokens,
             sentence_vectors=[self.vectorize(content_terms(st)) for st in sentence_tokens],
             cue_counts=_cue_counts(tokens),
+            arabic=analyse_arabic(sentences, short=len(tokens) <= SHORT_DOCUMENT_TOKENS) if is_arabic else None,
         )
 
     # --- features ------------------------------------------------------------------------------
@@ -378,14 +394,38 @@ class StanceModel:
         known to be about the claim); the confidence stays the model's probability of it."""
         if not pairs:
             return []
-        rows = np.vstack([self.features(c, d) for c, d in pairs])
-        probabilities = self.predict_probabilities(rows)
+        in_arabic = [c.arabic is not None and d.arabic is not None for c, d in pairs]
+        probabilities = np.zeros((len(pairs), len(LABELS)))
+        evidence = [""] * len(pairs)
+        english = [i for i, a in enumerate(in_arabic) if not a]
+        if english:
+            rows = np.vstack([self.features(*pairs[i]) for i in english])
+            probabilities[english] = self.predict_probabilities(rows)
+        arabic_pairs = [i for i, a in enumerate(in_arabic) if a]
+        if arabic_pairs:
+            # A short document (a headline, a post) is read whole, as in training; a longer one by the
+            # sentence that speaks to the claim most.
+            nearest = [ArabicPairModel.nearest_sentence(pairs[i][0].arabic, pairs[i][1].arabic) for i in arabic_pairs]
+            read = [
+                pairs[i][1].arabic.whole if pairs[i][1].arabic.short else pairs[i][1].arabic.sentences[s]
+                for i, s in zip(arabic_pairs, nearest, strict=True)
+            ]
+            probabilities[arabic_pairs] = self.arabic.probabilities(
+                [(pairs[i][0].arabic.whole, r) for i, r in zip(arabic_pairs, read, strict=True)]
+            )
+            for i, s in zip(arabic_pairs, nearest, strict=True):
+                evidence[i] = pairs[i][1].sentences[s][:EVIDENCE_MAX_CHARS]
         results = []
-        for (claim, document), p in zip(pairs, probabilities, strict=True):
+        for i, ((claim, document), p) in enumerate(zip(pairs, probabilities, strict=True)):
             best = 1 + int(np.argmax(p[1:])) if assume_related else int(np.argmax(p))
             label = LABELS[best]
-            evidence = self.evidence_sentence(claim, document, label) if label != UNRELATED else ""
-            results.append(StanceResult(label, float(p[best]), evidence, tuple(float(x) for x in p)))
+            if label == UNRELATED:
+                sentence = ""
+            elif in_arabic[i]:
+                sentence = evidence[i]
+            else:
+                sentence = self.evidence_sentence(claim, document, label)
+            results.append(StanceResult(label, float(p[best]), sentence, tuple(float(x) for x in p)))
         return results
 
     # --- storage -------------------------------------------------------------------------------
@@ -409,6 +449,8 @@ class StanceModel:
             "features": feature_names(self.lead_vocabulary),
         }
         (folder / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+        if self.arabic is not None:
+            self.arabic.save(folder / ARABIC_MODEL_FILE)
 
     @classmethod
     def load(cls, folder: Path) -> "StanceModel | None":
@@ -427,6 +469,7 @@ class StanceModel:
         if meta.get("format") != MODEL_FORMAT or meta.get("features") != feature_names(lead_vocabulary):
             raise ValueError(f"The stance model in {folder} was made by another version; run manage.py train_stance.")
         boosters = {name: lightgbm.Booster(model_str=(folder / f"{name}.txt").read_text()) for name in BOOSTERS}
+        arabic_file = folder / ARABIC_MODEL_FILE
         return cls(
             vocabulary=vocabulary,
             idf=idf,
@@ -434,7 +477,342 @@ class StanceModel:
             lead_vocabulary=lead_vocabulary,
             boosters=boosters,
             meta=meta,
+            arabic=ArabicPairModel.load(arabic_file) if arabic_file.exists() else None,
         )
+
+
+# --- Arabic ----------------------------------------------------------------------------------------
+
+ARABIC_MODEL_FILE = "arabic.npz"
+ARABIC_MODEL_FORMAT = 3
+# The Arabic model's classes, in the order of its probabilities.
+ARABIC_LABELS = (UNRELATED, "asserts", "denies")
+# A text is read as Arabic when at least this share of its letters are in Arabic script.
+ARABIC_SCRIPT_SHARE = 0.5
+# Words that negate, refuse, deny or say something failed or did not happen (normalised, as
+# claimtrack.lib.arabic.words gives them): a denial often rewrites a claim with one of them.
+ARABIC_NEGATING = frozenset(
+    arabic.words(
+        """لا لم لن ليس ليست ليسوا غير دون بدون عدم نفي ينفي تنفي نفت نفى ينفون يرفض ترفض رفض رفضت
+        يرفضون يفشل تفشل فشل فشلت اخفاق رغم تتجاهل يتجاهل تجاهل ضد يستبعد تستبعد استبعد كذب تكذب
+        يكذب شائعات شائعه زائف مزيف تراجع يتراجع توقف يتوقف تنكر ينكر"""
+    )
+)
+# Function words (normalised): what is left of a headline without them is what it is about (names,
+# places, what happened), and an unrelated rewrite shares little of that, a denial most of it.
+ARABIC_STOP_WORDS = frozenset(
+    arabic.words(
+        """في من على الى إلى عن ان أن إن مع بعد قبل هذا هذه ذلك تلك التي الذي الذين ما ماذا من هل كيف
+        لماذا متى اين أين او أو ثم حتى بين عند منذ خلال حول ضد كل بعض اي أي قد كان كانت يكون تكون
+        هو هي هم نحن انا أنا له لها لهم به بها فيه فيها عليه عليها منه منها عنه عنها اليوم امس أمس
+        غدا يوم عام الى و ف ب ل ك لـ بـ"""
+    )
+)
+ARABIC_DENSE_FEATURES = (
+    "stem_jaccard",
+    "claim_stems_in_document",
+    "document_stems_in_claim",
+    "trigram_jaccard",
+    "claim_trigrams_in_document",
+    "claim_only_stems_log",
+    "document_only_stems_log",
+    "claim_numbers_not_in_document",
+    "document_numbers_not_in_claim",
+    "negating_document_minus_claim",
+    "negation_parity",
+    "claim_question",
+    "document_question",
+    "no_shared_stem",
+    # What each headline is about (its stems less ARABIC_STOP_WORDS), and how much of it the other keeps:
+    # an unrelated pair may share a name or a place, a denial keeps most of the story and its order.
+    "claim_content_in_document",
+    "document_content_in_claim",
+    "shared_content_log",
+    "longest_shared_run",
+    "first_content_shared",
+    "last_content_shared",
+    "document_first_content_shared",
+    "no_shared_content",
+    # The words that differ (since format 3): a denial often swaps a word for its opposite (ارتفاع /
+    # انخفاض), a number or a name; a paraphrase swaps a word for another form of it (يرتفع / ارتفاع).
+    "antonym_swapped",
+    "antonym_in_document_only",
+    "differing_words_trigram_jaccard",
+    "number_in_document_only",
+    "claim_only_content_log",
+    "document_only_content_log",
+    "content_kept_times_negation_added",
+    "antonym_in_differing_words",
+)
+# Common opposites in Arabic news headlines (normalised), a few forms of each side: a pair is
+# "swapped" when a stem only one headline has is on one side and a stem only the other has is on the other.
+ARABIC_ANTONYMS = (
+    (
+        "ارتفاع يرتفع ترتفع ارتفعت ارتفع زياده يزيد تزيد زاد زادت ازدياد صعود يصعد تصعد صعد ارتفاعا نمو ينمو اعلي"
+        " اكبر اكثر مرتفع",
+        "انخفاض ينخفض تنخفض انخفضت انخفض تراجع يتراجع تتراجع تراجعت نقص ينقص هبوط يهبط تهبط هبط تدهور يتدهور"
+        " انكماش ادني اقل اصغر منخفض",
+    ),
+    ("فوز يفوز تفوز فاز فازت ينتصر انتصار انتصر يهزم هزم", "خساره يخسر تخسر خسر خسرت هزيمه ينهزم يتعادل تعادل"),
+    ("قبول يقبل تقبل قبل قبلت يوافق توافق وافق وافقت موافقه", "رفض يرفض ترفض رفضت يرفضون"),
+    ("فتح يفتح تفتح فتحت افتتاح", "اغلاق يغلق تغلق اغلق اغلقت"),
+    (
+        "بدء يبدا تبدا بدا بدات يباشر تباشر باشر انطلاق تنطلق ينطلق استئناف يستانف تستانف",
+        "انتهاء ينتهي تنتهي انتهي انتهت توقف يتوقف تتوقف تاجيل يؤجل يوجل توجل تعليق يعلق تعلق الغاء يلغي تلغي الغت",
+    ),
+    ("يوكد توكد اكد اكدت تاكيد يعلن تعلن اعلن", "ينفي تنفي نفي نفت ينكر تنكر"),
+    ("نجاح ينجح تنجح نجح نجحت", "فشل يفشل تفشل فشلت اخفاق"),
+    ("سلام هدنه اتفاق يتفق اتفقت", "حرب خلاف يختلف اختلاف نزاع"),
+    ("دعم يدعم تدعم دعمت يويد تويد تاييد", "معارضه يعارض تعارض عارض ينتقد تنتقد انتقاد"),
+    ("اطلاق يطلق تطلق سراح افراج يفرج", "اعتقال يعتقل تعتقل اعتقلت احتجاز يحتجز سجن"),
+    ("دخول يدخل تدخل", "خروج يخرج تخرج انسحاب ينسحب تنسحب"),
+    ("حياه يعيش نجاه ينجو", "موت يموت مقتل يقتل وفاه"),
+    ("شمال", "جنوب"),
+    ("شرق", "غرب"),
+    ("جديد جديده", "قديم قديمه"),
+    ("اول", "اخر"),
+    ("عوده يعود تعود", "رحيل يرحل"),
+    ("ربح ارباح يربح", "خسائر"),
+    ("رفع يرفع ترفع", "خفض يخفض تخفض"),
+)
+ARABIC_OPPOSITES = tuple(
+    (frozenset(arabic.stem(w) for w in arabic.words(a)), frozenset(arabic.stem(w) for w in arabic.words(b)))
+    for a, b in ARABIC_ANTONYMS
+)
+ARABIC_OPPOSITE_STEMS = frozenset().union(*(a | b for a, b in ARABIC_OPPOSITES))
+
+
+def is_arabic_text(text: str) -> bool:
+    """Whether most of the letters of the text are in Arabic script."""
+    if not arabic.is_arabic_script(text):  # one regular-expression search: most texts stop here
+        return False
+    letters = [ch for ch in text if ch.isalpha()]
+    return sum(1 for ch in letters if arabic.is_arabic_script(ch)) >= ARABIC_SCRIPT_SHARE * len(letters)
+
+
+@dataclass(frozen=True)
+class ArabicSentence:
+    """One sentence (a headline, a claim) as the Arabic model reads it."""
+
+    words: tuple[str, ...]  # normalised
+    stems: frozenset[str]
+    question: bool
+
+
+def read_arabic(text: str) -> ArabicSentence:
+    normalised_words = tuple(arabic.words(text))
+    stems = frozenset(arabic.stem(w) for w in normalised_words)
+    return ArabicSentence(normalised_words, stems, "?" in text or "؟" in text)
+
+
+@dataclass(frozen=True)
+class ArabicText:
+    """A text as the Arabic model reads it: whole, and sentence by sentence (the title first)."""
+
+    whole: ArabicSentence
+    sentences: tuple[ArabicSentence, ...]
+    short: bool  # a headline or a post (at most SHORT_DOCUMENT_TOKENS tokens): compared whole
+
+
+def analyse_arabic(sentences: list[str], *, short: bool) -> ArabicText:
+    return ArabicText(read_arabic("\n".join(sentences)), tuple(read_arabic(s) for s in sentences), short)
+
+
+def _char_grams(word: str, smallest: int, largest: int) -> list[str]:
+    marked = f"<{word}>"
+    return [marked[i : i + n] for n in range(smallest, largest + 1) for i in range(len(marked) - n + 1)]
+
+
+def arabic_pair_terms(claim: ArabicSentence, document: ArabicSentence) -> tuple[list[str], np.ndarray]:
+    """The sparse terms and the dense features (ARABIC_DENSE_FEATURES) of one pair of sentences.
+
+    Terms: the stems only the claim has ("a:"), only the document has ("b:"), and the character 2- to
+    4-grams of those words that the other side's lack ("ga:", "gb:"), which meet a word's other forms
+    (يرتفع, ارتفاع, ترتفع)."""
+    claim_only, document_only = sorted(claim.stems - document.stems), sorted(document.stems - claim.stems)
+    claim_grams = {g for w in claim_only for g in _char_grams(w, 2, 4)}
+    document_grams = {g for w in document_only for g in _char_grams(w, 2, 4)}
+    terms = [f"a:{w}" for w in claim_only] + [f"b:{w}" for w in document_only]
+    terms += [f"ga:{g}" for g in sorted(claim_grams - document_grams)]
+    terms += [f"gb:{g}" for g in sorted(document_grams - claim_grams)]
+
+    shared = claim.stems & document.stems
+    claim_trigrams = {g for w in claim.stems for g in _char_grams(w, 3, 3)}
+    document_trigrams = {g for w in document.stems for g in _char_grams(w, 3, 3)}
+    claim_numbers = {w for w in claim.words if w.isdigit()}
+    document_numbers = {w for w in document.words if w.isdigit()}
+    claim_negating = len(ARABIC_NEGATING.intersection(claim.words))
+    document_negating = len(ARABIC_NEGATING.intersection(document.words))
+    dense = [
+        len(shared) / max(len(claim.stems | document.stems), 1),
+        len(shared) / max(len(claim.stems), 1),
+        len(shared) / max(len(document.stems), 1),
+        len(claim_trigrams & document_trigrams) / max(len(claim_trigrams | document_trigrams), 1),
+        len(claim_trigrams & document_trigrams) / max(len(claim_trigrams), 1),
+        math.log1p(len(claim_only)),
+        math.log1p(len(document_only)),
+        float(bool(claim_numbers - document_numbers)),
+        float(bool(document_numbers - claim_numbers)),
+        float(document_negating - claim_negating),
+        float((document_negating + claim_negating) % 2),
+        float(claim.question),
+        float(document.question),
+        float(not shared),
+    ]
+    content = _content_overlap(claim, document)
+    dense += content
+    dense += _difference_features(claim, document, set(claim_only), set(document_only))
+    dense.append(content[0] * (document_negating - claim_negating))
+    dense.append(float(bool((set(claim_only) | set(document_only)) & ARABIC_OPPOSITE_STEMS)))
+    return terms, np.array(dense, dtype=np.float64)
+
+
+def _difference_features(
+    claim: ArabicSentence, document: ArabicSentence, claim_only: set[str], document_only: set[str]
+) -> list[float]:
+    """Of the words that differ: opposites swapped, an opposite added, how alike the two sides' words
+    are (character trigrams), a number added, and how many content words each side alone has."""
+    swapped = any(
+        (claim_only & a and document_only & b) or (claim_only & b and document_only & a) for a, b in ARABIC_OPPOSITES
+    )
+    claim_grams = {g for w in claim_only for g in _char_grams(w, 3, 3)}
+    document_grams = {g for w in document_only for g in _char_grams(w, 3, 3)}
+    alike = (
+        len(claim_grams & document_grams) / len(claim_grams | document_grams) if claim_grams and document_grams else 0.0
+    )
+    return [
+        float(swapped),
+        float(bool(document_only & ARABIC_OPPOSITE_STEMS)),
+        alike,
+        float(any(w.isdigit() and arabic.stem(w) in document_only for w in document.words)),
+        math.log1p(sum(1 for s in arabic_content_stems(claim) if s in claim_only)),
+        math.log1p(sum(1 for s in arabic_content_stems(document) if s in document_only)),
+    ]
+
+
+def arabic_content_stems(sentence: ArabicSentence) -> list[str]:
+    """The stems of the sentence's words that are not function words, in order, each once."""
+    stems = (arabic.stem(w) for w in sentence.words if w not in ARABIC_STOP_WORDS)
+    return list(dict.fromkeys(s for s in stems if s not in ARABIC_STOP_WORDS))
+
+
+def _longest_shared_run(first: list[str], second: list[str]) -> int:
+    """The length of the longest run of stems that both sequences have, in the same order, together."""
+    best, previous = 0, [0] * (len(second) + 1)
+    for a in first:
+        current = [0] * (len(second) + 1)
+        for j, b in enumerate(second, start=1):
+            if a == b:
+                current[j] = previous[j - 1] + 1
+                best = max(best, current[j])
+        previous = current
+    return best
+
+
+def _content_overlap(claim: ArabicSentence, document: ArabicSentence) -> list[float]:
+    """The content-word features of ARABIC_DENSE_FEATURES, in their order."""
+    claim_content, document_content = arabic_content_stems(claim), arabic_content_stems(document)
+    shared = set(claim_content) & set(document_content)
+    shortest = max(min(len(claim_content), len(document_content)), 1)
+    return [
+        len(shared) / max(len(claim_content), 1),
+        len(shared) / max(len(document_content), 1),
+        math.log1p(len(shared)),
+        _longest_shared_run(claim_content, document_content) / shortest,
+        float(bool(claim_content) and claim_content[0] in shared),
+        float(bool(claim_content) and claim_content[-1] in shared),
+        float(bool(document_content) and document_content[0] in shared),
+        float(not shared),
+    ]
+
+
+class ArabicPairModel:
+    """A multinomial logistic regression over `arabic_pair_terms`: one weight per term and class,
+    one per dense feature (standardised) and class, and a bias per class."""
+
+    def __init__(
+        self,
+        *,
+        vocabulary: list[str],
+        weights: np.ndarray,
+        dense_mean: np.ndarray,
+        dense_scale: np.ndarray,
+        meta: dict | None = None,
+    ):
+        self.vocabulary = {term: i for i, term in enumerate(vocabulary)}
+        self.weights = weights.astype(np.float64)  # (terms + dense + 1, classes)
+        self.dense_mean = dense_mean.astype(np.float64)
+        self.dense_scale = dense_scale.astype(np.float64)
+        self.meta = meta or {}
+
+    def rows(self, pairs: list[tuple[ArabicSentence, ArabicSentence]]):
+        """The design matrix of the pairs (scipy CSR): the terms (each pair's row of terms has unit
+        length), the standardised dense features, and 1 for the bias."""
+        from scipy import sparse
+
+        rows, cols, values, dense = [], [], [], []
+        for row, (claim, document) in enumerate(pairs):
+            terms, features = arabic_pair_terms(claim, document)
+            indices = sorted({self.vocabulary[t] for t in terms if t in self.vocabulary})
+            rows += [row] * len(indices)
+            cols += indices
+            values += [1.0 / math.sqrt(len(indices))] * len(indices) if indices else []
+            dense.append(features)
+        terms = sparse.csr_matrix((values, (rows, cols)), shape=(len(pairs), len(self.vocabulary)))
+        standardised = (np.vstack(dense) - self.dense_mean) / self.dense_scale
+        bias = np.ones((len(pairs), 1))
+        return sparse.hstack([terms, sparse.csr_matrix(standardised), sparse.csr_matrix(bias)]).tocsr()
+
+    def probabilities(self, pairs: list[tuple[ArabicSentence, ArabicSentence]]) -> np.ndarray:
+        """P(unrelated), P(asserts), P(denies), P(reports) (always 0: ANS has no such class)."""
+        if not pairs:
+            return np.zeros((0, len(LABELS)))
+        scores = self.rows(pairs) @ self.weights
+        scores -= scores.max(axis=1, keepdims=True)
+        exponentials = np.exp(scores)
+        p = exponentials / exponentials.sum(axis=1, keepdims=True)
+        return np.column_stack([p, np.zeros(len(pairs))])
+
+    @staticmethod
+    def nearest_sentence(claim: ArabicText, document: ArabicText) -> int:
+        """The document's sentence sharing the most of the claim's stems (the first of equals)."""
+        claim_stems = claim.whole.stems
+        if len(document.sentences) <= 1 or not claim_stems:
+            return 0
+        return int(np.argmax([len(claim_stems & s.stems) for s in document.sentences]))
+
+    def save(self, path: Path) -> None:
+        vocabulary = sorted(self.vocabulary, key=self.vocabulary.get)
+        _write_npz(
+            path,
+            format=np.array(ARABIC_MODEL_FORMAT),
+            vocabulary=np.array(vocabulary, dtype=str),
+            dense_features=np.array(ARABIC_DENSE_FEATURES, dtype=str),
+            labels=np.array(ARABIC_LABELS, dtype=str),
+            weights=self.weights.astype(np.float32),
+            dense_mean=self.dense_mean,
+            dense_scale=self.dense_scale,
+            meta=np.array(json.dumps(self.meta, sort_keys=True)),
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> "ArabicPairModel":
+        with np.load(path, allow_pickle=False) as arrays:
+            if (
+                int(arrays["format"]) != ARABIC_MODEL_FORMAT
+                or tuple(arrays["dense_features"].tolist()) != ARABIC_DENSE_FEATURES
+                or tuple(arrays["labels"].tolist()) != ARABIC_LABELS
+            ):
+                raise ValueError(
+                    f"The Arabic stance model {path} was made by another version; run manage.py train_stance."
+                )
+            return cls(
+                vocabulary=arrays["vocabulary"].tolist(),
+                weights=arrays["weights"],
+                dense_mean=arrays["dense_mean"],
+                dense_scale=arrays["dense_scale"],
+                meta=json.loads(str(arrays["meta"])),
+            )
 
 
 def _write_npz(path: Path, **arrays) -> None:

@@ -6,6 +6,11 @@ The held-apart split is a pure function of the text: a headline (FNC-1) or a cla
 held apart when the SHA-256 of its text falls in the first HELD_APART_PERCENT of the range, so the
 split is the same on every machine without storing it. train_stance never trains on the held-apart
 part (unless told --all-data); split_stance_data writes it out in FNC-1's format for evaluate_stance.
+
+Arabic (ANS, arabic-ans/): a headline s1 of stance_train.csv is held apart by the same rule, and the
+rows of stance_dev.csv with a held-apart headline are left out. The Arabic model's settings were
+chosen on dev with the model trained on the rest of stance_train.csv; the product's model is then
+trained on both (never on the held-apart part, unless --all-data).
 """
 
 import csv
@@ -16,7 +21,24 @@ from pathlib import Path
 
 import numpy as np
 
-from .classifier import FNC_LABELS, FNC_TO_LABEL, LABELS, StanceModel, content_terms, split_sentences, tokenize
+from .classifier import (
+    ARABIC_DENSE_FEATURES,
+    ARABIC_LABELS,
+    FNC_LABELS,
+    FNC_TO_LABEL,
+    LABEL_TO_FNC,
+    LABELS,
+    ArabicPairModel,
+    ArabicSentence,
+    StanceModel,
+    analyse_arabic,
+    arabic_content_stems,
+    arabic_pair_terms,
+    content_terms,
+    read_arabic,
+    split_sentences,
+    tokenize,
+)
 
 HELD_APART_PERCENT = 20
 SEED = 20170601
@@ -291,6 +313,255 @@ def train_model(training: TrainingSet, *, progress=None, meta: dict | None = Non
         "seed": SEED,
     }
     return model
+
+
+# --- Arabic (ANS) ------------------------------------------------------------------------------
+
+ANS_FOLDER = "arabic-ans"
+ANS_TO_LABEL = {"agree": "asserts", "disagree": "denies", "other": "unrelated"}
+ANS_TO_FNC = {"agree": "agree", "disagree": "disagree", "other": "unrelated"}
+FNC_TO_ANS = {**{fnc: ans for ans, fnc in ANS_TO_FNC.items()}, "discuss": "discuss"}
+# Chosen on ANS dev (stance_dev.csv) with the model trained on the training part of stance_train.csv
+# (see docs/performance.md): the L2 penalty and the weights of the classes ("other" is rare).
+ARABIC_L2 = 0.1
+ARABIC_CLASS_WEIGHTS = {"unrelated": 3.0, "asserts": 1.5, "denies": 1.0}
+ARABIC_MIN_PAIRS_PER_TERM = 2
+ARABIC_MAX_ITERATIONS = 500
+# Synthetic unrelated pairs, for training only (ANS has few "other" pairs; its authors made theirs the
+# same way): a training headline with the rewrite of another one, per headline this many picked at
+# random and this many sharing a content word (a name, a place) with it, as real "other" pairs often
+# do; each with this weight. Also chosen on dev.
+ARABIC_SYNTHETIC_RANDOM = 0.5
+ARABIC_SYNTHETIC_HARD = 0.5
+ARABIC_SYNTHETIC_WEIGHT = 1.0
+# Whether a synthetic pair's words are features too, or only its dense features.
+ARABIC_SYNTHETIC_TERMS = False
+# Added to the unrelated class's bias after training (a decision threshold, chosen on dev).
+ARABIC_UNRELATED_OFFSET = 0.0
+# A headline and another's rewrite that share this much of the headline's content words are likely the
+# same story told twice: not used as an unrelated pair.
+ARABIC_SYNTHETIC_MAX_SHARED = 0.5
+
+
+@dataclass(frozen=True)
+class AnsPair:
+    """One ANS row: a headline (the claim), its rewritten headline (the document), claimtrack's label."""
+
+    claim: str
+    document: str
+    label: str
+
+
+def read_ans(path: Path) -> list[AnsPair]:
+    """ANS's s1, s2, stance (agree / disagree / other) as claimtrack labels (asserts / denies /
+    unrelated)."""
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        if {"s1", "s2", "stance"} - set(reader.fieldnames or []):
+            raise ValueError(f"{path}: expected the columns s1, s2, stance (ANS format)")
+        pairs = []
+        for line, row in enumerate(reader, start=2):
+            stance = (row["stance"] or "").strip().lower()
+            if stance not in ANS_TO_LABEL:
+                raise ValueError(f"{path}, line {line}: unknown stance {row['stance']!r} (agree, disagree or other)")
+            pairs.append(AnsPair(row["s1"] or "", row["s2"] or "", ANS_TO_LABEL[stance]))
+        return pairs
+
+
+def split_ans(pairs: list[AnsPair]) -> tuple[list[AnsPair], list[AnsPair]]:
+    """By headline (s1), with the same SHA-256 rule as FNC-1: all the rewrites of one headline go to the
+    same part."""
+    return [p for p in pairs if not is_held_apart(p.claim)], [p for p in pairs if is_held_apart(p.claim)]
+
+
+@dataclass
+class ArabicDatasets:
+    train: list[AnsPair]  # stance_train.csv less its held-apart part
+    held_apart: list[AnsPair]  # the evaluation part: never trained on (unless --all-data), never tuned on
+    dev: list[AnsPair]  # stance_dev.csv less the headlines of the held-apart part: what is tuned on
+
+
+def load_arabic_datasets(data_dir: Path) -> ArabicDatasets | None:
+    """ANS from data_dir/arabic-ans/, or None when it is not there."""
+    folder = data_dir / ANS_FOLDER
+    if not (folder / "stance_train.csv").is_file() or not (folder / "stance_dev.csv").is_file():
+        return None
+    train, held_apart = split_ans(read_ans(folder / "stance_train.csv"))
+    held_headlines = {p.claim for p in held_apart}
+    # A few headlines are in both of ANS's files: their dev rows would leak the evaluation part.
+    dev = [p for p in read_ans(folder / "stance_dev.csv") if p.claim not in held_headlines]
+    return ArabicDatasets(train, held_apart, dev)
+
+
+def arabic_training_pairs(datasets: ArabicDatasets, *, all_data: bool) -> list[AnsPair]:
+    """What the product's Arabic model learns from: the training part and dev (after tuning on it), and
+    the held-apart part only with --all-data."""
+    return datasets.train + datasets.dev + (datasets.held_apart if all_data else [])
+
+
+def ans_as_fnc(pairs: list[AnsPair]) -> tuple[list[Pair], dict[str, str]]:
+    """ANS pairs in FNC-1's shape: each distinct rewritten headline is a body (ids ans-1, ans-2, … in
+    order of first appearance)."""
+    body_ids: dict[str, str] = {}
+    for pair in pairs:
+        body_ids.setdefault(pair.document, f"ans-{len(body_ids) + 1}")
+    fnc_pairs = [Pair(p.claim, body_ids[p.document], LABEL_TO_FNC[p.label]) for p in pairs]
+    return fnc_pairs, {body_id: text for text, body_id in body_ids.items()}
+
+
+def arabic_sentence_pairs(pairs: list[AnsPair]) -> list[tuple[ArabicSentence, ArabicSentence]]:
+    """Both headlines of each pair, read as the product reads a claim and a short document (whole)."""
+    cache: dict[str, ArabicSentence] = {}
+
+    def read(text):
+        if text not in cache:
+            cache[text] = analyse_arabic(split_sentences(text) or [""], short=True).whole
+        return cache[text]
+
+    return [(read(p.claim), read(p.document)) for p in pairs]
+
+
+def synthetic_unrelated_pairs(
+    pairs: list[AnsPair], *, random_per_headline: float, hard_per_headline: float, seed: int = SEED
+) -> list[AnsPair]:
+    """Unrelated pairs made from the pairs' own texts (deterministic for a seed): each headline with the
+    rewrite of another headline, random ones and "hard" ones sharing a content word with it. A rewrite
+    of the same headline, of a headline telling much the same story, or one sharing more than
+    ARABIC_SYNTHETIC_MAX_SHARED of the headline's content words is never used."""
+    headlines = sorted({p.claim for p in pairs})
+    if len(headlines) < 2:
+        return []
+    rewrites = sorted({(p.document, p.claim) for p in pairs})
+    content = {}
+    for text in {*headlines, *(d for d, _ in rewrites)}:
+        content[text] = set(arabic_content_stems(read_arabic(text)))
+    by_stem: dict[str, list[int]] = {}
+    for index, (document, _) in enumerate(rewrites):
+        for stem in sorted(content[document]):
+            by_stem.setdefault(stem, []).append(index)
+    existing = {(p.claim, p.document) for p in pairs}
+
+    def share(headline, text):
+        return len(content[headline] & content[text]) / max(len(content[headline]), 1)
+
+    def usable(headline, index):
+        document, own = rewrites[index]
+        return (
+            own != headline
+            and (headline, document) not in existing
+            and share(headline, document) <= ARABIC_SYNTHETIC_MAX_SHARED
+            and share(headline, own) <= ARABIC_SYNTHETIC_MAX_SHARED
+        )
+
+    rng = np.random.default_rng(seed)
+    made: dict[tuple[str, str], None] = {}
+
+    def order(per_headline):
+        count = round(per_headline * len(headlines))
+        rounds = -(-count // len(headlines))
+        return [int(i) for _ in range(rounds) for i in rng.permutation(len(headlines))][:count]
+
+    for i in order(random_per_headline):
+        for _ in range(20):
+            index = int(rng.integers(len(rewrites)))
+            if usable(headlines[i], index) and (headlines[i], rewrites[index][0]) not in made:
+                made[(headlines[i], rewrites[index][0])] = None
+                break
+    for i in order(hard_per_headline):
+        headline = headlines[i]
+        candidates = sorted({j for stem in content[headline] for j in by_stem.get(stem, [])})
+        candidates = [j for j in candidates if usable(headline, j) and (headline, rewrites[j][0]) not in made]
+        if candidates:
+            made[(headline, rewrites[candidates[int(rng.integers(len(candidates)))]][0])] = None
+    return [AnsPair(claim, document, "unrelated") for claim, document in made]
+
+
+def train_arabic_model(
+    pairs: list[AnsPair],
+    *,
+    l2: float = ARABIC_L2,
+    class_weights: dict | None = None,
+    synthetic_random: float = ARABIC_SYNTHETIC_RANDOM,
+    synthetic_hard: float = ARABIC_SYNTHETIC_HARD,
+    synthetic_weight: float = ARABIC_SYNTHETIC_WEIGHT,
+    synthetic_terms: bool = ARABIC_SYNTHETIC_TERMS,
+    unrelated_offset: float = ARABIC_UNRELATED_OFFSET,
+    meta: dict | None = None,
+) -> ArabicPairModel:
+    """Fit the Arabic pair model (L-BFGS from zeros: deterministic) on the pairs and synthetic unrelated
+    pairs made from them. The vocabulary comes from the real pairs only."""
+    from scipy import optimize
+
+    class_weights = class_weights or ARABIC_CLASS_WEIGHTS
+    synthetic = synthetic_unrelated_pairs(pairs, random_per_headline=synthetic_random, hard_per_headline=synthetic_hard)
+    real = len(pairs)
+    pairs = pairs + synthetic
+    sentence_pairs = arabic_sentence_pairs(pairs)
+    term_lists, dense = zip(*(arabic_pair_terms(c, d) for c, d in sentence_pairs), strict=True)
+    pair_frequency = Counter(term for terms in term_lists[:real] for term in set(terms))
+    vocabulary = sorted(t for t, n in pair_frequency.items() if n >= ARABIC_MIN_PAIRS_PER_TERM)
+    dense = np.vstack(dense)
+    model = ArabicPairModel(
+        vocabulary=vocabulary,
+        weights=np.zeros((len(vocabulary) + len(ARABIC_DENSE_FEATURES) + 1, len(ARABIC_LABELS))),
+        dense_mean=dense.mean(axis=0),
+        dense_scale=dense.std(axis=0) + 1e-6,
+    )
+    rows = model.rows(sentence_pairs)
+    if synthetic and not synthetic_terms:
+        # A synthetic pair teaches only through the dense features (how much the two share): its
+        # words would teach that the words of real rewrites mean "unrelated".
+        from scipy import sparse
+
+        keep = np.ones(rows.shape[1])
+        keep[: len(vocabulary)] = 0.0
+        rows = sparse.vstack([rows[:real], rows[real:] @ sparse.diags(keep)]).tocsr()
+    targets = np.array([ARABIC_LABELS.index(p.label) for p in pairs])
+    weights = np.array([class_weights[p.label] for p in pairs[:real]] + [synthetic_weight] * len(synthetic))
+    one_hot = np.eye(len(ARABIC_LABELS))[targets]
+    shape = model.weights.shape
+
+    def loss_and_gradient(flat):
+        w = flat.reshape(shape)
+        scores = rows @ w
+        scores -= scores.max(axis=1, keepdims=True)
+        p = np.exp(scores)
+        p /= p.sum(axis=1, keepdims=True)
+        loss = -(weights * np.log(p[np.arange(len(targets)), targets] + 1e-12)).sum() + 0.5 * l2 * (w[:-1] ** 2).sum()
+        gradient = rows.T @ ((p - one_hot) * weights[:, None])
+        gradient[:-1] += l2 * w[:-1]  # the bias is not penalised
+        return loss, gradient.ravel()
+
+    result = optimize.minimize(
+        loss_and_gradient,
+        np.zeros(model.weights.size),
+        jac=True,
+        method="L-BFGS-B",
+        options={"maxiter": ARABIC_MAX_ITERATIONS},
+    )
+    model.weights = result.x.reshape(shape)
+    model.weights[-1, ARABIC_LABELS.index("unrelated")] += unrelated_offset
+    model.meta = {
+        **(meta or {}),
+        "trained_on": {"ans": real, "synthetic_unrelated": len(synthetic)},
+        "label_counts": dict(sorted(Counter(p.label for p in pairs[:real]).items())),
+        "l2": l2,
+        "class_weights": dict(sorted(class_weights.items())),
+        "synthetic": {
+            "random": synthetic_random,
+            "hard": synthetic_hard,
+            "weight": synthetic_weight,
+            "terms": synthetic_terms,
+        },
+        "unrelated_offset": unrelated_offset,
+    }
+    return model
+
+
+def arabic_predictions(model: ArabicPairModel, pairs: list[AnsPair]) -> list[str]:
+    """The Arabic model's label for each pair (for tuning and tests)."""
+    probabilities = model.probabilities(arabic_sentence_pairs(pairs))
+    return [LABELS[int(np.argmax(p))] for p in probabilities]
 
 
 # --- scoring -----------------------------------------------------------------------------------

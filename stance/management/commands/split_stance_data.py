@@ -3,18 +3,20 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from claimtrack.lib.shared_data import shared_data_dir
-from stance.training import load_datasets, write_fnc_files
+from stance.training import ans_as_fnc, load_arabic_datasets, load_datasets, write_fnc_files
 
 
 class Command(BaseCommand):
     help = (
-        "Write the held-apart parts of FNC-1 (by headline) and Emergent (by claim) in FNC-1's format, for "
-        "evaluate_stance. The split is a function of the texts, the same on every machine; train_stance "
+        "Write the held-apart parts of FNC-1 (by headline), Emergent (by claim) and ANS (Arabic, by headline "
+        "s1, from its training file) in FNC-1's format, for evaluate_stance. The split is a function of the texts, the same on every machine; train_stance "
         "never trains on it."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--data", type=Path, help="folder with fnc1/ and emergent/ (default ../shared/data)")
+        parser.add_argument(
+            "--data", type=Path, help="folder with fnc1/, emergent/ and arabic-ans/ (default ../shared/data)"
+        )
         parser.add_argument("--out", type=Path, default=Path("var/stance-split"), help="where to write the files")
 
     def handle(self, *args, **options):
@@ -42,4 +44,17 @@ class Command(BaseCommand):
             f"  manage.py evaluate_stance --stances {out}/fnc1_held_apart_stances.csv --bodies {out}/fnc1_bodies.csv\n"
             f"  manage.py evaluate_stance --stances {out}/emergent_held_apart_stances.csv "
             f"--bodies {out}/emergent_bodies.csv --assume-related"
+        )
+        arabic = load_arabic_datasets(data)
+        if arabic is None:
+            self.stdout.write(self.style.WARNING(f"No ANS data in {data}/arabic-ans/: no Arabic part written."))
+            return
+        held_pairs, held_bodies = ans_as_fnc(arabic.held_apart)
+        write_fnc_files(held_pairs, held_bodies, out / "ans_held_apart_stances.csv", out / "ans_bodies.csv")
+        assert not {p.claim for p in arabic.train + arabic.dev} & {p.claim for p in arabic.held_apart}
+        self.stdout.write(
+            f"ANS (Arabic): {len(arabic.held_apart)} held-apart pairs "
+            f"({len({p.claim for p in arabic.held_apart})} headlines), {len(arabic.train)} for training, "
+            f"{len(arabic.dev)} dev pairs (for tuning). Evaluate with:\n"
+            f"  manage.py evaluate_stance --stances {out}/ans_held_apart_stances.csv --bodies {out}/ans_bodies.csv"
         )
