@@ -12,13 +12,14 @@ Read-only: claims.services.suggest_appearances_for_revision turns matches into s
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import FilteredRelation, Q
 
 from claimtrack.lib import arabic
 from stance.classifier import StanceResult
 from stance.reading import read_document
 
 from . import search
-from .models import Claim, ClaimWording
+from .models import Claim
 
 
 @dataclass(frozen=True)
@@ -43,14 +44,23 @@ def match_document(*, title: str, text: str, exclude_claim_ids=()) -> list[Match
 
 def _closest_wordings(claim_ids: list[int], document_text: str) -> dict[int, str]:
     """Each claim's text, or the standing wording (another language, say) sharing the most words
-    with the document: an Arabic article is compared with a claim's Arabic wording. Two queries."""
-    document_terms = set(arabic.search_terms(document_text))
+    with the document: an Arabic article is compared with a claim's Arabic wording. One query."""
     texts: dict[int, list[str]] = {}
-    for claim_id, claim_text in Claim.objects.filter(pk__in=claim_ids).values_list("id", "text"):
-        texts[claim_id] = [claim_text]
-    wordings = ClaimWording.objects.filter(claim_id__in=claim_ids, retracted_at__isnull=True).order_by("id")
-    for claim_id, wording in wordings.values_list("claim_id", "text"):
-        texts.setdefault(claim_id, []).append(wording)
+    # One query: each claim's text, with one row per standing wording (a claim without any: one row).
+    standing = FilteredRelation("wordings", condition=Q(wordings__retracted_at__isnull=True))
+    rows = (
+        Claim.objects.filter(pk__in=claim_ids)
+        .annotate(standing=standing)
+        .order_by("id", "standing__id")
+        .values_list("id", "text", "standing__text")
+    )
+    for claim_id, claim_text, wording in rows:
+        texts.setdefault(claim_id, [claim_text])
+        if wording is not None:
+            texts[claim_id].append(wording)
+    if all(len(candidates) == 1 for candidates in texts.values()):
+        return {claim_id: candidates[0] for claim_id, candidates in texts.items()}  # no wordings: nothing to choose
+    document_terms = set(arabic.search_terms(document_text))
 
     def shared(candidate: str) -> int:
         return len(document_terms.intersection(arabic.search_terms(candidate)))

@@ -618,9 +618,10 @@ def analyse_arabic(sentences: list[str], *, short: bool) -> ArabicText:
     return ArabicText(read_arabic("\n".join(sentences)), tuple(read_arabic(s) for s in sentences), short)
 
 
-def _char_grams(word: str, smallest: int, largest: int) -> list[str]:
+@lru_cache(maxsize=200_000)
+def _char_grams(word: str, smallest: int, largest: int) -> tuple[str, ...]:
     marked = f"<{word}>"
-    return [marked[i : i + n] for n in range(smallest, largest + 1) for i in range(len(marked) - n + 1)]
+    return tuple(marked[i : i + n] for n in range(smallest, largest + 1) for i in range(len(marked) - n + 1))
 
 
 def arabic_pair_terms(claim: ArabicSentence, document: ArabicSentence) -> tuple[list[str], np.ndarray]:
@@ -629,13 +630,26 @@ def arabic_pair_terms(claim: ArabicSentence, document: ArabicSentence) -> tuple[
     Terms: the stems only the claim has ("a:"), only the document has ("b:"), and the character 2- to
     4-grams of those words that the other side's lack ("ga:", "gb:"), which meet a word's other forms
     (يرتفع, ارتفاع, ترتفع)."""
+    parts = _pair_term_parts(claim, document)
+    claim_only, document_only, claim_grams, document_grams = parts
+    terms = [f"a:{w}" for w in claim_only] + [f"b:{w}" for w in document_only]
+    terms += [f"ga:{g}" for g in sorted(claim_grams)]
+    terms += [f"gb:{g}" for g in sorted(document_grams)]
+    return terms, arabic_pair_dense(claim, document, claim_only, document_only)
+
+
+def _pair_term_parts(claim: ArabicSentence, document: ArabicSentence):
+    """The words and letter grams each side has and the other lacks (arabic_pair_terms' terms)."""
     claim_only, document_only = sorted(claim.stems - document.stems), sorted(document.stems - claim.stems)
     claim_grams = {g for w in claim_only for g in _char_grams(w, 2, 4)}
     document_grams = {g for w in document_only for g in _char_grams(w, 2, 4)}
-    terms = [f"a:{w}" for w in claim_only] + [f"b:{w}" for w in document_only]
-    terms += [f"ga:{g}" for g in sorted(claim_grams - document_grams)]
-    terms += [f"gb:{g}" for g in sorted(document_grams - claim_grams)]
+    return claim_only, document_only, claim_grams - document_grams, document_grams - claim_grams
 
+
+def arabic_pair_dense(
+    claim: ArabicSentence, document: ArabicSentence, claim_only: list[str], document_only: list[str]
+) -> np.ndarray:
+    """The dense features (ARABIC_DENSE_FEATURES) of one pair of sentences."""
     shared = claim.stems & document.stems
     claim_trigrams = {g for w in claim.stems for g in _char_grams(w, 3, 3)}
     document_trigrams = {g for w in document.stems for g in _char_grams(w, 3, 3)}
@@ -664,7 +678,7 @@ def arabic_pair_terms(claim: ArabicSentence, document: ArabicSentence) -> tuple[
     dense += _difference_features(claim, document, set(claim_only), set(document_only))
     dense.append(content[0] * (document_negating - claim_negating))
     dense.append(float(bool((set(claim_only) | set(document_only)) & ARABIC_OPPOSITE_STEMS)))
-    return terms, np.array(dense, dtype=np.float64)
+    return np.array(dense, dtype=np.float64)
 
 
 def _difference_features(
@@ -740,6 +754,11 @@ class ArabicPairModel:
         meta: dict | None = None,
     ):
         self.vocabulary = {term: i for i, term in enumerate(vocabulary)}
+        by_kind = {"a": {}, "b": {}, "ga": {}, "gb": {}}
+        for term, i in self.vocabulary.items():
+            kind, _colon, word = term.partition(":")
+            by_kind.setdefault(kind, {})[word] = i
+        self._terms_by_kind = (by_kind["a"], by_kind["b"], by_kind["ga"], by_kind["gb"])
         self.weights = weights.astype(np.float64)  # (terms + dense + 1, classes)
         self.dense_mean = dense_mean.astype(np.float64)
         self.dense_scale = dense_scale.astype(np.float64)
@@ -752,8 +771,14 @@ class ArabicPairModel:
 
         rows, cols, values, dense = [], [], [], []
         for row, (claim, document) in enumerate(pairs):
-            terms, features = arabic_pair_terms(claim, document)
-            indices = sorted({self.vocabulary[t] for t in terms if t in self.vocabulary})
+            # arabic_pair_terms' terms looked up by kind, without writing each term out (the
+            # letter grams of a long sentence are many, and most are not in the vocabulary).
+            claim_only, document_only, claim_grams, document_grams = _pair_term_parts(claim, document)
+            a, b, ga, gb = self._terms_by_kind
+            found = {a[w] for w in claim_only if w in a} | {b[w] for w in document_only if w in b}
+            found |= {ga[g] for g in claim_grams if g in ga} | {gb[g] for g in document_grams if g in gb}
+            indices = sorted(found)
+            features = arabic_pair_dense(claim, document, claim_only, document_only)
             rows += [row] * len(indices)
             cols += indices
             values += [1.0 / math.sqrt(len(indices))] * len(indices) if indices else []

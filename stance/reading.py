@@ -9,12 +9,14 @@ it cannot be used), a claim is kept when most of its words are in the document, 
 journalist gives it when reviewing.
 """
 
+import functools
 import re
 from collections import Counter
 
 from claimtrack.lib import arabic
 
 from .classifier import (
+    ARABIC_STOP_WORDS,
     STOP_WORDS,
     StanceModel,
     StanceResult,
@@ -60,6 +62,13 @@ def _searchable(word: str) -> str:
     return arabic.stem(arabic.normalise(word))
 
 
+@functools.lru_cache(maxsize=4096)
+def _analysed_claim(model: StanceModel, claim_text: str):
+    """A claim as the model reads it, kept: the same tracked claims are candidates for document
+    after document (a few KB each; a reloaded model is another key)."""
+    return model.analyse(claim_text)
+
+
 def read_document(*, title: str, text: str) -> "DocumentReading":
     return DocumentReading(title=title, text=text, model=load_model())
 
@@ -82,6 +91,9 @@ class DocumentReading:
         without one, words never seen in training count as rare, which favours names and places)."""
         model = self.model
         counts = Counter(t for t in self.tokens if t not in STOP_WORDS and len(t) > 2 and not t.isdigit())
+        # Arabic function words ("التي", "الذي", "على") are frequent and tell nothing: never searched.
+        for word in [w for w in counts if arabic.is_arabic_script(w) and arabic.normalise(w) in ARABIC_STOP_WORDS]:
+            del counts[word]
         if model is None:
             ranked = sorted(counts, key=lambda w: (-counts[w], w))
         else:
@@ -110,7 +122,7 @@ class DocumentReading:
         if self.model is None:
             return self._claims_sharing_most_words(claim_texts)
         ids = list(claim_texts)
-        results = self.model.classify_pairs([(self.model.analyse(claim_texts[i]), self.analysis) for i in ids])
+        results = self.model.classify_pairs([(_analysed_claim(self.model, claim_texts[i]), self.analysis) for i in ids])
         related = [(i, r) for i, r in zip(ids, results, strict=True) if r.is_related]
         return dict(sorted(related, key=lambda pair: (-pair[1].confidence, pair[0])))
 

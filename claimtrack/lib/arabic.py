@@ -16,6 +16,7 @@ is left that it is unlikely to be the word's own first letter ("وزير", "بغ
 No Django here: claims (search, the similar-claims warning, matching's candidates) and stance use it.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -42,6 +43,8 @@ _LETTERS = str.maketrans(
         **{chr(c): None for c in (0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F), *range(0x2066, 0x206A))},
     }
 )
+_COMBINING = {cp: None for cp in range(0x0300, 0x10000) if unicodedata.combining(chr(cp))}
+_FOLDED = {**_COMBINING, **_LETTERS}
 _ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff]")
 _WORD = re.compile(r"\w+")
 
@@ -62,16 +65,18 @@ def normalise(text: str) -> str:
     """The text with the variants above folded; words and spaces are kept where they were."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text)
-    # Combining marks: Latin accents, Arabic harakat, hamza and madda above and below, Quranic marks.
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFC", bare.translate(_LETTERS)).casefold()
+    # Combining marks (Latin accents, Arabic harakat, hamza and madda above and below, Quranic
+    # marks) go with the letter variants, in one translate.
+    bare = unicodedata.normalize("NFKD", text).translate(_FOLDED)
+    return unicodedata.normalize("NFC", bare).casefold()
 
 
 def is_arabic_script(word: str) -> bool:
     return bool(_ARABIC_LETTER.search(word or ""))
 
 
+# Cached: matching stems every word of every candidate claim and document (the same words again and again).
+@functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """One normalised word without its attached prefixes (see the module's docstring). A word not in
     Arabic script comes back as it is."""
