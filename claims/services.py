@@ -7,7 +7,6 @@ django.core.exceptions.ValidationError with a message a person can act on.
 
 import functools
 import hashlib
-import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -21,7 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from audit.services import update_recorded
-from claimtrack.lib.languages import detect_language
+from claimtrack.lib.languages import detect_language, is_language_tag
 from claimtrack.lib.text import storable_text
 from claimtrack.validators import validate_seen_time
 from sources.models import Document, DocumentAvailabilityChange, DocumentRevision, Source, SourceMerge
@@ -1301,8 +1300,6 @@ def retract_note(*, note: Note, retracted_by, reason: str) -> Note:
 
 # Wordings ------------------------------------------------------------------------------------
 
-_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
-
 
 def _refresh_search_text(claim: Claim) -> None:
     claim.search_text = claim.searchable_text()
@@ -1325,7 +1322,7 @@ def add_claim_wording(*, claim_id: int, text: str, language: str, added_by=None,
             "limit": WORDING_MAX_LENGTH,
             "length": len(text),
         }
-    if not _LANGUAGE_TAG.match(language) or len(language) > 16:
+    if not is_language_tag(language):
         errors["language"] = _("Give the wording's language as a language tag, e.g. ar, ckb, en.")
     if errors:
         raise ValidationError(errors, code="invalid_wording")

@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from claimtrack.lib.languages import primary_language
 from claimtrack.lib.submissions import submission_key
 from sources import ingestion as source_ingestion
 from sources import selectors as source_selectors
@@ -435,7 +436,7 @@ def fact_check(request, pk):
 def _interface_language_of(tag: str) -> str | None:
     """The interface language of a claim's BCP 47 language tag ("ar-IQ" → "ar"), None when the
     interface does not speak its primary language."""
-    primary = (tag or "").strip().replace("_", "-").split("-")[0].lower()
+    primary = primary_language(tag)
     return primary if primary in dict(settings.LANGUAGES) else None
 
 
@@ -634,7 +635,7 @@ def appearance_retract(request, pk):
 
 
 def _retract_from_page(request, item, *, kind: str, retract, done: str, missing_reason: str):
-    """Retract an appearance, evidence or note from the claim page, if claims.permissions allows
+    """Retract an appearance, evidence, note or wording from the claim page, if claims.permissions allows
     this user (403 otherwise), and go back to it there with what happened."""
     if not may_retract(request.user, item):
         raise PermissionDenied
@@ -728,7 +729,7 @@ def wording_create(request, pk):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Wording added: search and matching use it now."))
-            return redirect(f"{claim.get_absolute_url()}#wording-{wording.pk}")
+            return redirect(_on_claim_page(claim, "wording", wording.pk))
     return _claim_page(request, claim.pk, status=400, wording_form=form)
 
 
@@ -736,22 +737,14 @@ def wording_create(request, pk):
 @permission_required("claims.change_claim", raise_exception=True)
 @require_POST
 def wording_retract(request, pk):
-    wording = get_object_or_404(ClaimWording, pk=pk)
-    if not may_retract(request.user, wording):
-        raise PermissionDenied
-    form = forms.ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why the wording is retracted."))
-    else:
-        try:
-            services.retract_claim_wording(
-                wording=wording, retracted_by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Wording retracted."))
-    return redirect(wording.claim)
+    return _retract_from_page(
+        request,
+        get_object_or_404(ClaimWording, pk=pk),
+        kind="wording",
+        retract=lambda item, **kw: services.retract_claim_wording(wording=item, **kw),
+        done=_("Wording retracted."),
+        missing_reason=_("Say why the wording is retracted."),
+    )
 
 
 @login_required
